@@ -1,0 +1,16 @@
+import { z } from 'zod';
+import { ConversionStatusChanged } from './conversions.ts';
+import { ChatMessageCreated } from './events.ts';
+
+/** Events sent to channel-layer groups (Redis), shared by gateway and convert. */
+export const ChannelEvent = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('chat.message'), message: ChatMessageCreated }),
+  z.object({ type: z.literal('conversion.status'), status: ConversionStatusChanged }),
+]);
+export type ChannelEvent = z.infer<typeof ChannelEvent>;
+
+/** Group names, so producers and subscribers never disagree on spelling. */
+export const Groups = {
+  chat: (chatId: string) => `chat.${chatId}`,
+  user: (userId: string) => `user.${userId}`,
+} as const;

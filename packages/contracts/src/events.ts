@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+/** Header that carries the correlation id across HTTP, Kafka and jobs. */
+export const CORRELATION_HEADER = 'x-correlation-id';
+
+export const MessageId = z.string().min(1).max(64);
+export const ChatId = z.uuid();
+export const UserId = z.uuid();
+
+export const ChatMessageCreated = z.object({
+  messageId: MessageId,
+  chatId: ChatId,
+  senderId: UserId,
+  clientMsgId: z.string().min(1).max(64),
+  body: z.string().min(1).max(4000),
+  sentAt: z.iso.datetime(),
+});
+export type ChatMessageCreated = z.infer<typeof ChatMessageCreated>;
+
+export const ChatCreated = z.object({
+  chatId: ChatId,
+  title: z.string().max(120).nullable(),
+  createdBy: UserId,
+  memberIds: z.array(UserId).min(1),
+});
+export type ChatCreated = z.infer<typeof ChatCreated>;
+
+export const ChatMemberAdded = z.object({
+  chatId: ChatId,
+  userId: UserId,
+  addedBy: UserId,
+});
+export type ChatMemberAdded = z.infer<typeof ChatMemberAdded>;
+
+const envelope = <Type extends string, Payload extends z.ZodType>(type: Type, payload: Payload) =>
+  z.object({
+    id: z.uuid(),
+    type: z.literal(type),
+    version: z.literal(1),
+    occurredAt: z.iso.datetime(),
+    correlationId: z.string().min(1).max(128),
+    payload,
+  });
+
+/** Every event on `chat_service`, keyed by chat id so one chat's events keep their order. */
+export const ChatServiceEvent = z.discriminatedUnion('type', [
+  envelope('chat.message.created', ChatMessageCreated),
+  envelope('chat.created', ChatCreated),
+  envelope('chat.member.added', ChatMemberAdded),
+]);
+export type ChatServiceEvent = z.infer<typeof ChatServiceEvent>;
+export type ChatServiceEventType = ChatServiceEvent['type'];

@@ -1,0 +1,6 @@
+export * from './channel-events.ts';
+export * from './conversions.ts';
+export * from './events.ts';
+export * from './problem.ts';
+export * from './topics.ts';
+export * from './ws.ts';

@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import { ConversionStatusChanged } from './conversions.ts';
+import { ChatId, ChatMessageCreated, MessageId } from './events.ts';
+
+/** WebSocket subprotocol: bumping it is how the frame format is versioned. */
+export const WS_PROTOCOL = 'relay.v1';
+export const WS_MAX_FRAME_BYTES = 16 * 1024;
+
+export const ClientFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribe'), chatId: ChatId, afterMessageId: MessageId.optional() }),
+  z.object({ type: z.literal('unsubscribe'), chatId: ChatId }),
+  z.object({
+    type: z.literal('message.send'),
+    chatId: ChatId,
+    clientMsgId: z.string().min(1).max(64),
+    body: z.string().trim().min(1).max(4000),
+  }),
+  z.object({ type: z.literal('message.read'), chatId: ChatId, messageId: MessageId }),
+  z.object({ type: z.literal('typing'), chatId: ChatId }),
+  z.object({ type: z.literal('auth.refresh'), accessToken: z.string().min(1) }),
+  z.object({ type: z.literal('ping') }),
+]);
+export type ClientFrame = z.infer<typeof ClientFrame>;
+
+export const WsErrorCode = z.enum([
+  'bad_frame',
+  'frame_too_large',
+  'unknown_type',
+  'unauthorized',
+  'token_expired',
+  'forbidden',
+  'rate_limited',
+  'unavailable',
+  'internal',
+]);
+export type WsErrorCode = z.infer<typeof WsErrorCode>;
+
+export const ServerFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('subscribed'), chatId: ChatId }),
+  z.object({
+    type: z.literal('message.ack'),
+    clientMsgId: z.string(),
+    messageId: MessageId,
+    sentAt: z.iso.datetime(),
+  }),
+  z.object({ type: z.literal('message.new'), message: ChatMessageCreated }),
+  z.object({ type: z.literal('message.read'), chatId: ChatId, userId: z.uuid(), messageId: MessageId }),
+  z.object({ type: z.literal('typing'), chatId: ChatId, userId: z.uuid() }),
+  z.object({ type: z.literal('conversion.status'), status: ConversionStatusChanged }),
+  z.object({
+    type: z.literal('error'),
+    code: WsErrorCode,
+    message: z.string(),
+    /** Echoes the frame it answers, where one can be named. */
+    clientMsgId: z.string().optional(),
+  }),
+  z.object({ type: z.literal('pong') }),
+]);
+export type ServerFrame = z.infer<typeof ServerFrame>;

@@ -1,0 +1,40 @@
+import { drizzle, type NodePgDatabase } from 'drizzle-orm/node-postgres';
+import { migrate } from 'drizzle-orm/node-postgres/migrator';
+import pg from 'pg';
+
+export interface DatabaseOptions {
+  url: string;
+  maxConnections?: number;
+}
+
+export interface Database<Schema extends Record<string, unknown>> {
+  db: NodePgDatabase<Schema>;
+  pool: pg.Pool;
+  /** Readiness: a real query. */
+  ping: () => Promise<void>;
+  close: () => Promise<void>;
+}
+
+/** One pool per process; drizzle on top for typed queries. */
+export function createDatabase<Schema extends Record<string, unknown>>(
+  options: DatabaseOptions,
+  schema: Schema,
+): Database<Schema> {
+  const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  return {
+    db: drizzle(pool, { schema }),
+    pool,
+    ping: async () => {
+      await pool.query('select 1');
+    },
+    close: () => pool.end(),
+  };
+}
+
+/** Applies the drizzle-kit migrations in `folder` that this database has not seen yet. */
+export async function runMigrations(
+  database: Database<Record<string, unknown>>,
+  folder: string,
+): Promise<void> {
+  await migrate(database.db, { migrationsFolder: folder });
+}

@@ -1,0 +1,1 @@
+export { createDatabase, type Database, type DatabaseOptions, runMigrations } from './database.ts';

@@ -1,0 +1,11 @@
+import { z } from 'zod';
+
+/** The Kafka variables, shared by every process that produces or consumes. */
+export const kafkaEnv = {
+  KAFKA_BROKERS: z
+    .string()
+    .default('127.0.0.1:9092')
+    .transform((value) => value.split(',').map((broker) => broker.trim()))
+    .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)),
+  KAFKA_CHAT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+};

@@ -1,0 +1,60 @@
+import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { z } from 'zod';
+import { AppError, CommonErrorCode } from './errors.ts';
+
+export const AccessTokenClaims = z.object({
+  sub: z.uuid(),
+  email: z.email(),
+  name: z.string(),
+});
+export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
+
+export interface JwtVerifierOptions {
+  issuer: string;
+  audience: string;
+  /** The gateway's `/.well-known/jwks.json`; keys are cached and refetched on an unknown `kid`. */
+  jwksUrl?: string;
+  /** A key set already at hand (the gateway verifies its own tokens without a round trip). */
+  keySet?: JWTVerifyGetKey;
+}
+
+export type JwtVerifier = (token: string) => Promise<AccessTokenClaims>;
+
+const unauthorized = (code: string, detail: string, cause?: unknown) =>
+  new AppError({ code, status: 401, title: 'Unauthorized', detail, cause });
+
+/** Only EdDSA is accepted, which closes `alg: none` and HS256-with-the-public-key confusion. */
+export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
+  const keySet =
+    options.keySet ??
+    (options.jwksUrl === undefined
+      ? undefined
+      : createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }));
+  if (keySet === undefined) throw new Error('createJwtVerifier needs jwksUrl or keySet');
+
+  return async (token) => {
+    try {
+      const { payload } = await jwtVerify(token, keySet, {
+        issuer: options.issuer,
+        audience: options.audience,
+        algorithms: ['EdDSA'],
+      });
+      const claims = AccessTokenClaims.safeParse(payload);
+      if (!claims.success)
+        throw unauthorized(CommonErrorCode.TokenInvalid, 'The token lacks required claims.');
+      return claims.data;
+    } catch (error) {
+      if (error instanceof AppError) throw error;
+      if (error instanceof errors.JWTExpired) {
+        throw unauthorized(CommonErrorCode.TokenExpired, 'The access token has expired.', error);
+      }
+      throw unauthorized(CommonErrorCode.TokenInvalid, 'The access token is not valid.', error);
+    }
+  };
+}
+
+/** The token of an `Authorization: Bearer …` header, or undefined. */
+export function bearerToken(header: string | undefined): string | undefined {
+  const match = header?.match(/^Bearer ([A-Za-z0-9._~+/-]+=*)$/);
+  return match?.[1];
+}

@@ -1,0 +1,31 @@
+import closeWithGrace from 'close-with-grace';
+import type { Logger } from './logger.ts';
+
+export interface ShutdownStep {
+  name: string;
+  close: () => Promise<void>;
+}
+
+/**
+ * Closes in the given order on SIGTERM/SIGINT or a fatal error: callers list
+ * "stop accepting" first, then drain, then commit, then the connections.
+ */
+export function handleShutdown(logger: Logger, steps: readonly ShutdownStep[], timeoutMs = 15_000): void {
+  closeWithGrace({ delay: timeoutMs }, async ({ signal, err }) => {
+    if (err !== undefined) logger.fatal({ err }, 'fatal error, shutting down');
+    else logger.info({ signal }, 'shutting down');
+    await runShutdownSteps(logger, steps);
+    logger.info('shut down cleanly');
+  });
+}
+
+/** Runs every step even when one fails, so one broken connection cannot keep the others open. */
+export async function runShutdownSteps(logger: Logger, steps: readonly ShutdownStep[]): Promise<void> {
+  for (const step of steps) {
+    try {
+      await step.close();
+    } catch (err) {
+      logger.error({ err, step: step.name }, 'shutdown step failed');
+    }
+  }
+}
