@@ -27,8 +27,16 @@ export class ChannelLayer {
     this.#logger = options.logger.child({ component: 'channel-layer' });
     this.#prefix = options.prefix ?? 'relay';
     const redisOptions = { lazyConnect: false, autoResubscribe: true, maxRetriesPerRequest: 3 };
-    this.#publisher = new Redis(options.redisUrl, redisOptions);
-    this.#subscriber = new Redis(options.redisUrl, { ...redisOptions, maxRetriesPerRequest: null });
+    // Named connections show up in CLIENT LIST, which is how operators (and tests) find them.
+    this.#publisher = new Redis(options.redisUrl, {
+      ...redisOptions,
+      connectionName: `${this.#prefix}-publisher`,
+    });
+    this.#subscriber = new Redis(options.redisUrl, {
+      ...redisOptions,
+      connectionName: `${this.#prefix}-subscriber`,
+      maxRetriesPerRequest: null,
+    });
     for (const [role, client] of [
       ['publisher', this.#publisher],
       ['subscriber', this.#subscriber],

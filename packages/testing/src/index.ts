@@ -1,0 +1,1 @@
+export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
