@@ -6,7 +6,7 @@ export const chatEnv = {
   ...baseEnv,
   ...kafkaEnv,
   HOST: z.string().default('127.0.0.1'),
-  PORT: port(8002),
+  CHAT_PORT: port(8002),
   /** SQLite needs nothing else running; PostgreSQL lets several chat-api instances share one store. */
   CHAT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   CHAT_SQLITE_PATH: z.string().min(1).default('.local/data/chat/chat.sqlite'),

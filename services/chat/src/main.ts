@@ -7,6 +7,6 @@ runProcess('chat-api', async () => {
   const logger = createLogger({ name: 'chat-api', level: config.LOG_LEVEL });
   const service = await buildChatService(config, logger);
   handleShutdown(logger, service.shutdownSteps);
-  await service.http.listen({ host: config.HOST, port: config.PORT });
+  await service.http.listen({ host: config.HOST, port: config.CHAT_PORT });
   logger.info({ config: redactConfig(chatEnv, config) }, 'chat-api listening');
 });

@@ -8,7 +8,7 @@ export const convertEnv = {
   ...redisEnv,
   ...s3Env,
   HOST: z.string().default('127.0.0.1'),
-  PORT: port(8001),
+  CONVERT_PORT: port(8001),
   CONVERT_DATABASE_URL: secret(z.url()),
 };
 

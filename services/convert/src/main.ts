@@ -7,6 +7,6 @@ runProcess('convert-api', async () => {
   const logger = createLogger({ name: 'convert-api', level: config.LOG_LEVEL });
   const service = await buildConvertService(config, logger);
   handleShutdown(logger, service.shutdownSteps);
-  await service.http.listen({ host: config.HOST, port: config.PORT });
+  await service.http.listen({ host: config.HOST, port: config.CONVERT_PORT });
   logger.info({ config: redactConfig(convertEnv, config) }, 'convert-api listening');
 });

@@ -12,7 +12,7 @@ export const gatewayEnv = {
   ...s3Env,
   ...smtpEnv,
   HOST: z.string().default('127.0.0.1'),
-  PORT: port(8000),
+  GATEWAY_PORT: port(8000),
   GATEWAY_DATABASE_URL: secret(z.url()),
   CONVERT_URL: z.url().default('http://127.0.0.1:8001'),
   CHAT_URL: z.url().default('http://127.0.0.1:8002'),

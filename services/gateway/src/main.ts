@@ -7,6 +7,6 @@ runProcess('gateway', async () => {
   const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
   const gateway = await buildGateway(config, logger);
   handleShutdown(logger, gateway.shutdownSteps);
-  await gateway.http.listen({ host: config.HOST, port: config.PORT });
+  await gateway.http.listen({ host: config.HOST, port: config.GATEWAY_PORT });
   logger.info({ config: redactConfig(gatewayEnv, config) }, 'gateway listening');
 });

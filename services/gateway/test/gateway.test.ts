@@ -9,7 +9,7 @@ let gateway: Gateway;
 let baseUrl: string;
 
 beforeAll(async () => {
-  const config = loadGatewayConfig({ ...process.env, PORT: '0' });
+  const config = loadGatewayConfig();
   gateway = await buildGateway(config, createLogger({ name: 'gateway-test', level: 'silent' }));
   baseUrl = await gateway.http.listen({ host: '127.0.0.1', port: 0 });
 });
@@ -36,13 +36,13 @@ describe('gateway process', () => {
 
   it('refuses to start with a missing or invalid variable, naming it', async () => {
     const result = await runEntryPoint(resolve(import.meta.dirname, '../src/main.ts'), {
-      PORT: 'not-a-port',
+      GATEWAY_PORT: 'not-a-port',
       S3_ACCESS_KEY_ID: 'x',
       S3_SECRET_ACCESS_KEY: 'y',
     });
     expect(result.code).toBe(78);
     expect(result.stderr).toContain('refusing to start');
-    expect(result.stderr).toMatch(/PORT: /);
+    expect(result.stderr).toMatch(/GATEWAY_PORT: /);
     expect(result.stderr).toMatch(/GATEWAY_DATABASE_URL: /);
     expect(result.stderr).not.toContain('S3_ACCESS_KEY_ID');
   });
