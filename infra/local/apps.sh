@@ -4,6 +4,7 @@
 # name|command|readiness URL (empty for processes without HTTP)
 RELAY_APPS=(
   "gateway-api|node services/gateway/src/main.ts|http://127.0.0.1:8000/readyz"
+  "gateway-worker|node services/gateway/src/worker.ts|"
   "convert-api|node services/convert/src/main.ts|http://127.0.0.1:8001/readyz"
   "chat-api|node services/chat/src/main.ts|http://127.0.0.1:8002/readyz"
   "web|npm run --silent -w @relay/web serve|http://127.0.0.1:8080/"
@@ -42,14 +43,14 @@ apps_up() {
     IFS='|' read -r name command url <<<"$entry"
     log="$RELAY_ROOT/.local/logs/$name.log"
     if apps_pid_alive "$name"; then
-      printf '%-12s already running\n' "$name"
+      printf '%-15s already running\n' "$name"
       continue
     fi
     # setsid: the process outlives this shell and gets its own group, so `down` stops all its children.
     setsid bash -c "exec $command" >>"$log" 2>&1 </dev/null &
     echo $! >"$RELAY_ROOT/.local/run/$name.pid"
     [ -z "$url" ] || apps_wait_ready "$name" "$url" "$log"
-    printf '%-12s up\n' "$name"
+    printf '%-15s up\n' "$name"
   done
 }
 
@@ -66,7 +67,7 @@ apps_down() {
       kill -KILL -- "-$pid" 2>/dev/null || true
     fi
     rm -f "$pid_file"
-    printf '%-12s stopped\n' "$name"
+    printf '%-15s stopped\n' "$name"
   done
 }
 
@@ -74,7 +75,7 @@ apps_status() {
   local entry name
   for entry in "${RELAY_APPS[@]}"; do
     IFS='|' read -r name _ <<<"$entry"
-    if apps_pid_alive "$name"; then printf '%-12s running\n' "$name"; else printf '%-12s stopped\n' "$name"; fi
+    if apps_pid_alive "$name"; then printf '%-15s running\n' "$name"; else printf '%-15s stopped\n' "$name"; fi
   done
 }
 

@@ -4,6 +4,7 @@ import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadBucketCommand,
+  ListObjectsV2Command,
   S3Client,
   S3ServiceException,
 } from '@aws-sdk/client-s3';
@@ -76,6 +77,12 @@ export class ObjectStorage {
     await this.#client.send(
       new DeleteObjectsCommand({ Bucket: this.bucket, Delete: { Objects: keys.map((Key) => ({ Key })) } }),
     );
+  }
+
+  /** Keys under `prefix` (up to 1,000): for clean-up checks and operators. */
+  async listKeys(prefix: string): Promise<string[]> {
+    const result = await this.#client.send(new ListObjectsV2Command({ Bucket: this.bucket, Prefix: prefix }));
+    return (result.Contents ?? []).flatMap((object) => (object.Key === undefined ? [] : [object.Key]));
   }
 
   /** Creates the bucket unless it exists; returns whether it created it. */

@@ -1,1 +1,2 @@
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
+export { type CaughtMail, mailsTo, tokenFromMail, waitForMail } from './maildev.ts';

@@ -1,9 +1,29 @@
+import { fileURLToPath } from 'node:url';
+import fastifyCookie from '@fastify/cookie';
+import fastifyCors from '@fastify/cors';
+import fastifyMultipart from '@fastify/multipart';
 import { ChannelLayer } from '@relay/channel-layer';
-import { createDatabase } from '@relay/database';
+import { createDatabase, runMigrations } from '@relay/database';
+import { JobQueue, redisConnection, startJobWorker } from '@relay/jobs';
 import { EventProducer } from '@relay/kafka';
+import { Mailer } from '@relay/mailer';
 import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
 import { createHttpApp, type HttpApp, type Logger, type ShutdownStep } from '@relay/platform';
+import { Redis } from 'ioredis';
 import type { GatewayConfig } from './config.ts';
+import * as schema from './schema.ts';
+import { AccessTokens } from './users/access-tokens.ts';
+import { AuthRateLimiter } from './users/auth.rate-limit.ts';
+import { registerAuthRoutes } from './users/auth.routes.ts';
+import { AuthService } from './users/auth.service.ts';
+import { createAuthenticate } from './users/authenticate.ts';
+import { registerJwksRoute } from './users/jwks.routes.ts';
+import { MailJobHandler, mailJobDefinition } from './users/mail.jobs.ts';
+import { registerProfileRoutes } from './users/profile.routes.ts';
+import { ProfileService } from './users/profile.service.ts';
+import { UsersRepository } from './users/users.repository.ts';
+
+export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 export interface Gateway {
   http: HttpApp;
@@ -11,9 +31,24 @@ export interface Gateway {
   shutdownSteps: ShutdownStep[];
 }
 
-/** Wires the gateway's adapters and routes; entry points only start what this builds. */
+export interface GatewayWorker {
+  shutdownSteps: ShutdownStep[];
+}
+
+/** Applies the gateway's pending migrations; run by provisioning, never by the API on start. */
+export async function migrateGateway(config: GatewayConfig): Promise<void> {
+  const database = createDatabase({ url: config.GATEWAY_DATABASE_URL, maxConnections: 1 }, schema);
+  try {
+    await runMigrations(database, MIGRATIONS_FOLDER);
+  } finally {
+    await database.close();
+  }
+}
+
+/** Wires the gateway API's adapters and routes; entry points only start what this builds. */
 export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
-  const database = createDatabase({ url: config.GATEWAY_DATABASE_URL }, {});
+  const database = createDatabase({ url: config.GATEWAY_DATABASE_URL }, schema);
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const channelLayer = new ChannelLayer({
     redisUrl: config.REDIS_URL,
     prefix: config.CHANNEL_LAYER_PREFIX,
@@ -21,6 +56,15 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   });
   const producer = new EventProducer({ clientId: 'gateway', brokers: config.KAFKA_BROKERS });
   const storage = new ObjectStorage(objectStorageOptions(config));
+  const mailQueue = new JobQueue(mailJobDefinition, redisConnection(config.REDIS_URL), config.JOBS_PREFIX);
+  const tokens = await AccessTokens.create({
+    privateKeyBase64: config.JWT_PRIVATE_KEY,
+    keyId: config.JWT_KEY_ID,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const users = new UsersRepository(database.db);
 
   const http = await createHttpApp({
     name: 'gateway',
@@ -34,15 +78,61 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 's3', check: () => storage.ping() },
     ],
   });
+  // The SPA is served from its own origin (:8080) and sends the refresh cookie along.
+  await http.register(fastifyCors, { origin: [config.PUBLIC_WEB_URL], credentials: true });
+  await http.register(fastifyCookie);
+  await http.register(fastifyMultipart, {
+    limits: { fileSize: config.PHOTO_MAX_BYTES, files: 1, fields: 5 },
+  });
+
+  registerJwksRoute(http, tokens);
+  registerAuthRoutes(http, {
+    auth: new AuthService(users, mailQueue, tokens, { refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS }),
+    rateLimiter: new AuthRateLimiter(redis, {
+      perIpPerMinute: config.AUTH_RATE_LIMIT_PER_IP,
+      perAccountPerMinute: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    }),
+    cookieSecure: config.COOKIE_SECURE,
+  });
+  registerProfileRoutes(http, {
+    authenticate: createAuthenticate(tokens.verify),
+    profiles: new ProfileService(users, storage, config.PHOTO_URL_TTL_SECONDS),
+  });
 
   return {
     http,
     shutdownSteps: [
       { name: 'http', close: () => http.close() },
       { name: 'kafka', close: () => producer.close() },
+      { name: 'mail-queue', close: () => mailQueue.close() },
       { name: 'redis', close: () => channelLayer.close() },
+      { name: 'rate-limit-redis', close: async () => void (await redis.quit()) },
       { name: 'postgres', close: database.close },
       { name: 's3', close: async () => storage.close() },
+    ],
+  };
+}
+
+/** Wires gateway-worker: the background jobs (account e-mails). */
+export function buildGatewayWorker(config: GatewayConfig, logger: Logger): GatewayWorker {
+  const database = createDatabase({ url: config.GATEWAY_DATABASE_URL, maxConnections: 4 }, schema);
+  const mailer = new Mailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
+  const handler = new MailJobHandler(new UsersRepository(database.db), mailer, {
+    webUrl: config.PUBLIC_WEB_URL,
+    activationTtlHours: config.ACTIVATION_TOKEN_TTL_HOURS,
+    resetTtlMinutes: config.RESET_TOKEN_TTL_MINUTES,
+  });
+  const worker = startJobWorker(mailJobDefinition, handler.handle, {
+    connection: redisConnection(config.REDIS_URL),
+    prefix: config.JOBS_PREFIX,
+    logger,
+  });
+  return {
+    shutdownSteps: [
+      // close() lets running jobs finish; unfinished ones return to the queue.
+      { name: 'mail-worker', close: () => worker.close() },
+      { name: 'smtp', close: async () => mailer.close() },
+      { name: 'postgres', close: database.close },
     ],
   };
 }

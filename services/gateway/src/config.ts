@@ -1,9 +1,12 @@
 import { redisEnv } from '@relay/channel-layer';
+import { jobsEnv } from '@relay/jobs';
 import { kafkaEnv } from '@relay/kafka';
 import { smtpEnv } from '@relay/mailer';
 import { s3Env } from '@relay/object-storage';
 import { baseEnv, loadConfig, port, secret } from '@relay/platform';
 import { z } from 'zod';
+
+const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 
 export const gatewayEnv = {
   ...baseEnv,
@@ -11,12 +14,32 @@ export const gatewayEnv = {
   ...kafkaEnv,
   ...s3Env,
   ...smtpEnv,
+  ...jobsEnv,
   HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port(8000),
   GATEWAY_DATABASE_URL: secret(z.url()),
   CONVERT_URL: z.url().default('http://127.0.0.1:8001'),
   CHAT_URL: z.url().default('http://127.0.0.1:8002'),
   PUBLIC_WEB_URL: z.url().default('http://127.0.0.1:8080'),
+
+  /** Ed25519 private key, PKCS#8 DER in base64 (`openssl genpkey -algorithm ed25519 -outform DER | base64 -w0`). */
+  JWT_PRIVATE_KEY: secret(z.string().min(40)),
+  JWT_KEY_ID: z.string().min(1).max(64),
+  JWT_ISSUER: z.string().default('relay-gateway'),
+  JWT_AUDIENCE: z.string().default('relay'),
+  ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
+  REFRESH_TOKEN_TTL_DAYS: positiveInt(30),
+  ACTIVATION_TOKEN_TTL_HOURS: positiveInt(24),
+  RESET_TOKEN_TTL_MINUTES: positiveInt(60),
+  /** Secure cookies need HTTPS; local runs are plain HTTP on loopback. */
+  COOKIE_SECURE: z.stringbool().default(false),
+
+  PHOTO_MAX_BYTES: positiveInt(5 * 1024 * 1024),
+  PHOTO_URL_TTL_SECONDS: positiveInt(10 * 60),
+
+  /** Attempts per minute on sign-up, login, resend and reset, per client IP and per e-mail address. */
+  AUTH_RATE_LIMIT_PER_IP: positiveInt(30),
+  AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(10),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

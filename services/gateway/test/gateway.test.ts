@@ -1,26 +1,17 @@
 import { resolve } from 'node:path';
-import { createLogger } from '@relay/platform';
 import { runEntryPoint } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildGateway, type Gateway } from '../src/app.ts';
-import { loadGatewayConfig } from '../src/config.ts';
+import { type Running, startGateway } from './helpers.ts';
 
-let gateway: Gateway;
-let baseUrl: string;
-
+let gateway: Running;
 beforeAll(async () => {
-  const config = loadGatewayConfig();
-  gateway = await buildGateway(config, createLogger({ name: 'gateway-test', level: 'silent' }));
-  baseUrl = await gateway.http.listen({ host: '127.0.0.1', port: 0 });
+  gateway = await startGateway();
 });
-
-afterAll(async () => {
-  for (const step of gateway?.shutdownSteps ?? []) await step.close();
-});
+afterAll(() => gateway?.close());
 
 describe('gateway process', () => {
   it('is ready only when PostgreSQL, Redis, Kafka and S3 all answer', async () => {
-    const response = await fetch(`${baseUrl}/readyz`);
+    const response = await fetch(`${gateway.baseUrl}/readyz`);
     expect(response.status).toBe(200);
     expect(await response.json()).toEqual({
       status: 'ready',
@@ -28,10 +19,26 @@ describe('gateway process', () => {
     });
   });
 
-  it('serves its OpenAPI document', async () => {
-    const response = await fetch(`${baseUrl}/docs/json`);
+  it('serves its OpenAPI document with every auth and profile route', async () => {
+    const response = await fetch(`${gateway.baseUrl}/docs/json`);
     expect(response.status).toBe(200);
-    expect(((await response.json()) as { info: { title: string } }).info.title).toBe('Relay gateway');
+    const document = (await response.json()) as { info: { title: string }; paths: Record<string, unknown> };
+    expect(document.info.title).toBe('Relay gateway');
+    expect(Object.keys(document.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/signup',
+        '/api/auth/activate',
+        '/api/auth/resend-activation',
+        '/api/auth/login',
+        '/api/auth/refresh',
+        '/api/auth/logout',
+        '/api/auth/forgot-password',
+        '/api/auth/reset-password',
+        '/api/users/me',
+        '/api/users/me/photo',
+        '/.well-known/jwks.json',
+      ]),
+    );
   });
 
   it('refuses to start with a missing or invalid variable, naming it', async () => {
@@ -44,6 +51,7 @@ describe('gateway process', () => {
     expect(result.stderr).toContain('refusing to start');
     expect(result.stderr).toMatch(/GATEWAY_PORT: /);
     expect(result.stderr).toMatch(/GATEWAY_DATABASE_URL: /);
+    expect(result.stderr).toMatch(/JWT_PRIVATE_KEY: /);
     expect(result.stderr).not.toContain('S3_ACCESS_KEY_ID');
   });
 });

@@ -1,0 +1,8 @@
+export {
+  type JobDefinition,
+  JobQueue,
+  type JobWorkerOptions,
+  jobsEnv,
+  redisConnection,
+  startJobWorker,
+} from './jobs.ts';

@@ -1,0 +1,2 @@
+/** Every table of the gateway, for drizzle's typed queries and drizzle-kit's migrations. */
+export * from './users/users.schema.ts';

@@ -1,0 +1,71 @@
+import { AppError } from '@relay/platform';
+
+export const AuthErrorCode = {
+  InvalidCredentials: 'invalid_credentials',
+  AccountNotActivated: 'account_not_activated',
+  ActivationTokenUnknown: 'activation_token_unknown',
+  ActivationTokenExpired: 'activation_token_expired',
+  ActivationTokenUsed: 'activation_token_used',
+  ResetTokenUnknown: 'reset_token_unknown',
+  ResetTokenExpired: 'reset_token_expired',
+  ResetTokenUsed: 'reset_token_used',
+  RefreshTokenMissing: 'refresh_token_missing',
+  RefreshTokenInvalid: 'refresh_token_invalid',
+  RefreshTokenReused: 'refresh_token_reused',
+  PhotoInvalid: 'photo_invalid',
+  PhotoMissing: 'photo_missing',
+} as const;
+export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
+
+const DETAILS: Record<AuthErrorCode, { status: number; title: string; detail: string }> = {
+  invalid_credentials: { status: 401, title: 'Unauthorized', detail: 'The e-mail or password is wrong.' },
+  account_not_activated: {
+    status: 403,
+    title: 'Forbidden',
+    detail: 'Activate your account with the link we e-mailed you first, or ask for a new link.',
+  },
+  activation_token_unknown: {
+    status: 400,
+    title: 'Bad Request',
+    detail: 'This activation link is not valid.',
+  },
+  activation_token_expired: {
+    status: 410,
+    title: 'Gone',
+    detail: 'This activation link has expired; ask for a new one.',
+  },
+  activation_token_used: { status: 409, title: 'Conflict', detail: 'This activation link was already used.' },
+  reset_token_unknown: {
+    status: 400,
+    title: 'Bad Request',
+    detail: 'This password reset link is not valid.',
+  },
+  reset_token_expired: { status: 410, title: 'Gone', detail: 'This password reset link has expired.' },
+  reset_token_used: { status: 409, title: 'Conflict', detail: 'This password reset link was already used.' },
+  refresh_token_missing: { status: 401, title: 'Unauthorized', detail: 'No session: log in again.' },
+  refresh_token_invalid: {
+    status: 401,
+    title: 'Unauthorized',
+    detail: 'The session has ended: log in again.',
+  },
+  refresh_token_reused: {
+    status: 401,
+    title: 'Unauthorized',
+    detail: 'This session was used twice, so every session of it was ended: log in again.',
+  },
+  photo_invalid: {
+    status: 415,
+    title: 'Unsupported Media Type',
+    detail: 'The photo must be a PNG, JPEG or WebP.',
+  },
+  photo_missing: {
+    status: 400,
+    title: 'Bad Request',
+    detail: 'Send the photo as the multipart field "photo".',
+  },
+};
+
+export function authError(code: AuthErrorCode, detail?: string): AppError {
+  const known = DETAILS[code];
+  return new AppError({ code, status: known.status, title: known.title, detail: detail ?? known.detail });
+}

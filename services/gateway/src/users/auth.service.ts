@@ -1,0 +1,137 @@
+import type { ActivateBody, LoginBody, ResetPasswordBody, SignupBody } from '@relay/contracts';
+import type { JobQueue } from '@relay/jobs';
+import type { AccessTokenClaims } from '@relay/platform';
+import type { AccessTokens } from './access-tokens.ts';
+import { AuthErrorCode, authError } from './auth.errors.ts';
+import type { MailJob } from './mail.jobs.ts';
+import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashSecureToken, newSecureToken } from './secure-tokens.ts';
+import type { User, UsersRepository } from './users.repository.ts';
+
+export interface Session {
+  accessToken: string;
+  expiresIn: number;
+  refreshToken: string;
+  refreshExpiresAt: Date;
+}
+
+export interface AuthSettings {
+  refreshTtlDays: number;
+}
+
+/** Sign-up, activation, login and sessions. */
+export class AuthService {
+  readonly #users: UsersRepository;
+  readonly #mail: JobQueue<typeof MailJob>;
+  readonly #tokens: AccessTokens;
+  readonly #settings: AuthSettings;
+
+  constructor(
+    users: UsersRepository,
+    mail: JobQueue<typeof MailJob>,
+    tokens: AccessTokens,
+    settings: AuthSettings,
+  ) {
+    this.#users = users;
+    this.#mail = mail;
+    this.#tokens = tokens;
+    this.#settings = settings;
+  }
+
+  /** The same work whether or not the address is taken: hash, one insert, one job. */
+  async signup({ email, password, name }: SignupBody): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    await this.#users.insertUser({ email, passwordHash, name });
+    await this.#mail.add('activation', { kind: 'activation', email });
+  }
+
+  async resendActivation(email: string): Promise<void> {
+    await this.#mail.add('activation', { kind: 'activation', email });
+  }
+
+  async activate({ token }: ActivateBody): Promise<void> {
+    const outcome = await this.#users.consumeOneTimeToken('activation', hashSecureToken(token));
+    switch (outcome.status) {
+      case 'ok':
+        return this.#users.activate(outcome.userId);
+      case 'unknown':
+        throw authError(AuthErrorCode.ActivationTokenUnknown);
+      case 'expired':
+        throw authError(AuthErrorCode.ActivationTokenExpired);
+      case 'used':
+        throw authError(AuthErrorCode.ActivationTokenUsed);
+    }
+  }
+
+  async login({ email, password }: LoginBody): Promise<Session> {
+    const user = await this.#users.findByEmail(email);
+    const valid = await verifyPassword(user?.passwordHash, password);
+    if (user === undefined || !valid) throw authError(AuthErrorCode.InvalidCredentials);
+    if (!user.active) throw authError(AuthErrorCode.AccountNotActivated);
+    const refreshToken = newSecureToken();
+    const refreshExpiresAt = this.#refreshExpiry();
+    await this.#users.insertRefreshToken({
+      userId: user.id,
+      tokenHash: hashSecureToken(refreshToken),
+      expiresAt: refreshExpiresAt,
+    });
+    return { ...(await this.#accessToken(user)), refreshToken, refreshExpiresAt };
+  }
+
+  /** Rotates the refresh token: the presented one stops working, replaying it ends the session. */
+  async refresh(presented: string | undefined): Promise<Session> {
+    if (presented === undefined || presented === '') throw authError(AuthErrorCode.RefreshTokenMissing);
+    const refreshToken = newSecureToken();
+    const refreshExpiresAt = this.#refreshExpiry();
+    const outcome = await this.#users.rotateRefreshToken(hashSecureToken(presented), {
+      tokenHash: hashSecureToken(refreshToken),
+      expiresAt: refreshExpiresAt,
+    });
+    switch (outcome.status) {
+      case 'ok': {
+        const user = await this.#users.findById(outcome.userId);
+        if (user === undefined || !user.active) throw authError(AuthErrorCode.RefreshTokenInvalid);
+        return { ...(await this.#accessToken(user)), refreshToken, refreshExpiresAt };
+      }
+      case 'reused':
+        throw authError(AuthErrorCode.RefreshTokenReused);
+      case 'unknown':
+      case 'expired':
+      case 'revoked':
+        throw authError(AuthErrorCode.RefreshTokenInvalid);
+    }
+  }
+
+  async logout(presented: string | undefined): Promise<void> {
+    if (presented === undefined || presented === '') return;
+    await this.#users.revokeFamilyOf(hashSecureToken(presented));
+  }
+
+  async requestPasswordReset(email: string): Promise<void> {
+    await this.#mail.add('password-reset', { kind: 'password-reset', email });
+  }
+
+  async resetPassword({ token, password }: ResetPasswordBody): Promise<void> {
+    const passwordHash = await hashPassword(password);
+    const outcome = await this.#users.consumeOneTimeToken('password_reset', hashSecureToken(token));
+    switch (outcome.status) {
+      case 'ok':
+        return this.#users.setPasswordAndRevokeSessions(outcome.userId, passwordHash);
+      case 'unknown':
+        throw authError(AuthErrorCode.ResetTokenUnknown);
+      case 'expired':
+        throw authError(AuthErrorCode.ResetTokenExpired);
+      case 'used':
+        throw authError(AuthErrorCode.ResetTokenUsed);
+    }
+  }
+
+  async #accessToken(user: User): Promise<{ accessToken: string; expiresIn: number }> {
+    const claims: AccessTokenClaims = { sub: user.id, email: user.email, name: user.name };
+    return { accessToken: await this.#tokens.sign(claims), expiresIn: this.#tokens.ttlSeconds };
+  }
+
+  #refreshExpiry(): Date {
+    return new Date(Date.now() + this.#settings.refreshTtlDays * 86_400_000);
+  }
+}

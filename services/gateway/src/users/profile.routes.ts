@@ -1,0 +1,62 @@
+import { UpdateProfileBody, UserProfile } from '@relay/contracts';
+import type { HttpApp } from '@relay/platform';
+import { AuthErrorCode, authError } from './auth.errors.ts';
+import type { Authenticate } from './authenticate.ts';
+import type { ProfileService } from './profile.service.ts';
+
+export interface ProfileRouteDeps {
+  authenticate: Authenticate;
+  profiles: ProfileService;
+}
+
+const tags = ['users'];
+const security = [{ bearerAuth: [] }];
+
+export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: ProfileRouteDeps): void {
+  app.get(
+    '/api/users/me',
+    { schema: { tags, security, response: { 200: UserProfile } } },
+    async (request) => {
+      const user = await authenticate(request);
+      return profiles.get(user.sub);
+    },
+  );
+
+  app.patch(
+    '/api/users/me',
+    { schema: { tags, security, body: UpdateProfileBody, response: { 200: UserProfile } } },
+    async (request) => {
+      const user = await authenticate(request);
+      return profiles.update(user.sub, request.body);
+    },
+  );
+
+  app.put(
+    '/api/users/me/photo',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'multipart/form-data with one file field "photo": PNG, JPEG or WebP',
+        response: { 200: UserProfile },
+      },
+    },
+    async (request) => {
+      const user = await authenticate(request);
+      if (!request.isMultipart()) throw authError(AuthErrorCode.PhotoMissing);
+      const file = await request.file();
+      if (file === undefined || file.fieldname !== 'photo') throw authError(AuthErrorCode.PhotoMissing);
+      // toBuffer() stops at the configured size limit and rejects with 413.
+      return profiles.setPhoto(user.sub, await file.toBuffer());
+    },
+  );
+
+  app.delete(
+    '/api/users/me/photo',
+    { schema: { tags, security, response: { 200: UserProfile } } },
+    async (request) => {
+      const user = await authenticate(request);
+      return profiles.removePhoto(user.sub);
+    },
+  );
+}

@@ -1,0 +1,91 @@
+import { randomUUID } from 'node:crypto';
+import type { PhotoUrls, UpdateProfileBody, UserProfile } from '@relay/contracts';
+import type { ObjectStorage } from '@relay/object-storage';
+import { AppError, CommonErrorCode } from '@relay/platform';
+import { PHOTO_SIZES, type PhotoSize, renderPhoto } from './photos.ts';
+import type { User, UsersRepository } from './users.repository.ts';
+
+const SIZES = Object.keys(PHOTO_SIZES) as PhotoSize[];
+const photoObjectKey = (prefix: string, size: PhotoSize) => `${prefix}/${size}.webp`;
+
+/** The signed-in user's own profile and photo. */
+export class ProfileService {
+  readonly #users: UsersRepository;
+  readonly #storage: ObjectStorage;
+  readonly #photoUrlTtlSeconds: number;
+
+  constructor(users: UsersRepository, storage: ObjectStorage, photoUrlTtlSeconds: number) {
+    this.#users = users;
+    this.#storage = storage;
+    this.#photoUrlTtlSeconds = photoUrlTtlSeconds;
+  }
+
+  async get(userId: string): Promise<UserProfile> {
+    return this.#present(await this.#existing(userId));
+  }
+
+  async update(userId: string, changes: UpdateProfileBody): Promise<UserProfile> {
+    const user = await this.#users.updateProfile(userId, changes);
+    return this.#present(user ?? (await this.#existing(userId)));
+  }
+
+  /** Stores the new renditions first, then switches the pointer, then deletes the old ones. */
+  async setPhoto(userId: string, upload: Buffer): Promise<UserProfile> {
+    await this.#existing(userId);
+    const renditions = await renderPhoto(upload);
+    // A random segment makes the key unguessable and every version a new object (no stale caches).
+    const prefix = `users/${userId}/photos/${randomUUID()}`;
+    await Promise.all(
+      SIZES.map((size) => this.#storage.put(photoObjectKey(prefix, size), renditions[size], 'image/webp')),
+    );
+    const previous = await this.#users.replacePhotoKey(userId, prefix);
+    await this.#deletePhoto(previous);
+    return this.get(userId);
+  }
+
+  async removePhoto(userId: string): Promise<UserProfile> {
+    await this.#existing(userId);
+    await this.#deletePhoto(await this.#users.replacePhotoKey(userId, null));
+    return this.get(userId);
+  }
+
+  async #deletePhoto(prefix: string | null): Promise<void> {
+    if (prefix !== null) await this.#storage.delete(SIZES.map((size) => photoObjectKey(prefix, size)));
+  }
+
+  async #existing(userId: string): Promise<User> {
+    const user = await this.#users.findById(userId);
+    if (user === undefined) {
+      throw new AppError({
+        code: CommonErrorCode.NotFound,
+        status: 404,
+        title: 'Not Found',
+        detail: 'No such user.',
+      });
+    }
+    return user;
+  }
+
+  async #present(user: User): Promise<UserProfile> {
+    return {
+      id: user.id,
+      email: user.email,
+      name: user.name,
+      bio: user.bio,
+      photo: user.photoKey === null ? null : await this.#photoUrls(user.photoKey),
+      createdAt: user.createdAt.toISOString(),
+    };
+  }
+
+  async #photoUrls(prefix: string): Promise<PhotoUrls> {
+    const ttl = this.#photoUrlTtlSeconds;
+    const url = (size: PhotoSize) => this.#storage.presignedGetUrl(photoObjectKey(prefix, size), ttl);
+    const [small, medium, large] = await Promise.all([url('small'), url('medium'), url('large')]);
+    return {
+      small,
+      medium,
+      large,
+      expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),
+    };
+  }
+}
