@@ -53,7 +53,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: (req) => sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID(),
     // Our onResponse hook logs requests with the route; fastify's own lines would double them.
-    logController: new LogController({ requestIdLogLabel: 'correlationId', disableRequestLogging: true }),
+    logController: new LogController({ disableRequestLogging: true }),
+    // The logger's mixin already adds the correlation id (= request id) to every line.
+    childLoggerFactory: (logger, _bindings, options) => logger.child({}, options),
     return503OnClosing: true,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
@@ -96,7 +98,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
 
   if (options.openapi !== undefined) {
     await app.register(fastifySwagger, {
-      openapi: { info: { ...options.openapi, version: options.version } },
+      openapi: {
+        info: { ...options.openapi, version: options.version },
+        components: {
+          securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer', bearerFormat: 'JWT' } },
+        },
+      },
       transform: jsonSchemaTransform,
     });
     await app.register(fastifySwaggerUi, { routePrefix: '/docs' });

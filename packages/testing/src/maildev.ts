@@ -25,7 +25,7 @@ export async function waitForMail(
 }
 
 export async function mailsTo(address: string): Promise<CaughtMail[]> {
-  const response = await fetch(`${inboxApi()}/email`);
+  const response = await fetch(`${inboxApi()}/api/email`);
   if (!response.ok) throw new Error(`maildev answered ${response.status}`);
   const inbox = (await response.json()) as CaughtMail[];
   return inbox.filter((mail) => mail.to.some((recipient) => recipient.address === address));

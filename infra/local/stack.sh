@@ -1,0 +1,372 @@
+#!/usr/bin/env bash
+# The native infrastructure on loopback, for machines without Docker.
+#   bash infra/local/stack.sh install|up|down|status [piece ...]
+# Pieces: postgres redis kafka s3 maildev (install also covers libreoffice).
+# State lives in .local/: data/<piece>, logs/<piece>.log, run/<piece>.pid, cache/ (jars, Maven repo).
+set -euo pipefail
+
+RELAY_ROOT="${RELAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+LOCAL="$RELAY_ROOT/.local"
+DATA="$LOCAL/data" LOGS="$LOCAL/logs" RUN="$LOCAL/run" CACHE="$LOCAL/cache"
+mkdir -p "$DATA" "$LOGS" "$RUN" "$CACHE"
+
+PGPORT="${PGPORT:-5432}"
+PGPASSWORD="${PGPASSWORD:?PGPASSWORD is not set: run through ./relay, which generates it}"
+REDIS_PORT="${REDIS_PORT:-6379}"
+KAFKA_PORT="${KAFKA_PORT:-9092}"
+KAFKA_CONTROLLER_PORT="${KAFKA_CONTROLLER_PORT:-9093}"
+KAFKA_VERSION="${KAFKA_VERSION:-4.4.0}"
+KAFKA_HEAP="${KAFKA_HEAP:--Xms256m -Xmx1g}"
+S3_PORT="${S3_PORT:-9000}"
+S3PROXY_VERSION="${S3PROXY_VERSION:-4.1.0}"
+S3_ACCESS_KEY_ID="${S3_ACCESS_KEY_ID:?S3_ACCESS_KEY_ID is not set: run through ./relay}"
+S3_SECRET_ACCESS_KEY="${S3_SECRET_ACCESS_KEY:?S3_SECRET_ACCESS_KEY is not set: run through ./relay}"
+MAILDEV_SMTP_PORT="${MAILDEV_SMTP_PORT:-1025}"
+MAILDEV_WEB_PORT="${MAILDEV_WEB_PORT:-1080}"
+READY_TIMEOUT="${READY_TIMEOUT:-120}"
+ALL_PIECES=(postgres redis kafka s3 maildev)
+
+say() { printf '%-10s %s\n' "$1" "$2"; }
+fail() {
+  say "$1" "FAILED: $2 (log: ${3:-none})" >&2
+  [ -n "${3:-}" ] && [ -f "$3" ] && tail -n 15 "$3" >&2
+  exit 1
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+pid_of() { cat "$RUN/$1.pid" 2>/dev/null || true; }
+alive() {
+  local pid
+  pid="$(pid_of "$1")"
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null
+}
+
+# Waits until `check` passes; gives up early if the process died or after READY_TIMEOUT seconds.
+wait_ready() {
+  local piece="$1" check="$2" log="$3" deadline=$((SECONDS + READY_TIMEOUT))
+  until $check; do
+    alive "$piece" || fail "$piece" "exited during start-up" "$log"
+    [ "$SECONDS" -lt "$deadline" ] || fail "$piece" "not ready after ${READY_TIMEOUT}s" "$log"
+    sleep 0.5
+  done
+}
+
+# Refuses to start a piece whose port something else already holds.
+claim_port() {
+  local piece="$1" port="$2"
+  if port_open "$port"; then
+    fail "$piece" "port $port is already in use by a process this script did not start (stop it first)"
+  fi
+}
+
+# ---------- install ----------
+
+APT_UPDATED=0
+apt_install() {
+  local missing=()
+  for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+  [ "${#missing[@]}" -eq 0 ] && return 0
+  echo "installing ${missing[*]} (apt)"
+  if [ "$APT_UPDATED" -eq 0 ]; then
+    apt-get update -qq
+    APT_UPDATED=1
+  fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+install_java() {
+  command -v java >/dev/null || apt_install openjdk-17-jre-headless
+  command -v mvn >/dev/null || apt_install maven
+}
+
+# Resolves Maven artifacts into a folder once; a marker file says the folder is complete.
+maven_fetch() {
+  local target="$1" pom="$2"
+  [ -f "$target/.complete" ] && return 0
+  echo "fetching $(basename "$target") from Maven Central"
+  local work
+  work="$(mktemp -d)"
+  printf '%s\n' "$pom" >"$work/pom.xml"
+  rm -rf "$target"
+  mvn -q -f "$work/pom.xml" -Dmaven.repo.local="$CACHE/m2" \
+    dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$target"
+  rm -rf "$work"
+  touch "$target/.complete"
+}
+
+dependency() { printf '<dependency><groupId>%s</groupId><artifactId>%s</artifactId><version>%s</version>%s</dependency>' "$1" "$2" "$3" "${4:-}"; }
+pom_with() {
+  printf '<project xmlns="http://maven.apache.org/POM/4.0.0"><modelVersion>4.0.0</modelVersion>'
+  printf '<groupId>relay.local</groupId><artifactId>runtime</artifactId><version>1</version><dependencies>%s</dependencies></project>' "$1"
+}
+
+install_postgres() { apt_install postgresql; }
+install_redis() { apt_install redis-server; }
+install_maildev() {
+  [ -x "$RELAY_ROOT/node_modules/.bin/maildev" ] || fail maildev "node_modules/.bin/maildev is missing: run npm ci"
+}
+install_libreoffice() {
+  apt_install libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core
+  soffice --version >/dev/null || fail libreoffice "soffice --version failed"
+}
+install_kafka() {
+  install_java
+  # Kafka 4 logs through SLF4J 1.7; log4j2's binding for it is not in Kafka's POM.
+  maven_fetch "$CACHE/kafka-$KAFKA_VERSION" "$(pom_with "$(dependency org.apache.kafka kafka_2.13 "$KAFKA_VERSION")$(dependency org.apache.logging.log4j log4j-slf4j-impl 2.25.5)")"
+}
+install_s3() {
+  install_java
+  maven_fetch "$CACHE/s3proxy-$S3PROXY_VERSION" "$(pom_with "$(dependency org.gaul s3proxy "$S3PROXY_VERSION" '<classifier>jar-with-dependencies</classifier><exclusions><exclusion><groupId>*</groupId><artifactId>*</artifactId></exclusion></exclusions>')")"
+}
+
+# ---------- postgres ----------
+
+pg_bin() { ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1; }
+pg_socket_dir="$RUN/postgres-socket"
+pg_ready() {
+  PGPASSWORD="$PGPASSWORD" psql -qtA "postgres://relay@127.0.0.1:$PGPORT/relay_gateway" -c 'select 1' >/dev/null 2>&1
+}
+pg_superuser_ready() { "$(pg_bin)/pg_isready" -q -h "$pg_socket_dir" -p "$PGPORT"; }
+pg_admin() { runuser -u postgres -- psql -qtA -h "$pg_socket_dir" -p "$PGPORT" -U postgres -d postgres "$@"; }
+
+up_postgres() {
+  local dir="$DATA/postgres" log="$LOGS/postgres.log" bin
+  bin="$(pg_bin)"
+  if alive postgres && pg_ready; then say postgres "up   127.0.0.1:$PGPORT (already running)"; return; fi
+  # A Debian-managed cluster may autostart on the same port; ours must own it.
+  if command -v pg_lsclusters >/dev/null; then
+    pg_lsclusters --no-header 2>/dev/null | awk '$4 == "online" {print $1, $2}' | while read -r version name; do
+      echo "stopping the Debian cluster $version/$name, which holds a PostgreSQL port"
+      pg_ctlcluster "$version" "$name" stop || true
+    done
+  fi
+  claim_port postgres "$PGPORT"
+  mkdir -p "$dir" "$pg_socket_dir"
+  chown postgres:postgres "$dir" "$pg_socket_dir"
+  chmod 700 "$dir"
+  touch "$log" && chown postgres:postgres "$log"
+  if [ ! -f "$dir/PG_VERSION" ]; then
+    runuser -u postgres -- "$bin/initdb" -D "$dir" -U postgres --auth-local=peer --auth-host=scram-sha-256 \
+      --encoding=UTF8 --locale=C.UTF-8 >>"$log" 2>&1 || fail postgres "initdb failed" "$log"
+  fi
+  runuser -u postgres -- "$bin/pg_ctl" -D "$dir" -l "$log" -w -t 60 start \
+    -o "-c listen_addresses=127.0.0.1 -p $PGPORT -c unix_socket_directories=$pg_socket_dir" >/dev/null ||
+    fail postgres "pg_ctl start failed" "$log"
+  head -n 1 "$dir/postmaster.pid" >"$RUN/postgres.pid"
+  wait_ready postgres pg_superuser_ready "$log"
+  # Keeps the role's password in step with .local/relay.env, and creates what is missing.
+  pg_admin -v password="$PGPASSWORD" >/dev/null <<'SQL'
+select format('create role relay login createdb password %L', :'password')
+  where not exists (select from pg_roles where rolname = 'relay') \gexec
+select format('alter role relay login createdb password %L', :'password') \gexec
+SQL
+  for db in relay_gateway relay_convert relay_chat; do
+    pg_admin -c "select 1 from pg_database where datname = '$db'" | grep -q 1 ||
+      pg_admin -c "create database $db owner relay" >/dev/null
+  done
+  wait_ready postgres pg_ready "$log"
+  say postgres "up   127.0.0.1:$PGPORT"
+}
+
+down_postgres() {
+  [ -f "$DATA/postgres/postmaster.pid" ] || { rm -f "$RUN/postgres.pid"; return 0; }
+  runuser -u postgres -- "$(pg_bin)/pg_ctl" -D "$DATA/postgres" -m fast -w -t 30 stop >/dev/null || true
+  rm -f "$RUN/postgres.pid"
+}
+
+# ---------- redis ----------
+
+redis_ready() { [ "$(redis-cli -p "$REDIS_PORT" ping 2>/dev/null)" = "PONG" ]; }
+
+up_redis() {
+  local log="$LOGS/redis.log"
+  if alive redis && redis_ready; then say redis "up   127.0.0.1:$REDIS_PORT (already running)"; return; fi
+  # Debian's package starts its own server where an init system runs; ours must own the port.
+  if redis_ready && ! alive redis && command -v service >/dev/null; then service redis-server stop >/dev/null 2>&1 || true; fi
+  claim_port redis "$REDIS_PORT"
+  mkdir -p "$DATA/redis"
+  cat >"$RUN/redis.conf" <<CONF
+bind 127.0.0.1
+port $REDIS_PORT
+protected-mode yes
+daemonize no
+dir $DATA/redis
+appendonly yes
+appendfsync everysec
+CONF
+  setsid redis-server "$RUN/redis.conf" >>"$log" 2>&1 </dev/null &
+  echo $! >"$RUN/redis.pid"
+  wait_ready redis redis_ready "$log"
+  say redis "up   127.0.0.1:$REDIS_PORT"
+}
+
+# ---------- kafka ----------
+
+kafka_ready() {
+  port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null
+}
+
+up_kafka() {
+  local log="$LOGS/kafka.log" conf="$RUN/kafka" jars="$CACHE/kafka-$KAFKA_VERSION"
+  if alive kafka && port_open "$KAFKA_PORT"; then say kafka "up   127.0.0.1:$KAFKA_PORT (already running)"; return; fi
+  install_kafka
+  claim_port kafka "$KAFKA_PORT"
+  mkdir -p "$conf" "$DATA/kafka"
+  # One node in KRaft combined mode: every internal topic needs replication factor 1.
+  cat >"$conf/server.properties" <<CONF
+process.roles=broker,controller
+node.id=1
+controller.quorum.voters=1@127.0.0.1:$KAFKA_CONTROLLER_PORT
+listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT,CONTROLLER://127.0.0.1:$KAFKA_CONTROLLER_PORT
+advertised.listeners=PLAINTEXT://127.0.0.1:$KAFKA_PORT
+controller.listener.names=CONTROLLER
+inter.broker.listener.name=PLAINTEXT
+listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
+log.dirs=$DATA/kafka
+num.partitions=1
+default.replication.factor=1
+min.insync.replicas=1
+offsets.topic.replication.factor=1
+transaction.state.log.replication.factor=1
+transaction.state.log.min.isr=1
+share.coordinator.state.topic.replication.factor=1
+share.coordinator.state.topic.min.isr=1
+group.initial.rebalance.delay.ms=0
+auto.create.topics.enable=false
+CONF
+  cat >"$conf/log4j2.properties" <<'CONF'
+status = warn
+appender.console.type = Console
+appender.console.name = STDOUT
+appender.console.layout.type = PatternLayout
+appender.console.layout.pattern = [%d] %p %m (%c)%n
+rootLogger.level = info
+rootLogger.appenderRefs = stdout
+rootLogger.appenderRef.stdout.ref = STDOUT
+logger.kafka.name = kafka
+logger.kafka.level = info
+logger.apache.name = org.apache.kafka
+logger.apache.level = warn
+logger.raft.name = org.apache.kafka.raft
+logger.raft.level = warn
+CONF
+  local java_cmd=(java $KAFKA_HEAP -XX:+UseG1GC -Djava.awt.headless=true
+    "-Dlog4j2.configurationFile=$conf/log4j2.properties" -cp "$jars/*")
+  if [ ! -f "$DATA/kafka/meta.properties" ]; then
+    [ -f "$DATA/kafka-cluster-id" ] || "${java_cmd[@]}" kafka.tools.StorageTool random-uuid 2>/dev/null | tail -n 1 >"$DATA/kafka-cluster-id"
+    "${java_cmd[@]}" kafka.tools.StorageTool format -t "$(cat "$DATA/kafka-cluster-id")" \
+      -c "$conf/server.properties" >>"$log" 2>&1 || fail kafka "storage format failed" "$log"
+  fi
+  # Readiness reads this run's log only.
+  [ -f "$log" ] && mv "$log" "$log.1"
+  setsid "${java_cmd[@]}" kafka.Kafka "$conf/server.properties" >>"$log" 2>&1 </dev/null &
+  echo $! >"$RUN/kafka.pid"
+  wait_ready kafka kafka_ready "$log"
+  say kafka "up   127.0.0.1:$KAFKA_PORT (KRaft, Kafka $KAFKA_VERSION)"
+}
+
+# ---------- s3 ----------
+
+s3_ready() {
+  local code
+  code="$(curl -s -o /dev/null -w '%{http_code}' --max-time 2 "http://127.0.0.1:$S3_PORT/" || true)"
+  [ "$code" != "000" ] && [ -n "$code" ]
+}
+
+up_s3() {
+  local log="$LOGS/s3.log" jars="$CACHE/s3proxy-$S3PROXY_VERSION"
+  if alive s3 && s3_ready; then say s3 "up   127.0.0.1:$S3_PORT (already running)"; return; fi
+  install_s3
+  claim_port s3 "$S3_PORT"
+  mkdir -p "$DATA/s3"
+  (umask 077 && cat >"$RUN/s3proxy.properties" <<CONF
+s3proxy.endpoint=http://127.0.0.1:$S3_PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$S3_ACCESS_KEY_ID
+s3proxy.credential=$S3_SECRET_ACCESS_KEY
+jclouds.provider=filesystem-nio2
+jclouds.filesystem.basedir=$DATA/s3
+CONF
+  )
+  setsid java -Xmx512m -cp "$jars/*" org.gaul.s3proxy.Main --properties "$RUN/s3proxy.properties" >>"$log" 2>&1 </dev/null &
+  echo $! >"$RUN/s3.pid"
+  wait_ready s3 s3_ready "$log"
+  say s3 "up   127.0.0.1:$S3_PORT (s3proxy $S3PROXY_VERSION)"
+}
+
+# ---------- maildev ----------
+
+maildev_ready() { curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$MAILDEV_WEB_PORT/api/email"; }
+
+up_maildev() {
+  local log="$LOGS/maildev.log"
+  if alive maildev && maildev_ready; then say maildev "up   127.0.0.1:$MAILDEV_SMTP_PORT (already running)"; return; fi
+  install_maildev
+  claim_port maildev "$MAILDEV_SMTP_PORT"
+  claim_port maildev "$MAILDEV_WEB_PORT"
+  # A catcher, not a mailbox: each start begins with an empty inbox.
+  rm -rf "$DATA/maildev" && mkdir -p "$DATA/maildev"
+  setsid "$RELAY_ROOT/node_modules/.bin/maildev" --ip 127.0.0.1 --web-ip 127.0.0.1 \
+    --smtp "$MAILDEV_SMTP_PORT" --web "$MAILDEV_WEB_PORT" --mail-directory "$DATA/maildev" >>"$log" 2>&1 </dev/null &
+  echo $! >"$RUN/maildev.pid"
+  wait_ready maildev maildev_ready "$log"
+  say maildev "up   127.0.0.1:$MAILDEV_SMTP_PORT (SMTP), http://127.0.0.1:$MAILDEV_WEB_PORT (inbox)"
+}
+
+# ---------- generic down / status ----------
+
+stop_pid() {
+  local piece="$1" pid
+  pid="$(pid_of "$piece")"
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then
+    kill -TERM "$pid" 2>/dev/null || true
+    for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+    kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
+  fi
+  rm -f "$RUN/$piece.pid"
+}
+
+down_piece() {
+  case "$1" in
+    postgres) down_postgres ;;
+    *) stop_pid "$1" ;;
+  esac
+  say "$1" "stopped"
+}
+
+status_piece() {
+  local ready="${1}_ready"
+  [ "$1" = postgres ] && ready=pg_ready
+  [ "$1" = s3 ] && ready=s3_ready
+  if alive "$1" && $ready; then say "$1" "running (pid $(pid_of "$1"))"; return 0; fi
+  say "$1" "down"
+  return 1
+}
+
+command="${1:-}"
+shift || true
+pieces=("$@")
+[ "${#pieces[@]}" -gt 0 ] || pieces=("${ALL_PIECES[@]}")
+
+case "$command" in
+  install)
+    for piece in "${pieces[@]}"; do "install_$piece"; done
+    [ "$#" -gt 0 ] || install_libreoffice
+    ;;
+  up)
+    for piece in "${pieces[@]}"; do "install_$piece"; done
+    [ "$#" -gt 0 ] || install_libreoffice
+    for piece in "${pieces[@]}"; do "up_$piece"; done
+    ;;
+  down)
+    for ((i = ${#pieces[@]} - 1; i >= 0; i--)); do down_piece "${pieces[$i]}"; done
+    ;;
+  status)
+    rc=0
+    for piece in "${pieces[@]}"; do status_piece "$piece" || rc=1; done
+    exit "$rc"
+    ;;
+  *)
+    sed -n '2,5p' "$0" | sed 's/^# \{0,1\}//'
+    exit 64
+    ;;
+esac
