@@ -17,7 +17,7 @@ apps_pid_alive() {
 
 apps_wait_ready() {
   local name="$1" url="$2" log="$3" deadline=$((SECONDS + 60))
-  while ! curl -fsS -o /dev/null --max-time 2 "$url"; do
+  while ! curl -fs -o /dev/null --max-time 2 "$url"; do
     if ! apps_pid_alive "$name"; then
       echo "relay: $name exited during start-up; see $log" >&2
       tail -n 20 "$log" >&2
