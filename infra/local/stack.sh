@@ -63,7 +63,10 @@ claim_port() {
 APT_UPDATED=0
 apt_install() {
   local missing=()
-  for package in "$@"; do dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package"); done
+  for package in "$@"; do
+    # `dpkg -s` succeeds for removed packages whose config remains; only "installed" counts.
+    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q 'install ok installed' || missing+=("$package")
+  done
   [ "${#missing[@]}" -eq 0 ] && return 0
   echo "installing ${missing[*]} (apt)"
   if [ "$APT_UPDATED" -eq 0 ]; then
@@ -87,7 +90,7 @@ maven_fetch() {
   work="$(mktemp -d)"
   printf '%s\n' "$pom" >"$work/pom.xml"
   rm -rf "$target"
-  mvn -q -f "$work/pom.xml" -Dmaven.repo.local="$CACHE/m2" \
+  mvn -q -B -f "$work/pom.xml" -Dmaven.repo.local="$CACHE/m2" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$target"
   rm -rf "$work"
   touch "$target/.complete"
