@@ -78,6 +78,21 @@ try {
     }),
   );
 
+  // Sign-up for a taken address must cost what a new one costs (no enumeration by timing).
+  const signupLatencies = async (emailFor: (i: number) => string) => {
+    const samples: number[] = [];
+    for (let i = 0; i < 60; i++) {
+      const started = performance.now();
+      await post('/api/auth/signup', { email: emailFor(i), password: 'benchmark passphrase', name: 'Bench' });
+      samples.push(performance.now() - started);
+    }
+    samples.sort((a, b) => a - b);
+    const at = (q: number) => Number((samples[Math.floor(q * (samples.length - 1))] ?? 0).toFixed(2));
+    return { p50: at(0.5), p90: at(0.9), max: at(1) };
+  };
+  const signupNewMs = await signupLatencies(() => `bench-${randomUUID()}@example.com`);
+  const signupTakenMs = await signupLatencies(() => user.email);
+
   const result = {
     benchmark: 'users',
     at: new Date().toISOString(),
@@ -85,6 +100,7 @@ try {
     durationSeconds: seconds,
     usersMe: { max, at1000rps: atRate, gatewayRssMiB },
     login,
+    signupLatencyMs: { newAddress: signupNewMs, takenAddress: signupTakenMs },
     targets: {
       usersMeRequestsPerSecond: {
         target: 5000,

@@ -1,5 +1,6 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { escapeHtml } from '@relay/platform';
 import sharp from 'sharp';
 
 export const RESULTS_DIR = join(import.meta.dirname, '..', 'results');
@@ -25,8 +26,6 @@ export async function writeReport(
   return { jsonPath, pngPath };
 }
 
-const escape = (text: string) => text.replace(/[&<>]/g, (char) => `&#${char.charCodeAt(0)};`);
-
 function barChartSvg(title: string, unit: string, bars: Bar[]): string {
   const width = 760;
   const rowHeight = 34;
@@ -37,14 +36,14 @@ function barChartSvg(title: string, unit: string, bars: Bar[]): string {
     .map((bar, index) => {
       const y = 50 + index * rowHeight;
       const barWidth = Math.max(1, ((width - left - 120) * bar.value) / max);
-      return `<text x="${left - 10}" y="${y + 18}" text-anchor="end" font-size="14">${escape(bar.label)}</text>
+      return `<text x="${left - 10}" y="${y + 18}" text-anchor="end" font-size="14">${escapeHtml(bar.label)}</text>
 <rect x="${left}" y="${y + 4}" width="${barWidth}" height="20" fill="#4f46e5"/>
-<text x="${left + barWidth + 8}" y="${y + 19}" font-size="13">${bar.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${escape(unit)}</text>`;
+<text x="${left + barWidth + 8}" y="${y + 19}" font-size="13">${bar.value.toLocaleString('en-US', { maximumFractionDigits: 2 })} ${escapeHtml(unit)}</text>`;
     })
     .join('\n');
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" font-family="DejaVu Sans, sans-serif">
 <rect width="100%" height="100%" fill="#fff"/>
-<text x="20" y="30" font-size="18" font-weight="bold">${escape(title)}</text>
+<text x="20" y="30" font-size="18" font-weight="bold">${escapeHtml(title)}</text>
 ${rows}
 </svg>`;
 }

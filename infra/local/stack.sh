@@ -90,7 +90,7 @@ maven_fetch() {
   work="$(mktemp -d)"
   printf '%s\n' "$pom" >"$work/pom.xml"
   rm -rf "$target"
-  mvn -q -B -f "$work/pom.xml" -Dmaven.repo.local="$CACHE/m2" \
+  mvn -q -B -Dstyle.color=never -f "$work/pom.xml" -Dmaven.repo.local="$CACHE/m2" \
     dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$target"
   rm -rf "$work"
   touch "$target/.complete"

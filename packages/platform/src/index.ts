@@ -2,6 +2,7 @@ export * from './config.ts';
 export * from './correlation.ts';
 export * from './errors.ts';
 export * from './health.ts';
+export * from './html.ts';
 export * from './http.ts';
 export * from './jwt.ts';
 export * from './logger.ts';

@@ -1,6 +1,5 @@
 import type { OutgoingMail } from '@relay/mailer';
-
-const escapeHtml = (value: string) => value.replace(/[&<>"']/g, (char) => `&#${char.charCodeAt(0)};`);
+import { escapeHtml } from '@relay/platform';
 
 function layout(
   to: string,
