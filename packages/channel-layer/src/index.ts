@@ -1,2 +1,9 @@
-export { ChannelLayer, type ChannelLayerOptions, type GroupSubscriber } from './channel-layer.ts';
+export {
+  ChannelLayer,
+  type ChannelLayerOptions,
+  comparePositions,
+  type GroupSubscriber,
+  type Position,
+  type RecordedEvent,
+} from './channel-layer.ts';
 export { redisEnv } from './env.ts';

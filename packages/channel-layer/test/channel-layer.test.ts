@@ -3,7 +3,7 @@ import type { ChannelEvent } from '@relay/contracts';
 import { createLogger } from '@relay/platform';
 import { Redis } from 'ioredis';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ChannelLayer } from '../src/channel-layer.ts';
+import { ChannelLayer, comparePositions } from '../src/channel-layer.ts';
 
 const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const logger = createLogger({ name: 'test', level: 'silent' });
@@ -92,6 +92,10 @@ describe('ChannelLayer on the real Redis', () => {
     const { a, b } = twoProcesses(prefix);
     const received: ChannelEvent[] = [];
     await b.groupAdd('user.9', (event) => received.push(event));
+    let resubscribed = 0;
+    b.onResubscribed(() => {
+      resubscribed += 1;
+    });
     const admin = new Redis(redisUrl);
     open.push({ close: () => admin.quit() });
     // Kill only this test's subscriber connections (both layers share the name).
@@ -114,5 +118,56 @@ describe('ChannelLayer on the real Redis', () => {
       )
       .toBeGreaterThan(0);
     expect(received[0]).toEqual(event);
+    expect(resubscribed).toBe(1);
+  });
+
+  it('records a send once per once-key, in the order subscribers hear it', async () => {
+    const { a, b } = twoProcesses();
+    const heard: { event: ChannelEvent; position: string | undefined }[] = [];
+    await b.groupAdd('chat.r', (event, position) => heard.push({ event, position }));
+    const first = conversionEvent('queued');
+    const second = conversionEvent('done');
+    const one = await a.groupSendRecorded('chat.r', first, 'send-1');
+    const again = await a.groupSendRecorded('chat.r', second, 'send-1');
+    const two = await a.groupSendRecorded('chat.r', second, 'send-2');
+    expect(one.sent).toBe(true);
+    expect(again).toEqual({ position: one.position, sent: false });
+    expect(comparePositions(two.position, one.position)).toBe(1);
+    await expect.poll(() => heard.length).toBe(2);
+    expect(heard).toEqual([
+      { event: first, position: one.position },
+      { event: second, position: two.position },
+    ]);
+
+    expect(await a.positionOf('send-1')).toBe(one.position);
+    expect(await a.latestPosition('chat.r')).toBe(two.position);
+    expect(await a.recordedAt('chat.r', one.position)).toEqual(first);
+    expect(await b.recordedSince('chat.r', one.position)).toEqual({
+      events: [{ position: two.position, event: second }],
+      complete: true,
+    });
+    expect((await b.recordedSince('chat.r', undefined)).events.map((entry) => entry.event)).toEqual([
+      first,
+      second,
+    ]);
+  });
+
+  it('says a replay is incomplete once the stream was trimmed past the position', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const small = new ChannelLayer({ redisUrl, logger, prefix, recentLimit: 1 });
+    open.push(small);
+    const oldest = await small.groupSendRecorded('chat.t', conversionEvent('queued'), 'a');
+    // MAXLEN ~ trims whole stream nodes (100 entries by default), so send past one.
+    for (let index = 0; index < 250; index += 1)
+      await small.groupSendRecorded('chat.t', conversionEvent('done'), `b-${index}`);
+    const replay = await small.recordedSince('chat.t', oldest.position);
+    expect(replay.complete).toBe(false);
+    expect(replay.events.length).toBeLessThan(250);
+  });
+
+  it('orders positions numerically', () => {
+    expect(comparePositions('999-0', '1000-0')).toBe(-1);
+    expect(comparePositions('1000-10', '1000-9')).toBe(1);
+    expect(comparePositions('1000-1', '1000-1')).toBe(0);
   });
 });

@@ -1,10 +1,12 @@
 import { z } from 'zod';
 import { ConversionStatusChanged } from './conversions.ts';
-import { ChatMessageCreated } from './events.ts';
+import { ChatId, ChatMessageCreated, MessageId, UserId } from './events.ts';
 
 /** Events sent to channel-layer groups (Redis), shared by gateway and convert. */
 export const ChannelEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat.message'), message: ChatMessageCreated }),
+  z.object({ type: z.literal('chat.typing'), chatId: ChatId, userId: UserId }),
+  z.object({ type: z.literal('chat.read'), chatId: ChatId, userId: UserId, messageId: MessageId }),
   z.object({ type: z.literal('conversion.status'), status: ConversionStatusChanged }),
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;

@@ -32,6 +32,17 @@ export const ChatMemberAdded = z.object({
 });
 export type ChatMemberAdded = z.infer<typeof ChatMemberAdded>;
 
+export const ChatMessageRead = z.object({
+  chatId: ChatId,
+  userId: UserId,
+  messageId: MessageId,
+  readAt: z.iso.datetime(),
+});
+export type ChatMessageRead = z.infer<typeof ChatMessageRead>;
+
+/** The envelope's version this code writes and the only one consumers accept. */
+export const EVENT_VERSION = 1;
+
 const envelope = <Type extends string, Payload extends z.ZodType>(type: Type, payload: Payload) =>
   z.object({
     id: z.uuid(),
@@ -47,6 +58,7 @@ export const ChatServiceEvent = z.discriminatedUnion('type', [
   envelope('chat.message.created', ChatMessageCreated),
   envelope('chat.created', ChatCreated),
   envelope('chat.member.added', ChatMemberAdded),
+  envelope('chat.message.read', ChatMessageRead),
 ]);
 export type ChatServiceEvent = z.infer<typeof ChatServiceEvent>;
 export type ChatServiceEventType = ChatServiceEvent['type'];

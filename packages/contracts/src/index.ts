@@ -1,4 +1,5 @@
 export * from './channel-events.ts';
+export * from './chats.ts';
 export * from './conversions.ts';
 export * from './events.ts';
 export * from './problem.ts';

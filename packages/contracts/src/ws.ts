@@ -4,7 +4,20 @@ import { ChatId, ChatMessageCreated, MessageId } from './events.ts';
 
 /** WebSocket subprotocol: bumping it is how the frame format is versioned. */
 export const WS_PROTOCOL = 'relay.v1';
+/** Frames above this get an `error` frame; far larger ones close the socket (1009). */
 export const WS_MAX_FRAME_BYTES = 16 * 1024;
+/** Browsers cannot set headers on a WebSocket, so the token rides as a second subprotocol. */
+export const WS_TOKEN_PROTOCOL_PREFIX = 'relay.token.';
+
+/** Close codes beyond the standard ones (4000–4999 are the application's). */
+export const WsCloseCode = {
+  normal: 1000,
+  goingAway: 1001,
+  tooLarge: 1009,
+  tokenExpired: 4401,
+  forbidden: 4403,
+  abuse: 4429,
+} as const;
 
 export const ClientFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('subscribe'), chatId: ChatId, afterMessageId: MessageId.optional() }),
@@ -36,7 +49,10 @@ export const WsErrorCode = z.enum([
 export type WsErrorCode = z.infer<typeof WsErrorCode>;
 
 export const ServerFrame = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('subscribed'), chatId: ChatId }),
+  /** Sent after the replay of what the client missed (`replayed` messages), before live ones. */
+  z.object({ type: z.literal('subscribed'), chatId: ChatId, replayed: z.number().int().min(0) }),
+  z.object({ type: z.literal('unsubscribed'), chatId: ChatId }),
+  z.object({ type: z.literal('auth.refreshed'), expiresAt: z.iso.datetime() }),
   z.object({
     type: z.literal('message.ack'),
     clientMsgId: z.string(),
@@ -53,6 +69,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
     message: z.string(),
     /** Echoes the frame it answers, where one can be named. */
     clientMsgId: z.string().optional(),
+    chatId: ChatId.optional(),
   }),
   z.object({ type: z.literal('pong') }),
 ]);

@@ -1,0 +1,74 @@
+import { z } from 'zod';
+import { ChatMessageCreated, MessageId } from './events.ts';
+import { Email } from './users.ts';
+
+/** A message as history and live frames show it. */
+export const ChatMessage = ChatMessageCreated;
+export type ChatMessage = z.infer<typeof ChatMessage>;
+
+export const ChatTitle = z.string().trim().min(1).max(120);
+export const MAX_CHAT_MEMBERS = 100;
+
+export const CreateChatBody = z.object({
+  title: ChatTitle.optional(),
+  /** Other members; the creator always is one. */
+  memberEmails: z
+    .array(Email)
+    .max(MAX_CHAT_MEMBERS - 1)
+    .default([]),
+});
+export type CreateChatBody = z.infer<typeof CreateChatBody>;
+
+export const AddMembersBody = z.object({
+  emails: z
+    .array(Email)
+    .min(1)
+    .max(MAX_CHAT_MEMBERS - 1),
+});
+export type AddMembersBody = z.infer<typeof AddMembersBody>;
+
+export const ChatMember = z.object({ userId: z.uuid(), name: z.string(), email: z.string() });
+export type ChatMember = z.infer<typeof ChatMember>;
+
+/** What chat-api knows of one chat for one reader. */
+export const ChatSummary = z.object({
+  chatId: z.uuid(),
+  lastMessage: ChatMessage.nullable(),
+  unreadCount: z.number().int().min(0),
+  lastReadMessageId: MessageId.nullable(),
+});
+export type ChatSummary = z.infer<typeof ChatSummary>;
+
+export const ChatSummaryList = z.object({ chats: z.array(ChatSummary) });
+export type ChatSummaryList = z.infer<typeof ChatSummaryList>;
+
+export const Chat = z.object({
+  id: z.uuid(),
+  title: z.string().nullable(),
+  createdBy: z.uuid(),
+  createdAt: z.iso.datetime(),
+  members: z.array(ChatMember),
+  lastMessage: ChatMessage.nullable(),
+  unreadCount: z.number().int().min(0),
+});
+export type Chat = z.infer<typeof Chat>;
+
+export const ChatList = z.object({ chats: z.array(Chat) });
+export type ChatList = z.infer<typeof ChatList>;
+
+export const MAX_PAGE_SIZE = 200;
+
+/** `before` pages back from a message ("continue chat"); `after` pages forward (catching up). */
+export const MessagePageQuery = z.object({
+  before: MessageId.optional(),
+  after: MessageId.optional(),
+  limit: z.coerce.number().int().min(1).max(MAX_PAGE_SIZE).default(50),
+});
+export type MessagePageQuery = z.infer<typeof MessagePageQuery>;
+
+/** Messages oldest first; the cursor to pass as `before` (or `after`) for the next page, if any. */
+export const MessagePage = z.object({
+  messages: z.array(ChatMessage),
+  nextCursor: MessageId.nullable(),
+});
+export type MessagePage = z.infer<typeof MessagePage>;
