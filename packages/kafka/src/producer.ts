@@ -12,16 +12,31 @@ export interface OutgoingEvent {
 export interface EventProducerOptions {
   clientId: string;
   brokers: string[];
+  /** Most records in one produce request. */
+  maxBatch?: number;
+}
+
+interface Pending {
+  messages: { topic: string; key: string; value: string; headers: Record<string, string> }[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
 }
 
 /**
  * Idempotent producer with acks=all: `publish` resolves only after every in-sync
  * replica has the events, and a retried send never writes a second copy.
+ * Calls made while a request is in flight are coalesced into the next one, so
+ * there is one request at a time: order across calls is kept, and many small
+ * publishes (one per chat message) cost a few large requests.
  */
 export class EventProducer {
   readonly #producer: Producer<string, string, string, string>;
+  readonly #maxBatch: number;
+  #queue: Pending[] = [];
+  #flushing = false;
 
   constructor(options: EventProducerOptions) {
+    this.#maxBatch = options.maxBatch ?? 2000;
     this.#producer = new Producer({
       clientId: options.clientId,
       bootstrapBrokers: options.brokers,
@@ -34,17 +49,19 @@ export class EventProducer {
     });
   }
 
-  async publish(events: readonly OutgoingEvent[]): Promise<void> {
+  publish(events: readonly OutgoingEvent[]): Promise<void> {
     const correlationId = currentCorrelationId();
     const headers: Record<string, string> =
       correlationId === undefined ? {} : { [CORRELATION_HEADER]: correlationId };
-    await this.#producer.send({
-      messages: events.map((event) => ({
-        topic: event.topic,
-        key: event.key,
-        value: JSON.stringify(event.value),
-        headers,
-      })),
+    const messages = events.map((event) => ({
+      topic: event.topic,
+      key: event.key,
+      value: JSON.stringify(event.value),
+      headers,
+    }));
+    return new Promise((resolve, reject) => {
+      this.#queue.push({ messages, resolve, reject });
+      if (!this.#flushing) void this.#flush();
     });
   }
 
@@ -55,5 +72,33 @@ export class EventProducer {
 
   async close(): Promise<void> {
     await this.#producer.close();
+  }
+
+  async #flush(): Promise<void> {
+    this.#flushing = true;
+    // Let the calls of this tick join the first request.
+    await new Promise((resolve) => setImmediate(resolve));
+    while (this.#queue.length > 0) {
+      const batch = this.#takeBatch();
+      try {
+        await this.#producer.send({ messages: batch.flatMap((pending) => pending.messages) });
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      }
+    }
+    this.#flushing = false;
+  }
+
+  #takeBatch(): Pending[] {
+    let count = 0;
+    let taken = 0;
+    while (taken < this.#queue.length) {
+      const size = this.#queue[taken]?.messages.length ?? 0;
+      if (taken > 0 && count + size > this.#maxBatch) break;
+      count += size;
+      taken += 1;
+    }
+    return this.#queue.splice(0, taken);
   }
 }

@@ -73,4 +73,35 @@ describe('Kafka on the real broker', () => {
       await consumer.close(true);
     }
   });
+
+  it('keeps the order of many concurrent publishes for one key', async () => {
+    const chatId = randomUUID();
+    const events = Array.from({ length: 500 }, () => messageEvent(chatId));
+    await Promise.all(
+      events.map((event) => producer.publish([{ topic: Topics.chat, key: chatId, value: event }])),
+    );
+
+    const consumer = new Consumer({
+      groupId: `kafka-test-${randomUUID()}`,
+      clientId: 'kafka-test-consumer',
+      bootstrapBrokers: brokers,
+      deserializers: stringDeserializers,
+      maxWaitTime: 200,
+    });
+    try {
+      const stream = await consumer.consume({ topics: [Topics.chat], mode: 'earliest', autocommit: false });
+      const seen: string[] = [];
+      const deadline = setTimeout(() => void stream.close(), 20_000);
+      for await (const message of stream) {
+        if (message.key !== chatId) continue;
+        seen.push(ChatServiceEventSchema.parse(JSON.parse(message.value)).id);
+        if (seen.length === events.length) break;
+      }
+      clearTimeout(deadline);
+      await stream.close();
+      expect(seen).toEqual(events.map((event) => event.id));
+    } finally {
+      await consumer.close(true);
+    }
+  });
 });
