@@ -5,9 +5,10 @@
  */
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
-import { tokenFromMail, waitForMail } from '@relay/testing';
+import { join } from 'node:path';
+import { rssMiB, startProcess, tokenFromMail, waitForMail } from '@relay/testing';
 import autocannon from 'autocannon';
-import { loadLocalEnv, rssMiB, startProcess } from './lib/processes.ts';
+import { loadLocalEnv, ROOT } from './lib/processes.ts';
 import { writeReport } from './lib/report.ts';
 
 loadLocalEnv();
@@ -55,8 +56,13 @@ const summary = (result: autocannon.Result) => ({
   timeouts: result.timeouts,
 });
 
-const gateway = await startProcess('services/gateway/src/main.ts', env, `${baseUrl}/readyz`);
-const worker = await startProcess('services/gateway/src/worker.ts', env);
+const gateway = await startProcess(join(ROOT, 'services/gateway/src/main.ts'), {
+  env: { LOG_LEVEL: 'warn', ...env },
+  readyUrl: `${baseUrl}/readyz`,
+});
+const worker = await startProcess(join(ROOT, 'services/gateway/src/worker.ts'), {
+  env: { LOG_LEVEL: 'warn', ...env },
+});
 try {
   const user = await activeUser();
   const meRequest = {

@@ -4,7 +4,12 @@ import { ChatId, ChatMessageCreated, MessageId, UserId } from './events.ts';
 
 /** Events sent to channel-layer groups (Redis), shared by gateway and convert. */
 export const ChannelEvent = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('chat.message'), message: ChatMessageCreated }),
+  z.object({
+    type: z.literal('chat.message'),
+    message: ChatMessageCreated,
+    /** The connection that sent it: it has its ack and needs no copy. */
+    origin: z.string().max(64).optional(),
+  }),
   z.object({ type: z.literal('chat.typing'), chatId: ChatId, userId: UserId }),
   z.object({ type: z.literal('chat.read'), chatId: ChatId, userId: UserId, messageId: MessageId }),
   z.object({ type: z.literal('conversion.status'), status: ConversionStatusChanged }),

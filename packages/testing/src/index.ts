@@ -1,2 +1,10 @@
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
 export { type CaughtMail, mailsTo, tokenFromMail, waitForMail } from './maildev.ts';
+export {
+  freePort,
+  rssMiB,
+  type ServiceProcess,
+  type StartOptions,
+  startProcess,
+  stopAllProcesses,
+} from './processes.ts';

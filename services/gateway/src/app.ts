@@ -10,6 +10,12 @@ import { Mailer } from '@relay/mailer';
 import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
 import { createHttpApp, type HttpApp, type Logger, type ShutdownStep } from '@relay/platform';
 import { Redis } from 'ioredis';
+import { ChatApiClient } from './chat/chat-api.client.ts';
+import { ChatsRepository } from './chat/chats.repository.ts';
+import { registerChatRoutes } from './chat/chats.routes.ts';
+import { ChatsService } from './chat/chats.service.ts';
+import { MessagesService } from './chat/messages.service.ts';
+import { Rooms } from './chat/rooms.ts';
 import type { GatewayConfig } from './config.ts';
 import * as schema from './schema.ts';
 import { AccessTokens } from './users/access-tokens.ts';
@@ -22,6 +28,7 @@ import { MailJobHandler, mailJobDefinition } from './users/mail.jobs.ts';
 import { registerProfileRoutes } from './users/profile.routes.ts';
 import { ProfileService } from './users/profile.service.ts';
 import { UsersRepository } from './users/users.repository.ts';
+import { registerWsRoutes } from './ws/ws.routes.ts';
 
 export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 
@@ -53,6 +60,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     redisUrl: config.REDIS_URL,
     prefix: config.CHANNEL_LAYER_PREFIX,
     logger,
+    recentLimit: config.CHAT_RECENT_LIMIT,
+    recentTtlSeconds: config.CHAT_RECENT_TTL_SECONDS,
   });
   const producer = new EventProducer({ clientId: 'gateway', brokers: config.KAFKA_BROKERS });
   const storage = new ObjectStorage(objectStorageOptions(config));
@@ -94,8 +103,29 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     }),
     cookieSecure: config.COOKIE_SECURE,
   });
+  const authenticate = createAuthenticate(tokens.verify);
+  const chatApi = new ChatApiClient({ baseUrl: config.CHAT_URL, timeoutMs: config.CHAT_API_TIMEOUT_MS });
+  const chats = new ChatsService(new ChatsRepository(database.db), producer, chatApi, logger);
+  registerChatRoutes(http, { authenticate, chats, chatApi });
+  await registerWsRoutes(
+    http,
+    {
+      rooms: new Rooms({ channelLayer, chatApi, logger, replayMax: config.CHAT_REPLAY_MAX }),
+      messages: new MessagesService({
+        producer,
+        channelLayer,
+        logger,
+        ratePerSecond: config.CHAT_SEND_RATE_PER_SECOND,
+      }),
+      chats,
+      verify: tokens.verify,
+      logger,
+      maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+    },
+    { heartbeatMs: config.WS_HEARTBEAT_MS },
+  );
   registerProfileRoutes(http, {
-    authenticate: createAuthenticate(tokens.verify),
+    authenticate,
     profiles: new ProfileService(users, storage, config.PHOTO_URL_TTL_SECONDS),
   });
 

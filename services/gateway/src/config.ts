@@ -40,6 +40,19 @@ export const gatewayEnv = {
   /** Attempts per minute on sign-up, login, resend and reset, per client IP and per e-mail address. */
   AUTH_RATE_LIMIT_PER_IP: positiveInt(30),
   AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(10),
+
+  /** Chat history calls to chat-api fail with 503 after this. */
+  CHAT_API_TIMEOUT_MS: positiveInt(5000),
+  /** Messages per second per user, averaged over 10 s. */
+  CHAT_SEND_RATE_PER_SECOND: positiveInt(20),
+  /** Recent messages kept per chat in Redis for replay to reconnecting clients. */
+  CHAT_RECENT_LIMIT: positiveInt(10_000),
+  CHAT_RECENT_TTL_SECONDS: positiveInt(24 * 60 * 60),
+  /** Most messages replayed from history to one reconnecting client. */
+  CHAT_REPLAY_MAX: positiveInt(5000),
+  WS_HEARTBEAT_MS: positiveInt(30_000),
+  /** A client this far behind in reading is disconnected (it reconnects and replays). */
+  WS_MAX_BUFFERED_BYTES: positiveInt(4 * 1024 * 1024),
 };
 
 export type GatewayConfig = ReturnType<typeof loadGatewayConfig>;

@@ -1,0 +1,328 @@
+import {
+  type ChatMessage,
+  type ClientFrame,
+  ServerFrame,
+  WS_PROTOCOL,
+  WS_TOKEN_PROTOCOL_PREFIX,
+  WsCloseCode,
+  type WsErrorCode,
+} from '@relay/contracts';
+
+/** What a client learns, in the order it learns it. */
+export type ChatClientEvent =
+  | { type: 'status'; status: ConnectionStatus }
+  | { type: 'message'; message: ChatMessage; replayed: boolean }
+  | { type: 'ack'; chatId: string; clientMsgId: string; messageId: string; sentAt: string }
+  | { type: 'subscribed'; chatId: string; replayed: number }
+  | { type: 'read'; chatId: string; userId: string; messageId: string }
+  | { type: 'typing'; chatId: string; userId: string }
+  | { type: 'error'; code: WsErrorCode; message: string; chatId?: string; clientMsgId?: string };
+
+export type ConnectionStatus = 'connecting' | 'open' | 'closed';
+
+export interface ChatClientOptions {
+  /** Gateway WebSocket URLs (`ws://host:8000/ws`); reconnects move on to the next one. */
+  urls: readonly string[];
+  /** A valid access token; called before each connect and on expiry. */
+  getToken: () => string | Promise<string>;
+  /** Resend an un-acked message after this long without an answer. */
+  ackTimeoutMs?: number;
+  /** Reconnect back-off bounds. */
+  minReconnectMs?: number;
+  maxReconnectMs?: number;
+  /** The `WebSocket` class; the global one (browsers, Node ≥ 22) by default. */
+  WebSocketImpl?: typeof WebSocket;
+}
+
+interface Outgoing {
+  chatId: string;
+  clientMsgId: string;
+  body: string;
+  sentAt: number;
+  resolve: (ack: { messageId: string; sentAt: string }) => void;
+  reject: (error: Error) => void;
+}
+
+interface ChatState {
+  /** Last message received in the server's order, sent back on resubscribe. */
+  lastMessageId: string | undefined;
+  seen: Set<string>;
+  seenOrder: string[];
+  /** Between a subscribe and its `subscribed`, messages are the replay of what was missed. */
+  replaying: boolean;
+}
+
+/** Codes after which the same frame may succeed later; anything else is final for that send. */
+const TRANSIENT: ReadonlySet<WsErrorCode> = new Set(['unavailable', 'internal', 'rate_limited']);
+const SEEN_LIMIT = 20_000;
+
+/**
+ * The chat side of the `relay.v1` protocol, framework-free, used by the SPA and the tests:
+ * one connection with reconnect and back-off, resubscription from the last message seen per
+ * chat, resend of every un-acked message with its original `clientMsgId` (the server turns
+ * that into the same message id, so a resend never makes a second message), and dedupe of
+ * incoming messages by id.
+ */
+export class ChatClient {
+  readonly #options: Required<Omit<ChatClientOptions, 'WebSocketImpl'>> & { WebSocketImpl: typeof WebSocket };
+  readonly #listeners = new Set<(event: ChatClientEvent) => void>();
+  readonly #chats = new Map<string, ChatState>();
+  readonly #subscribed = new Set<string>();
+  /** Un-acked sends, in send order. */
+  readonly #outbox = new Map<string, Outgoing>();
+  #socket: WebSocket | undefined;
+  #status: ConnectionStatus = 'closed';
+  #urlIndex = 0;
+  #attempt = 0;
+  #stopped = true;
+  #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  #resendTimer: ReturnType<typeof setInterval> | undefined;
+
+  constructor(options: ChatClientOptions) {
+    if (options.urls.length === 0) throw new Error('ChatClient needs at least one URL');
+    this.#options = {
+      ackTimeoutMs: 10_000,
+      minReconnectMs: 100,
+      maxReconnectMs: 5000,
+      WebSocketImpl: globalThis.WebSocket,
+      ...options,
+    };
+  }
+
+  get status(): ConnectionStatus {
+    return this.#status;
+  }
+
+  /** Messages sent but not acked yet. */
+  get pending(): number {
+    return this.#outbox.size;
+  }
+
+  on(listener: (event: ChatClientEvent) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  start(): void {
+    if (!this.#stopped) return;
+    this.#stopped = false;
+    this.#resendTimer = setInterval(
+      () => this.#resendOverdue(),
+      Math.max(250, this.#options.ackTimeoutMs / 4),
+    );
+    void this.#connect();
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    clearTimeout(this.#reconnectTimer);
+    clearInterval(this.#resendTimer);
+    this.#socket?.close(WsCloseCode.normal, 'client stopped');
+    this.#socket = undefined;
+    this.#setStatus('closed');
+  }
+
+  /** Subscribes now and after every reconnect; `afterMessageId` asks for what came after it. */
+  subscribe(chatId: string, afterMessageId?: string): void {
+    this.#subscribed.add(chatId);
+    const state = this.#chat(chatId);
+    if (afterMessageId !== undefined) state.lastMessageId = afterMessageId;
+    this.#writeSubscribe(chatId);
+  }
+
+  unsubscribe(chatId: string): void {
+    this.#subscribed.delete(chatId);
+    this.#write({ type: 'unsubscribe', chatId });
+  }
+
+  /** Resolves with the server's ack; survives reconnects (the message is resent until acked). */
+  send(chatId: string, body: string, clientMsgId: string = crypto.randomUUID()) {
+    return new Promise<{ messageId: string; sentAt: string }>((resolve, reject) => {
+      const outgoing: Outgoing = { chatId, clientMsgId, body, sentAt: Date.now(), resolve, reject };
+      this.#outbox.set(clientMsgId, outgoing);
+      this.#transmit(outgoing);
+    });
+  }
+
+  markRead(chatId: string, messageId: string): void {
+    this.#write({ type: 'message.read', chatId, messageId });
+  }
+
+  typing(chatId: string): void {
+    this.#write({ type: 'typing', chatId });
+  }
+
+  /** Hands a fresh token to the open connection before the old one expires. */
+  refreshToken(accessToken: string): void {
+    this.#write({ type: 'auth.refresh', accessToken });
+  }
+
+  async #connect(): Promise<void> {
+    if (this.#stopped) return;
+    this.#setStatus('connecting');
+    let token: string;
+    try {
+      token = await this.#options.getToken();
+    } catch {
+      this.#scheduleReconnect();
+      return;
+    }
+    if (this.#stopped) return;
+    const url = this.#options.urls[this.#urlIndex % this.#options.urls.length] as string;
+    const socket = new this.#options.WebSocketImpl(url, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`]);
+    this.#socket = socket;
+    socket.onopen = () => {
+      this.#attempt = 0;
+      this.#setStatus('open');
+      for (const chatId of this.#subscribed) this.#writeSubscribe(chatId);
+      for (const outgoing of this.#outbox.values()) this.#transmit(outgoing);
+    };
+    socket.onmessage = (event: MessageEvent) => this.#onFrame(String(event.data));
+    socket.onclose = () => {
+      if (this.#socket !== socket) return;
+      this.#socket = undefined;
+      this.#setStatus('closed');
+      // Next time, try the next gateway.
+      this.#urlIndex += 1;
+      this.#scheduleReconnect();
+    };
+    socket.onerror = () => {
+      // onclose follows and handles it.
+    };
+  }
+
+  #scheduleReconnect(): void {
+    if (this.#stopped) return;
+    const ceiling = Math.min(this.#options.maxReconnectMs, this.#options.minReconnectMs * 2 ** this.#attempt);
+    this.#attempt += 1;
+    // Full jitter, so a gateway's clients do not all come back in the same millisecond.
+    const delay = Math.random() * ceiling;
+    this.#reconnectTimer = setTimeout(() => void this.#connect(), delay);
+  }
+
+  #onFrame(raw: string): void {
+    let frame: ServerFrame;
+    try {
+      frame = ServerFrame.parse(JSON.parse(raw));
+    } catch {
+      return;
+    }
+    switch (frame.type) {
+      case 'message.new': {
+        const state = this.#chat(frame.message.chatId);
+        state.lastMessageId = frame.message.messageId;
+        if (this.#remember(state, frame.message.messageId))
+          this.#emit({ type: 'message', message: frame.message, replayed: state.replaying });
+        break;
+      }
+      case 'message.ack': {
+        const outgoing = this.#outbox.get(frame.clientMsgId);
+        if (outgoing === undefined) break;
+        this.#outbox.delete(frame.clientMsgId);
+        // Our own message may come back in a replay; it is already known.
+        this.#remember(this.#chat(outgoing.chatId), frame.messageId);
+        this.#emit({
+          type: 'ack',
+          chatId: outgoing.chatId,
+          clientMsgId: frame.clientMsgId,
+          messageId: frame.messageId,
+          sentAt: frame.sentAt,
+        });
+        outgoing.resolve({ messageId: frame.messageId, sentAt: frame.sentAt });
+        break;
+      }
+      case 'subscribed':
+        this.#chat(frame.chatId).replaying = false;
+        this.#emit({ type: 'subscribed', chatId: frame.chatId, replayed: frame.replayed });
+        break;
+      case 'message.read':
+        this.#emit({ type: 'read', chatId: frame.chatId, userId: frame.userId, messageId: frame.messageId });
+        break;
+      case 'typing':
+        this.#emit({ type: 'typing', chatId: frame.chatId, userId: frame.userId });
+        break;
+      case 'error':
+        this.#onError(frame);
+        break;
+      case 'unsubscribed':
+      case 'auth.refreshed':
+      case 'conversion.status':
+      case 'pong':
+        break;
+    }
+  }
+
+  #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
+    this.#emit({ ...frame, type: 'error' });
+    const outgoing = frame.clientMsgId === undefined ? undefined : this.#outbox.get(frame.clientMsgId);
+    if (outgoing !== undefined && !TRANSIENT.has(frame.code)) {
+      this.#outbox.delete(outgoing.clientMsgId);
+      outgoing.reject(new Error(`${frame.code}: ${frame.message}`));
+    }
+    if (frame.code === 'forbidden' && frame.chatId !== undefined && frame.clientMsgId === undefined) {
+      this.#subscribed.delete(frame.chatId);
+    }
+    // A transient failure is retried by the resend timer with the same clientMsgId.
+  }
+
+  #transmit(outgoing: Outgoing): void {
+    outgoing.sentAt = Date.now();
+    this.#write({
+      type: 'message.send',
+      chatId: outgoing.chatId,
+      clientMsgId: outgoing.clientMsgId,
+      body: outgoing.body,
+    });
+  }
+
+  #resendOverdue(): void {
+    if (this.#status !== 'open') return;
+    const now = Date.now();
+    for (const outgoing of this.#outbox.values())
+      if (now - outgoing.sentAt >= this.#options.ackTimeoutMs) this.#transmit(outgoing);
+  }
+
+  #writeSubscribe(chatId: string): void {
+    const state = this.#chat(chatId);
+    if (this.#status !== 'open') return;
+    state.replaying = true;
+    this.#write({ type: 'subscribe', chatId, afterMessageId: state.lastMessageId });
+  }
+
+  #write(frame: ClientFrame): void {
+    const socket = this.#socket;
+    if (socket === undefined || socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify(frame));
+  }
+
+  #chat(chatId: string): ChatState {
+    let state = this.#chats.get(chatId);
+    if (state === undefined) {
+      state = { lastMessageId: undefined, seen: new Set(), seenOrder: [], replaying: false };
+      this.#chats.set(chatId, state);
+    }
+    return state;
+  }
+
+  /** True the first time a message id is seen in its chat. */
+  #remember(state: ChatState, messageId: string): boolean {
+    if (state.seen.has(messageId)) return false;
+    state.seen.add(messageId);
+    state.seenOrder.push(messageId);
+    if (state.seenOrder.length > SEEN_LIMIT) {
+      for (const old of state.seenOrder.splice(0, state.seenOrder.length - SEEN_LIMIT))
+        state.seen.delete(old);
+    }
+    return true;
+  }
+
+  #setStatus(status: ConnectionStatus): void {
+    if (this.#status === status) return;
+    this.#status = status;
+    this.#emit({ type: 'status', status });
+  }
+
+  #emit(event: ChatClientEvent): void {
+    for (const listener of this.#listeners) listener(event);
+  }
+}

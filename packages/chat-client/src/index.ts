@@ -1,0 +1,6 @@
+export {
+  ChatClient,
+  type ChatClientEvent,
+  type ChatClientOptions,
+  type ConnectionStatus,
+} from './chat-client.ts';

@@ -1,0 +1,65 @@
+import { type ChatMessage, ChatSummaryList, CORRELATION_HEADER, MessagePage } from '@relay/contracts';
+import { currentCorrelationId } from '@relay/platform';
+import { historyUnavailable } from './chat.errors.ts';
+
+export interface ChatApiClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+}
+
+/** chat-api (:8002) as the gateway calls it: with the caller's own token, so chat-api checks it too. */
+export class ChatApiClient {
+  readonly #baseUrl: string;
+  readonly #timeoutMs: number;
+
+  constructor(options: ChatApiClientOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.#timeoutMs = options.timeoutMs;
+  }
+
+  /** The raw answer, for streaming it back; network failures and 5xx become a 503 problem. */
+  async historyResponse(accessToken: string, chatId: string, query: URLSearchParams): Promise<Response> {
+    return this.#get(accessToken, `/chats/${encodeURIComponent(chatId)}/messages?${query}`);
+  }
+
+  /** Every message after `afterMessageId`, following pages up to `max` messages. */
+  async messagesAfter(accessToken: string, chatId: string, afterMessageId: string, max: number) {
+    const messages: ChatMessage[] = [];
+    let cursor: string | null = afterMessageId;
+    while (cursor !== null && messages.length < max) {
+      const query = new URLSearchParams({ after: cursor, limit: '200' });
+      const response = await this.historyResponse(accessToken, chatId, query);
+      if (!response.ok) throw historyUnavailable(new Error(`chat-api answered ${response.status}`));
+      const page = MessagePage.parse(await response.json());
+      messages.push(...page.messages);
+      cursor = page.nextCursor;
+    }
+    return messages;
+  }
+
+  async summaries(accessToken: string): Promise<ChatSummaryList['chats']> {
+    const response = await this.#get(accessToken, '/me/chats');
+    if (!response.ok) throw historyUnavailable(new Error(`chat-api answered ${response.status}`));
+    return ChatSummaryList.parse(await response.json()).chats;
+  }
+
+  async #get(accessToken: string, path: string): Promise<Response> {
+    const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
+    const correlationId = currentCorrelationId();
+    if (correlationId !== undefined) headers[CORRELATION_HEADER] = correlationId;
+    let response: Response;
+    try {
+      response = await fetch(`${this.#baseUrl}${path}`, {
+        headers,
+        signal: AbortSignal.timeout(this.#timeoutMs),
+      });
+    } catch (error) {
+      throw historyUnavailable(error);
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw historyUnavailable(new Error(`chat-api answered ${response.status}`));
+    }
+    return response;
+  }
+}

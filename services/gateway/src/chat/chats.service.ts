@@ -1,0 +1,114 @@
+import type { Chat, ChatSummary, CreateChatBody } from '@relay/contracts';
+import type { EventProducer } from '@relay/kafka';
+import type { Logger } from '@relay/platform';
+import { notAMember, unknownMembers } from './chat.errors.ts';
+import type { ChatApiClient } from './chat-api.client.ts';
+import { chatEvent, publishChatEvents } from './chat-events.ts';
+import type { ChatsRepository } from './chats.repository.ts';
+import type { ChatRow } from './chats.schema.ts';
+
+export interface Caller {
+  userId: string;
+  accessToken: string;
+}
+
+/**
+ * Chats and memberships. The gateway's PostgreSQL is their source of truth; every change is
+ * also published on `chat_service`, inside the transaction, so the chat service learns
+ * memberships in order with the messages and a failed publish rolls the change back.
+ */
+export class ChatsService {
+  readonly #repository: ChatsRepository;
+  readonly #producer: EventProducer;
+  readonly #chatApi: ChatApiClient;
+  readonly #logger: Logger;
+
+  constructor(repository: ChatsRepository, producer: EventProducer, chatApi: ChatApiClient, logger: Logger) {
+    this.#repository = repository;
+    this.#producer = producer;
+    this.#chatApi = chatApi;
+    this.#logger = logger;
+  }
+
+  async create(caller: Caller, body: CreateChatBody): Promise<Chat> {
+    const others = await this.#resolveMembers(body.memberEmails);
+    const memberIds = [...new Set([caller.userId, ...others])];
+    const title = body.title ?? null;
+    const chat = await this.#repository.transaction(async (tx) => {
+      const created = await this.#repository.insertChat(tx, { title, createdBy: caller.userId }, memberIds);
+      await publishChatEvents(this.#producer, [
+        chatEvent('chat.created', { chatId: created.id, title, createdBy: caller.userId, memberIds }),
+      ]);
+      return created;
+    });
+    return (await this.#describe([chat], new Map()))[0] as Chat;
+  }
+
+  async addMembers(caller: Caller, chatId: string, emails: readonly string[]): Promise<Chat> {
+    await this.requireMember(chatId, caller.userId);
+    const userIds = await this.#resolveMembers(emails);
+    await this.#repository.transaction(async (tx) => {
+      const added = await this.#repository.addMembers(tx, chatId, userIds, caller.userId);
+      if (added.length === 0) return;
+      await publishChatEvents(
+        this.#producer,
+        added.map((userId) => chatEvent('chat.member.added', { chatId, userId, addedBy: caller.userId })),
+      );
+    });
+    const chat = await this.#repository.findChat(chatId);
+    if (chat === undefined) throw notAMember();
+    return (await this.#describe([chat], await this.#summaries(caller)))[0] as Chat;
+  }
+
+  /** The caller's chats with last message and unread count (from chat-api when it answers). */
+  async list(caller: Caller): Promise<Chat[]> {
+    const rows = await this.#repository.chatsOf(caller.userId);
+    return this.#describe(rows, await this.#summaries(caller));
+  }
+
+  async requireMember(chatId: string, userId: string): Promise<void> {
+    if (!(await this.#repository.isMember(chatId, userId))) throw notAMember();
+  }
+
+  isMember(chatId: string, userId: string): Promise<boolean> {
+    return this.#repository.isMember(chatId, userId);
+  }
+
+  async #resolveMembers(emails: readonly string[]): Promise<string[]> {
+    const unique = [...new Set(emails)];
+    const found = await this.#repository.activeUsersByEmail(unique);
+    const known = new Set(found.map((user) => user.email));
+    const missing = unique.filter((email) => !known.has(email));
+    if (missing.length > 0) throw unknownMembers(missing);
+    return found.map((user) => user.id);
+  }
+
+  /** A list without last messages beats no list: chat-api being down degrades, not fails. */
+  async #summaries(caller: Caller): Promise<Map<string, ChatSummary>> {
+    try {
+      const summaries = await this.#chatApi.summaries(caller.accessToken);
+      return new Map(summaries.map((summary) => [summary.chatId, summary]));
+    } catch (err) {
+      this.#logger.warn({ err }, 'chat summaries unavailable; listing chats without them');
+      return new Map();
+    }
+  }
+
+  async #describe(rows: readonly ChatRow[], summaries: Map<string, ChatSummary>): Promise<Chat[]> {
+    const members = await this.#repository.membersOf(rows.map((row) => row.id));
+    return rows.map((row) => {
+      const summary = summaries.get(row.id);
+      return {
+        id: row.id,
+        title: row.title,
+        createdBy: row.createdBy,
+        createdAt: row.createdAt.toISOString(),
+        members: members
+          .filter((member) => member.chatId === row.id)
+          .map(({ userId, name, email }) => ({ userId, name, email })),
+        lastMessage: summary?.lastMessage ?? null,
+        unreadCount: summary?.unreadCount ?? 0,
+      };
+    });
+  }
+}

@@ -1,0 +1,14 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * UUIDv5 (RFC 9562) with the sender's id as namespace and the client's message id as name:
+ * a resent message gets the same id on any gateway, which is what collapses duplicates.
+ */
+export function messageIdFor(senderId: string, clientMsgId: string): string {
+  const namespace = Buffer.from(senderId.replaceAll('-', ''), 'hex');
+  const hash = createHash('sha1').update(namespace).update(clientMsgId, 'utf8').digest();
+  hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
+  hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
+  const hex = hash.subarray(0, 16).toString('hex');
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+}

@@ -1,0 +1,208 @@
+import { type ChannelLayer, comparePositions, type Position, type RecordedEvent } from '@relay/channel-layer';
+import { type ChannelEvent, type ChatMessage, Groups, type ServerFrame } from '@relay/contracts';
+import type { Logger } from '@relay/platform';
+import type { ChatApiClient } from './chat-api.client.ts';
+
+/** A WebSocket connection as rooms see it. */
+export interface RoomMember {
+  readonly connectionId: string;
+  readonly userId: string;
+  readonly accessToken: string;
+  deliver(frame: ServerFrame): void;
+}
+
+interface Subscription {
+  /** Last recorded position this member has been given (or skipped, being its origin). */
+  last: Position;
+  /** Live events held back while a replay runs; null when live. */
+  pending: RecordedEvent[] | null;
+}
+
+interface Room {
+  group: string;
+  subscriptions: Map<RoomMember, Subscription>;
+  listener: (event: ChannelEvent, position: Position | undefined) => void;
+}
+
+/** Where a send with this message id is recorded in its chat's recent stream. */
+export const messageOnceKey = (messageId: string) => `chat-msg:${messageId}`;
+
+const START: Position = '0-0';
+
+/**
+ * The chat rooms of one gateway process: one channel-layer subscription per chat with local
+ * members, fanned out to their connections. Each member's position in the chat's recent
+ * stream is tracked, so a member joining with "the last message I have" gets exactly what it
+ * missed, and a dropped Redis link is caught up from the stream once it is back.
+ */
+export class Rooms {
+  readonly #channelLayer: ChannelLayer;
+  readonly #chatApi: ChatApiClient;
+  readonly #logger: Logger;
+  readonly #replayMax: number;
+  readonly #rooms = new Map<string, Room>();
+
+  constructor(options: {
+    channelLayer: ChannelLayer;
+    chatApi: ChatApiClient;
+    logger: Logger;
+    replayMax: number;
+  }) {
+    this.#channelLayer = options.channelLayer;
+    this.#chatApi = options.chatApi;
+    this.#logger = options.logger.child({ component: 'rooms' });
+    this.#replayMax = options.replayMax;
+    this.#channelLayer.onResubscribed(() => {
+      for (const [chatId, room] of this.#rooms) void this.#catchUp(chatId, room);
+    });
+  }
+
+  get size(): number {
+    return this.#rooms.size;
+  }
+
+  /**
+   * Joins `member` to the chat: replays what came after `afterMessageId` (nothing without it),
+   * then answers `subscribed`, then goes live. Returns how many messages were replayed.
+   */
+  async join(member: RoomMember, chatId: string, afterMessageId: string | undefined): Promise<number> {
+    const room = await this.#room(chatId);
+    const subscription: Subscription = { last: START, pending: [] };
+    room.subscriptions.set(member, subscription);
+    try {
+      const replay = await this.#missed(member, room.group, chatId, afterMessageId);
+      if (room.subscriptions.get(member) !== subscription) return 0;
+      subscription.last = replay.last;
+      for (const message of replay.messages) member.deliver({ type: 'message.new', message });
+      member.deliver({ type: 'subscribed', chatId, replayed: replay.messages.length });
+      this.#goLive(member, subscription);
+      return replay.messages.length;
+    } catch (error) {
+      await this.leave(member, chatId);
+      throw error;
+    }
+  }
+
+  async leave(member: RoomMember, chatId: string): Promise<void> {
+    const room = this.#rooms.get(chatId);
+    if (room === undefined || !room.subscriptions.delete(member)) return;
+    if (room.subscriptions.size === 0) {
+      this.#rooms.delete(chatId);
+      await this.#channelLayer.groupDiscard(room.group, room.listener);
+    }
+  }
+
+  async leaveAll(member: RoomMember, chatIds: Iterable<string>): Promise<void> {
+    await Promise.all([...chatIds].map((chatId) => this.leave(member, chatId)));
+  }
+
+  async #room(chatId: string): Promise<Room> {
+    const existing = this.#rooms.get(chatId);
+    if (existing !== undefined) return existing;
+    const room: Room = {
+      group: Groups.chat(chatId),
+      subscriptions: new Map(),
+      listener: (event, position) => this.#fanOut(room, event, position),
+    };
+    this.#rooms.set(chatId, room);
+    await this.#channelLayer.groupAdd(room.group, room.listener);
+    return room;
+  }
+
+  async #missed(
+    member: RoomMember,
+    group: string,
+    chatId: string,
+    afterMessageId: string | undefined,
+  ): Promise<{ messages: ChatMessage[]; last: Position }> {
+    if (afterMessageId === undefined) {
+      return { messages: [], last: (await this.#channelLayer.latestPosition(group)) ?? START };
+    }
+    const position = await this.#channelLayer.positionOf(messageOnceKey(afterMessageId));
+    if (position !== undefined) {
+      const recent = await this.#channelLayer.recordedSince(group, position);
+      if (recent.complete) {
+        return { messages: messagesOf(recent.events), last: recent.events.at(-1)?.position ?? position };
+      }
+    }
+    // Older than the recent stream: persisted history first, then whatever the stream adds.
+    const persisted = await this.#chatApi.messagesAfter(
+      member.accessToken,
+      chatId,
+      afterMessageId,
+      this.#replayMax,
+    );
+    const recent = await this.#channelLayer.recordedSince(group, undefined);
+    const known = new Set([afterMessageId, ...persisted.map((message) => message.messageId)]);
+    const newer = messagesOf(recent.events).filter((message) => !known.has(message.messageId));
+    return { messages: [...persisted, ...newer], last: recent.events.at(-1)?.position ?? START };
+  }
+
+  #fanOut(room: Room, event: ChannelEvent, position: Position | undefined): void {
+    for (const [member, subscription] of room.subscriptions) {
+      if (position !== undefined) {
+        if (subscription.pending !== null) subscription.pending.push({ event, position });
+        else this.#deliverRecorded(member, subscription, { event, position });
+        continue;
+      }
+      const frame = liveFrame(event, member);
+      if (frame !== undefined) member.deliver(frame);
+    }
+  }
+
+  #deliverRecorded(member: RoomMember, subscription: Subscription, recorded: RecordedEvent): void {
+    if (comparePositions(recorded.position, subscription.last) <= 0) return;
+    subscription.last = recorded.position;
+    const { event } = recorded;
+    if (event.type === 'chat.message' && event.origin !== member.connectionId) {
+      member.deliver({ type: 'message.new', message: event.message });
+    }
+  }
+
+  #goLive(member: RoomMember, subscription: Subscription): void {
+    const pending = subscription.pending ?? [];
+    subscription.pending = null;
+    for (const recorded of pending) this.#deliverRecorded(member, subscription, recorded);
+  }
+
+  /** After Redis came back: hold live events, read the stream from the oldest member's position, resume. */
+  async #catchUp(chatId: string, room: Room): Promise<void> {
+    const live = [...room.subscriptions].filter(([, subscription]) => subscription.pending === null);
+    if (live.length === 0) return;
+    for (const [, subscription] of live) subscription.pending = [];
+    let oldest = live[0]?.[1].last ?? START;
+    for (const [, subscription] of live)
+      if (comparePositions(subscription.last, oldest) < 0) oldest = subscription.last;
+    try {
+      const { events } = await this.#channelLayer.recordedSince(room.group, oldest);
+      for (const [member, subscription] of live)
+        for (const recorded of events) this.#deliverRecorded(member, subscription, recorded);
+      this.#logger.info({ chatId, events: events.length }, 'caught up after reconnect');
+    } catch (err) {
+      this.#logger.warn({ err, chatId }, 'catch-up failed; members may resubscribe');
+    } finally {
+      for (const [member, subscription] of live) this.#goLive(member, subscription);
+    }
+  }
+}
+
+function messagesOf(events: readonly RecordedEvent[]): ChatMessage[] {
+  return events.flatMap(({ event }) => (event.type === 'chat.message' ? [event.message] : []));
+}
+
+/** Unrecorded events: typing and read receipts, for the other users in the room. */
+function liveFrame(event: ChannelEvent, member: RoomMember): ServerFrame | undefined {
+  switch (event.type) {
+    case 'chat.typing':
+      return event.userId === member.userId
+        ? undefined
+        : { type: 'typing', chatId: event.chatId, userId: event.userId };
+    case 'chat.read':
+      return event.userId === member.userId
+        ? undefined
+        : { type: 'message.read', chatId: event.chatId, userId: event.userId, messageId: event.messageId };
+    case 'chat.message':
+    case 'conversion.status':
+      return undefined;
+  }
+}

@@ -1,0 +1,293 @@
+import { randomUUID } from 'node:crypto';
+import {
+  ClientFrame,
+  type ServerFrame,
+  WS_MAX_FRAME_BYTES,
+  WsCloseCode,
+  type WsErrorCode,
+} from '@relay/contracts';
+import { type AccessTokenClaims, AppError, type JwtVerifier, type Logger } from '@relay/platform';
+import type { WebSocket } from 'ws';
+import type { ChatsService } from '../chat/chats.service.ts';
+import type { MessagesService } from '../chat/messages.service.ts';
+import type { RoomMember, Rooms } from '../chat/rooms.ts';
+
+export interface ConnectionDeps {
+  rooms: Rooms;
+  messages: MessagesService;
+  chats: ChatsService;
+  verify: JwtVerifier;
+  logger: Logger;
+  /** A slow reader past this much unsent data is closed; it reconnects and replays. */
+  maxBufferedBytes: number;
+}
+
+const KNOWN_TYPES = new Set<string>(ClientFrame.options.map((option) => option.shape.type.value));
+/** Error frames tolerated per window before the connection counts as abusive. */
+const MAX_ERRORS = 50;
+const ERROR_WINDOW_MS = 10_000;
+const TYPING_INTERVAL_MS = 1000;
+
+/** One client's WebSocket: parses frames, checks them, and speaks the `relay.v1` protocol. */
+export class ClientConnection implements RoomMember {
+  readonly connectionId = randomUUID();
+  readonly #socket: WebSocket;
+  readonly #deps: ConnectionDeps;
+  readonly #logger: Logger;
+  #claims: AccessTokenClaims;
+  #accessToken: string;
+  #expiry: NodeJS.Timeout | undefined;
+  /** Chats this connection may use: membership is only ever added, so positives are kept. */
+  readonly #memberOf = new Set<string>();
+  readonly #subscribed = new Set<string>();
+  readonly #lastTyping = new Map<string, number>();
+  /** Sends are admitted one after another, so they reach Kafka in the order the client sent them. */
+  #admission: Promise<void> = Promise.resolve();
+  #errors: number[] = [];
+  alive = true;
+
+  constructor(socket: WebSocket, claims: AccessTokenClaims, accessToken: string, deps: ConnectionDeps) {
+    this.#socket = socket;
+    this.#claims = claims;
+    this.#accessToken = accessToken;
+    this.#deps = deps;
+    this.#logger = deps.logger.child({ connectionId: this.connectionId, userId: claims.sub });
+    this.#scheduleExpiry(accessToken);
+    socket.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
+    socket.on('pong', () => {
+      this.alive = true;
+    });
+    socket.on('close', () => void this.#onClose());
+    socket.on('error', (err) => this.#logger.debug({ err }, 'socket error'));
+  }
+
+  get userId(): string {
+    return this.#claims.sub;
+  }
+
+  get accessToken(): string {
+    return this.#accessToken;
+  }
+
+  deliver(frame: ServerFrame): void {
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    if (this.#socket.bufferedAmount > this.#deps.maxBufferedBytes) {
+      this.#socket.close(WsCloseCode.goingAway, 'too slow; reconnect and resubscribe');
+      return;
+    }
+    this.#socket.send(JSON.stringify(frame));
+  }
+
+  close(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+  }
+
+  terminate(): void {
+    this.#socket.terminate();
+  }
+
+  ping(): void {
+    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.ping();
+  }
+
+  #onMessage(data: Buffer, isBinary: boolean): void {
+    const frame = this.#parse(data, isBinary);
+    if (frame !== undefined) this.#handle(frame);
+  }
+
+  /** The frame, or undefined after answering with an `error` frame that says what is wrong. */
+  #parse(data: Buffer, isBinary: boolean): ClientFrame | undefined {
+    if (isBinary) {
+      this.#error('bad_frame', 'Frames are JSON text.');
+      return undefined;
+    }
+    if (data.byteLength > WS_MAX_FRAME_BYTES) {
+      this.#error('frame_too_large', `Frames are at most ${WS_MAX_FRAME_BYTES} bytes.`);
+      return undefined;
+    }
+    let json: unknown;
+    try {
+      json = JSON.parse(data.toString('utf8'));
+    } catch {
+      this.#error('bad_frame', 'The frame is not valid JSON.');
+      return undefined;
+    }
+    const parsed = ClientFrame.safeParse(json);
+    if (parsed.success) return parsed.data;
+    const type = (json as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string' || !KNOWN_TYPES.has(type)) {
+      this.#error('unknown_type', `Unknown frame type ${JSON.stringify(type ?? null)}.`);
+      return undefined;
+    }
+    const issue = parsed.error.issues[0];
+    const where = issue?.path.join('.') || 'frame';
+    this.#error('bad_frame', `${type}: ${where}: ${issue?.message ?? 'invalid'}`, {
+      clientMsgId: (json as { clientMsgId?: unknown }).clientMsgId,
+    });
+    return undefined;
+  }
+
+  #handle(frame: ClientFrame): void {
+    switch (frame.type) {
+      case 'ping':
+        this.deliver({ type: 'pong' });
+        break;
+      case 'subscribe':
+        void this.#guard(frame.chatId, undefined, () => this.#subscribe(frame.chatId, frame.afterMessageId));
+        break;
+      case 'unsubscribe':
+        void this.#guard(frame.chatId, undefined, async () => {
+          this.#subscribed.delete(frame.chatId);
+          await this.#deps.rooms.leave(this, frame.chatId);
+          this.deliver({ type: 'unsubscribed', chatId: frame.chatId });
+        });
+        break;
+      case 'message.send':
+        this.#send(frame);
+        break;
+      case 'message.read':
+        void this.#guard(frame.chatId, undefined, async () => {
+          await this.#requireMember(frame.chatId);
+          await this.#deps.messages.markRead(this.userId, frame.chatId, frame.messageId);
+        });
+        break;
+      case 'typing':
+        void this.#guard(frame.chatId, undefined, () => this.#typing(frame.chatId));
+        break;
+      case 'auth.refresh':
+        void this.#guard(undefined, undefined, () => this.#refresh(frame.accessToken));
+        break;
+    }
+  }
+
+  async #subscribe(chatId: string, afterMessageId: string | undefined): Promise<void> {
+    await this.#requireMember(chatId);
+    this.#subscribed.add(chatId);
+    await this.#deps.rooms.join(this, chatId, afterMessageId);
+  }
+
+  #send(frame: Extract<ClientFrame, { type: 'message.send' }>): void {
+    const { chatId, clientMsgId } = frame;
+    const admitted = this.#admission.then(async () => {
+      await this.#requireMember(chatId);
+      await this.#deps.messages.admit(this.userId);
+      // Wrapped, or the chain would wait for the whole send instead of its admission.
+      const sending = this.#deps.messages.send(
+        { userId: this.userId, connectionId: this.connectionId },
+        { chatId, clientMsgId, body: frame.body },
+      );
+      return { sending };
+    });
+    // The chain waits for admission only; the sends themselves overlap.
+    this.#admission = admitted.then(
+      () => undefined,
+      () => undefined,
+    );
+    void this.#guard(chatId, clientMsgId, async () => {
+      const { sending } = await admitted;
+      const accepted = await sending;
+      this.deliver({ type: 'message.ack', clientMsgId, ...accepted });
+    });
+  }
+
+  async #typing(chatId: string): Promise<void> {
+    const now = Date.now();
+    if (now - (this.#lastTyping.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return;
+    this.#lastTyping.set(chatId, now);
+    await this.#requireMember(chatId);
+    await this.#deps.messages.typing(this.userId, chatId);
+  }
+
+  async #refresh(accessToken: string): Promise<void> {
+    const claims = await this.#deps.verify(accessToken);
+    if (claims.sub !== this.#claims.sub)
+      throw new AppError({
+        code: 'forbidden',
+        status: 403,
+        title: 'Forbidden',
+        detail: 'The token is for another user.',
+      });
+    this.#claims = claims;
+    this.#accessToken = accessToken;
+    const expiresAt = this.#scheduleExpiry(accessToken);
+    this.deliver({ type: 'auth.refreshed', expiresAt: new Date(expiresAt).toISOString() });
+  }
+
+  async #requireMember(chatId: string): Promise<void> {
+    if (this.#memberOf.has(chatId)) return;
+    if (!(await this.#deps.chats.isMember(chatId, this.userId)))
+      throw new AppError({
+        code: 'forbidden',
+        status: 403,
+        title: 'Forbidden',
+        detail: 'You are not a member of this chat.',
+      });
+    this.#memberOf.add(chatId);
+  }
+
+  /** Runs a frame's work; any failure becomes an `error` frame, never an unhandled rejection. */
+  async #guard(chatId: string | undefined, clientMsgId: string | undefined, work: () => Promise<void>) {
+    try {
+      await work();
+    } catch (error) {
+      const context = { chatId, clientMsgId };
+      if (error instanceof AppError) return this.#error(wsCode(error), error.detail ?? error.title, context);
+      this.#logger.error({ err: error, chatId }, 'frame handling failed');
+      this.#error('internal', 'Something went wrong; try again.', context);
+    }
+  }
+
+  #error(code: WsErrorCode, message: string, context: { chatId?: string; clientMsgId?: unknown } = {}): void {
+    const frame: ServerFrame = { type: 'error', code, message };
+    if (typeof context.clientMsgId === 'string') frame.clientMsgId = context.clientMsgId.slice(0, 64);
+    if (context.chatId !== undefined) frame.chatId = context.chatId;
+    this.deliver(frame);
+    if (code === 'unavailable' || code === 'internal' || code === 'rate_limited') return;
+    const now = Date.now();
+    this.#errors = this.#errors.filter((at) => now - at < ERROR_WINDOW_MS);
+    this.#errors.push(now);
+    if (this.#errors.length > MAX_ERRORS) this.close(WsCloseCode.abuse, 'too many bad frames');
+  }
+
+  /** Closes with 4401 when the access token runs out, unless a fresh one arrived. */
+  #scheduleExpiry(accessToken: string): number {
+    clearTimeout(this.#expiry);
+    const expiresAt = tokenExpiry(accessToken);
+    this.#expiry = setTimeout(
+      () => {
+        this.deliver({
+          type: 'error',
+          code: 'token_expired',
+          message: 'The access token expired; reconnect with a fresh one.',
+        });
+        this.close(WsCloseCode.tokenExpired, 'token expired');
+      },
+      Math.max(0, expiresAt - Date.now()),
+    );
+    this.#expiry.unref();
+    return expiresAt;
+  }
+
+  async #onClose(): Promise<void> {
+    clearTimeout(this.#expiry);
+    await this.#deps.rooms.leaveAll(this, this.#subscribed);
+    this.#subscribed.clear();
+  }
+}
+
+function wsCode(error: AppError): WsErrorCode {
+  if (error.status === 401) return error.code === 'token_expired' ? 'token_expired' : 'unauthorized';
+  if (error.status === 403) return 'forbidden';
+  if (error.status === 429) return 'rate_limited';
+  if (error.status === 503) return 'unavailable';
+  if (error.status >= 400 && error.status < 500) return 'bad_frame';
+  return 'internal';
+}
+
+/** `exp` of a token that was already verified, in ms. */
+function tokenExpiry(token: string): number {
+  const payload = JSON.parse(Buffer.from(token.split('.')[1] ?? '', 'base64url').toString('utf8')) as {
+    exp?: number;
+  };
+  return (payload.exp ?? 0) * 1000;
+}

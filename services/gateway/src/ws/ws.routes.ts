@@ -1,0 +1,92 @@
+import fastifyWebsocket from '@fastify/websocket';
+import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, WsCloseCode } from '@relay/contracts';
+import { AppError, bearerToken, CommonErrorCode, type HttpApp } from '@relay/platform';
+import type { FastifyRequest } from 'fastify';
+import { ClientConnection, type ConnectionDeps } from './client-connection.ts';
+
+export interface WsOptions {
+  heartbeatMs: number;
+}
+
+/** Frames far beyond the protocol's limit are not read at all: the socket closes with 1009. */
+const HARD_MAX_PAYLOAD = 64 * 1024;
+
+/** The access token: `Authorization: Bearer …` (non-browser clients) or the `relay.token.…` subprotocol. */
+function tokenOf(request: FastifyRequest): string | undefined {
+  const fromHeader = bearerToken(request.headers.authorization);
+  if (fromHeader !== undefined) return fromHeader;
+  const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',');
+  const carrier = protocols
+    .map((protocol) => protocol.trim())
+    .find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
+  return carrier?.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
+}
+
+/** `/ws`: authenticated before the upgrade, so a bad token is a plain 401 problem, not a socket. */
+export async function registerWsRoutes(
+  app: HttpApp,
+  deps: ConnectionDeps,
+  options: WsOptions,
+): Promise<void> {
+  const connections = new Set<ClientConnection>();
+  await app.register(fastifyWebsocket, {
+    options: {
+      maxPayload: HARD_MAX_PAYLOAD,
+      handleProtocols: (protocols) => (protocols.has(WS_PROTOCOL) ? WS_PROTOCOL : false),
+    },
+    // Going away (1001) tells clients to reconnect, to another gateway if there is one.
+    preClose: (done) => {
+      for (const connection of connections) connection.close(WsCloseCode.goingAway, 'server shutting down');
+      done();
+    },
+  });
+
+  const claimsOf = new WeakMap<
+    FastifyRequest,
+    { claims: Awaited<ReturnType<typeof deps.verify>>; token: string }
+  >();
+
+  app.get(
+    '/ws',
+    {
+      websocket: true,
+      schema: {
+        tags: ['chats'],
+        description: `WebSocket, subprotocol "${WS_PROTOCOL}"; see packages/contracts/src/ws.ts.`,
+      },
+      preValidation: async (request) => {
+        const token = tokenOf(request);
+        if (token === undefined) {
+          throw new AppError({
+            code: CommonErrorCode.Unauthorized,
+            status: 401,
+            title: 'Unauthorized',
+            detail: `Send the access token as subprotocol "${WS_TOKEN_PROTOCOL_PREFIX}<token>" or a Bearer header.`,
+          });
+        }
+        claimsOf.set(request, { claims: await deps.verify(token), token });
+      },
+    },
+    (socket, request) => {
+      const auth = claimsOf.get(request);
+      if (auth === undefined) return socket.close(WsCloseCode.forbidden, 'unauthenticated');
+      const connection = new ClientConnection(socket, auth.claims, auth.token, deps);
+      connections.add(connection);
+      socket.on('close', () => connections.delete(connection));
+    },
+  );
+
+  // Server pings find dead peers (a laptop lid closed) that TCP alone would keep for minutes.
+  const heartbeat = setInterval(() => {
+    for (const connection of connections) {
+      if (!connection.alive) {
+        connection.terminate();
+        continue;
+      }
+      connection.alive = false;
+      connection.ping();
+    }
+  }, options.heartbeatMs);
+  heartbeat.unref();
+  app.addHook('onClose', async () => clearInterval(heartbeat));
+}
