@@ -7,7 +7,11 @@ import { loadGatewayConfig } from '../src/config.ts';
 const logger = createLogger({ name: 'gateway-test', level: process.env.LOG_LEVEL ?? 'silent' });
 
 /** Limits high enough that only the rate-limit tests ever meet them. */
-const TEST_DEFAULTS = { AUTH_RATE_LIMIT_PER_IP: '100000', AUTH_RATE_LIMIT_PER_ACCOUNT: '100000' };
+const TEST_DEFAULTS = {
+  AUTH_RATE_LIMIT_PER_IP: '100000',
+  AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+  CHAT_SEND_RATE_PER_SECOND: '100000',
+};
 
 export interface Running {
   baseUrl: string;

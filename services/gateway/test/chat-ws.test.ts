@@ -1,0 +1,244 @@
+import { randomUUID } from 'node:crypto';
+import { WS_MAX_FRAME_BYTES, WsCloseCode } from '@relay/contracts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeUser, call, PASSWORD, type Running, startGateway, startWorker } from './helpers.ts';
+import { TestSocket, wsUrl } from './ws-helpers.ts';
+
+let gateway: Running;
+let worker: { close: () => Promise<void> };
+let alice: Awaited<ReturnType<typeof activeUser>>;
+let bob: Awaited<ReturnType<typeof activeUser>>;
+let mallory: Awaited<ReturnType<typeof activeUser>>;
+let chatId: string;
+const sockets: TestSocket[] = [];
+const extraGateways: Running[] = [];
+
+beforeAll(async () => {
+  gateway = await startGateway();
+  worker = startWorker();
+  [alice, bob, mallory] = await Promise.all([
+    activeUser(gateway.baseUrl, 'Alice'),
+    activeUser(gateway.baseUrl, 'Bob'),
+    activeUser(gateway.baseUrl, 'Mallory'),
+  ]);
+  const created = await call(gateway.baseUrl, 'POST', '/api/chats', {
+    token: alice.accessToken,
+    body: { title: 'Lunch', memberEmails: [bob.email] },
+  });
+  expect(created.status).toBe(201);
+  chatId = created.json.id;
+});
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await Promise.all([gateway?.close(), worker?.close(), ...extraGateways.map((extra) => extra.close())]);
+});
+
+async function connect(token: string | undefined, baseUrl = gateway.baseUrl, protocols?: string[]) {
+  const socket = new TestSocket(wsUrl(baseUrl), token, protocols);
+  sockets.push(socket);
+  await socket.opened();
+  return socket;
+}
+
+async function subscribed(token: string, afterMessageId?: string, baseUrl = gateway.baseUrl) {
+  const socket = await connect(token, baseUrl);
+  socket.send({ type: 'subscribe', chatId, afterMessageId });
+  await socket.next('subscribed', (frame) => frame.chatId === chatId);
+  return socket;
+}
+
+describe('WebSocket /ws: connecting', () => {
+  it('refuses an upgrade without a token or with a tampered one, with 401', async () => {
+    await expect(connect(undefined)).rejects.toThrow('upgrade answered 401');
+    const tampered = `${alice.accessToken.slice(0, -4)}AAAA`;
+    await expect(connect(tampered)).rejects.toThrow('upgrade answered 401');
+  });
+
+  it('needs the relay.v1 subprotocol', async () => {
+    await expect(connect(alice.accessToken, gateway.baseUrl, ['chat.v0'])).rejects.toThrow();
+  });
+});
+
+describe('WebSocket /ws: messages', () => {
+  it('acks the sender and delivers to the other member, not back to the sender', async () => {
+    const aliceSocket = await subscribed(alice.accessToken);
+    const bobSocket = await subscribed(bob.accessToken);
+    const clientMsgId = randomUUID();
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: 'hi Bob' });
+
+    const ack = await aliceSocket.next('message.ack', (frame) => frame.clientMsgId === clientMsgId);
+    const delivered = await bobSocket.next(
+      'message.new',
+      (frame) => frame.message.clientMsgId === clientMsgId,
+    );
+    expect(delivered.message).toEqual({
+      messageId: ack.messageId,
+      chatId,
+      senderId: expect.any(String),
+      clientMsgId,
+      body: 'hi Bob',
+      sentAt: ack.sentAt,
+    });
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    expect(
+      aliceSocket.of('message.new').filter((frame) => frame.message.clientMsgId === clientMsgId),
+    ).toEqual([]);
+  });
+
+  it('answers a resent clientMsgId with the same ack and delivers it once', async () => {
+    const aliceSocket = await subscribed(alice.accessToken);
+    const bobSocket = await subscribed(bob.accessToken);
+    const clientMsgId = randomUUID();
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: 'once' });
+    const first = await aliceSocket.next('message.ack', (frame) => frame.clientMsgId === clientMsgId);
+    // A resend from a fresh connection, as after a reconnect.
+    const again = await connect(alice.accessToken);
+    again.send({ type: 'message.send', chatId, clientMsgId, body: 'once' });
+    const second = await again.next('message.ack', (frame) => frame.clientMsgId === clientMsgId);
+    expect(second).toEqual(first);
+
+    await bobSocket.next('message.new', (frame) => frame.message.clientMsgId === clientMsgId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      bobSocket.of('message.new').filter((frame) => frame.message.clientMsgId === clientMsgId),
+    ).toHaveLength(1);
+  });
+
+  it('replays exactly the 200 messages a client missed while offline', async () => {
+    const bobSocket = await subscribed(bob.accessToken);
+    const aliceSocket = await subscribed(alice.accessToken);
+    const before = randomUUID();
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId: before, body: 'before the tunnel' });
+    const lastSeen = await bobSocket.next('message.new', (frame) => frame.message.clientMsgId === before);
+    bobSocket.close();
+    await bobSocket.closed();
+
+    const acksBefore = aliceSocket.of('message.ack').length;
+    for (let index = 0; index < 200; index += 1)
+      aliceSocket.send({ type: 'message.send', chatId, clientMsgId: randomUUID(), body: `missed ${index}` });
+    await expect.poll(() => aliceSocket.of('message.ack').length, { timeout: 10_000 }).toBe(acksBefore + 200);
+    const missed = aliceSocket
+      .of('message.ack')
+      .slice(acksBefore)
+      .map((ack) => ack.messageId);
+
+    const back = await subscribed(bob.accessToken, lastSeen.message.messageId);
+    expect(back.of('subscribed')[0]?.replayed).toBe(200);
+    expect(back.of('message.new').map((frame) => frame.message.messageId)).toEqual(missed);
+
+    // And it is live again afterwards.
+    const after = randomUUID();
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId: after, body: 'welcome back' });
+    await back.next('message.new', (frame) => frame.message.clientMsgId === after);
+    expect(back.of('message.new')).toHaveLength(201);
+  });
+
+  it('relays typing and read receipts to the other member', async () => {
+    const aliceSocket = await subscribed(alice.accessToken);
+    const bobSocket = await subscribed(bob.accessToken);
+    aliceSocket.send({ type: 'typing', chatId });
+    const typing = await bobSocket.next('typing');
+    expect(typing.chatId).toBe(chatId);
+
+    const clientMsgId = randomUUID();
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: 'read me' });
+    const { message } = await bobSocket.next(
+      'message.new',
+      (frame) => frame.message.clientMsgId === clientMsgId,
+    );
+    bobSocket.send({ type: 'message.read', chatId, messageId: message.messageId });
+    const receipt = await aliceSocket.next('message.read', (frame) => frame.messageId === message.messageId);
+    expect(receipt).toEqual({
+      type: 'message.read',
+      chatId,
+      userId: expect.any(String),
+      messageId: message.messageId,
+    });
+    expect(receipt.userId).not.toBe(typing.userId);
+  });
+});
+
+describe('WebSocket /ws: bad input', () => {
+  it('answers bad frames with error frames and stays usable', async () => {
+    const socket = await connect(alice.accessToken);
+    socket.send('{not json');
+    await socket.next('error', (frame) => frame.code === 'bad_frame');
+    socket.send({ type: 'launch.missiles' });
+    await socket.next('error', (frame) => frame.code === 'unknown_type');
+    socket.send({ type: 'message.send', chatId, clientMsgId: 'c-1', body: '' });
+    const invalid = await socket.next('error', (frame) => frame.clientMsgId === 'c-1');
+    expect(invalid.code).toBe('bad_frame');
+    expect(invalid.message).toMatch(/body/);
+    socket.send(JSON.stringify({ type: 'ping', pad: 'x'.repeat(WS_MAX_FRAME_BYTES) }));
+    await socket.next('error', (frame) => frame.code === 'frame_too_large');
+    socket.socket.send(Buffer.from([1, 2, 3]), { binary: true });
+    await expect.poll(() => socket.of('error').filter((frame) => frame.code === 'bad_frame').length).toBe(3);
+
+    socket.send({ type: 'ping' });
+    await socket.next('pong');
+  });
+
+  it('closes with 1009 on a frame far over the limit', async () => {
+    const socket = await connect(alice.accessToken);
+    socket.send('x'.repeat(200 * 1024));
+    expect(await socket.closed()).toBe(WsCloseCode.tooLarge);
+  });
+
+  it('keeps non-members out: no subscribe, no send, no read receipt', async () => {
+    const socket = await connect(mallory.accessToken);
+    socket.send({ type: 'subscribe', chatId });
+    expect((await socket.next('error', (frame) => frame.chatId === chatId)).code).toBe('forbidden');
+    socket.send({ type: 'message.send', chatId, clientMsgId: 'm-1', body: 'let me in' });
+    expect((await socket.next('error', (frame) => frame.clientMsgId === 'm-1')).code).toBe('forbidden');
+    expect(socket.of('subscribed')).toEqual([]);
+    expect(socket.of('message.ack')).toEqual([]);
+  });
+
+  it('limits how fast one user sends', async () => {
+    const limited = await startGateway({ CHAT_SEND_RATE_PER_SECOND: '1' });
+    extraGateways.push(limited);
+    const socket = await connect(alice.accessToken, limited.baseUrl);
+    for (let index = 0; index < 12; index += 1)
+      socket.send({ type: 'message.send', chatId, clientMsgId: `r-${index}`, body: `fast ${index}` });
+    // 1 per second over a 10 s window: ten pass, the last two are refused.
+    await expect.poll(() => socket.of('message.ack').length).toBe(10);
+    await expect
+      .poll(() =>
+        socket
+          .of('error')
+          .filter((frame) => frame.code === 'rate_limited')
+          .map((frame) => frame.clientMsgId),
+      )
+      .toEqual(['r-10', 'r-11']);
+  });
+});
+
+describe('WebSocket /ws: token lifetime', () => {
+  it('closes with 4401 when the token expires, unless a fresh one was sent', async () => {
+    const shortLived = await startGateway({ ACCESS_TOKEN_TTL_SECONDS: '2' });
+    extraGateways.push(shortLived);
+    const login = async () =>
+      (
+        await call(shortLived.baseUrl, 'POST', '/api/auth/login', {
+          body: { email: alice.email, password: PASSWORD },
+        })
+      ).json.accessToken as string;
+
+    const expiring = await connect(await login(), shortLived.baseUrl);
+    const refreshed = await connect(await login(), shortLived.baseUrl);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    refreshed.send({ type: 'auth.refresh', accessToken: await login() });
+    await refreshed.next('auth.refreshed');
+
+    expect(await expiring.closed()).toBe(WsCloseCode.tokenExpired);
+    expect(expiring.of('error').map((frame) => frame.code)).toEqual(['token_expired']);
+    refreshed.send({ type: 'ping' });
+    await refreshed.next('pong');
+    expect(refreshed.closeCode).toBeUndefined();
+
+    refreshed.send({ type: 'auth.refresh', accessToken: bob.accessToken });
+    expect((await refreshed.next('error', (frame) => frame.code === 'forbidden')).message).toMatch(
+      /another user/,
+    );
+  });
+});
