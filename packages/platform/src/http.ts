@@ -140,6 +140,7 @@ function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyRepl
     request.log.error({ err: error, errorId }, 'request failed');
     return reply
       .code(appError.status)
+      .headers(appError.headers)
       .type(PROBLEM_CONTENT_TYPE)
       .send({ ...toProblem(appError, request.url), errorId });
   }

@@ -1,0 +1,111 @@
+import { randomUUID } from 'node:crypto';
+import { freePort } from '@relay/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { activeUser, call, type Running, startGateway, startWorker, uniqueEmail } from './helpers.ts';
+
+let gateway: Running;
+let worker: { close: () => Promise<void> };
+let alice: Awaited<ReturnType<typeof activeUser>>;
+let bob: Awaited<ReturnType<typeof activeUser>>;
+let carol: Awaited<ReturnType<typeof activeUser>>;
+
+beforeAll(async () => {
+  // chat-api is deliberately absent here: nothing listens on this port.
+  gateway = await startGateway({
+    CHAT_URL: `http://127.0.0.1:${await freePort()}`,
+    CHAT_API_TIMEOUT_MS: '1000',
+  });
+  worker = startWorker();
+  [alice, bob, carol] = await Promise.all([
+    activeUser(gateway.baseUrl, 'Alice'),
+    activeUser(gateway.baseUrl, 'Bob'),
+    activeUser(gateway.baseUrl, 'Carol'),
+  ]);
+});
+afterAll(async () => {
+  await Promise.all([gateway?.close(), worker?.close()]);
+});
+
+const createChat = (token: string, body: unknown) =>
+  call(gateway.baseUrl, 'POST', '/api/chats', { token, body });
+
+describe('chats', () => {
+  it('creates a chat with its members, the creator among them', async () => {
+    const created = await createChat(alice.accessToken, {
+      title: ' Book club ',
+      memberEmails: [bob.email.toUpperCase()],
+    });
+    expect(created.status).toBe(201);
+    expect(created.json).toMatchObject({ title: 'Book club', lastMessage: null, unreadCount: 0 });
+    expect(created.json.members.map((member: { email: string }) => member.email).sort()).toEqual(
+      [alice.email, bob.email].sort(),
+    );
+
+    const listed = await call(gateway.baseUrl, 'GET', '/api/chats', { token: bob.accessToken });
+    expect(listed.status).toBe(200);
+    expect(listed.json.chats.map((chat: { id: string }) => chat.id)).toContain(created.json.id);
+    const carolsList = await call(gateway.baseUrl, 'GET', '/api/chats', { token: carol.accessToken });
+    expect(carolsList.json.chats.map((chat: { id: string }) => chat.id)).not.toContain(created.json.id);
+  });
+
+  it('refuses members without an active account, naming them, and creates nothing', async () => {
+    const stranger = uniqueEmail();
+    const before = await call(gateway.baseUrl, 'GET', '/api/chats', { token: alice.accessToken });
+    const refused = await createChat(alice.accessToken, { memberEmails: [bob.email, stranger] });
+    expect(refused.status).toBe(422);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    expect(refused.json).toMatchObject({ code: 'unknown_members', errors: [{ path: 'memberEmails' }] });
+    expect(refused.json.detail).toContain(stranger);
+    const after = await call(gateway.baseUrl, 'GET', '/api/chats', { token: alice.accessToken });
+    expect(after.json.chats).toHaveLength(before.json.chats.length);
+  });
+
+  it('validates the body', async () => {
+    const badEmail = await createChat(alice.accessToken, { memberEmails: ['not-an-email'] });
+    expect(badEmail.status).toBe(400);
+    expect(badEmail.json.code).toBe('validation_failed');
+    const longTitle = await createChat(alice.accessToken, { title: 'x'.repeat(121) });
+    expect(longTitle.status).toBe(400);
+    expect((await createChat('', {})).status).toBe(401);
+  });
+
+  it('lets members add members, and only members', async () => {
+    const { json: chat } = await createChat(alice.accessToken, { memberEmails: [] });
+    const byOutsider = await call(gateway.baseUrl, 'POST', `/api/chats/${chat.id}/members`, {
+      token: carol.accessToken,
+      body: { emails: [carol.email] },
+    });
+    expect(byOutsider.status).toBe(403);
+    expect(byOutsider.json.code).toBe('not_a_member');
+
+    const added = await call(gateway.baseUrl, 'POST', `/api/chats/${chat.id}/members`, {
+      token: alice.accessToken,
+      body: { emails: [carol.email, alice.email] },
+    });
+    expect(added.status).toBe(200);
+    expect(added.json.members).toHaveLength(2);
+  });
+
+  it('keeps history from non-members and answers 503 when chat-api is down', async () => {
+    const { json: chat } = await createChat(alice.accessToken, { memberEmails: [bob.email] });
+    const byOutsider = await call(gateway.baseUrl, 'GET', `/api/chats/${chat.id}/messages`, {
+      token: carol.accessToken,
+    });
+    expect(byOutsider.status).toBe(403);
+    const unknownChat = await call(gateway.baseUrl, 'GET', `/api/chats/${randomUUID()}/messages`, {
+      token: alice.accessToken,
+    });
+    expect(unknownChat.status).toBe(403);
+    const badLimit = await call(gateway.baseUrl, 'GET', `/api/chats/${chat.id}/messages?limit=0`, {
+      token: alice.accessToken,
+    });
+    expect(badLimit.status).toBe(400);
+
+    const down = await call(gateway.baseUrl, 'GET', `/api/chats/${chat.id}/messages`, {
+      token: alice.accessToken,
+    });
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(down.json.code).toBe('chat_history_unavailable');
+  });
+});
