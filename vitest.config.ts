@@ -17,6 +17,17 @@ export default defineConfig({
           hookTimeout: 60_000,
         },
       },
+      {
+        // Whole backends as processes; fault runs restart shared infrastructure, so one file at a time.
+        extends: true,
+        test: {
+          name: 'system',
+          include: ['e2e/system/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 240_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });

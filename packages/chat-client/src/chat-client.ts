@@ -12,6 +12,8 @@ import {
 export type ChatClientEvent =
   | { type: 'status'; status: ConnectionStatus }
   | { type: 'message'; message: ChatMessage; replayed: boolean }
+  /** A message delivered again (after a reconnect, say) and dropped here; counted for metrics and tests. */
+  | { type: 'duplicate'; message: ChatMessage }
   | { type: 'ack'; chatId: string; clientMsgId: string; messageId: string; sentAt: string }
   | { type: 'subscribed'; chatId: string; replayed: number }
   | { type: 'read'; chatId: string; userId: string; messageId: string }
@@ -213,6 +215,7 @@ export class ChatClient {
         state.lastMessageId = frame.message.messageId;
         if (this.#remember(state, frame.message.messageId))
           this.#emit({ type: 'message', message: frame.message, replayed: state.replaying });
+        else this.#emit({ type: 'duplicate', message: frame.message });
         break;
       }
       case 'message.ack': {

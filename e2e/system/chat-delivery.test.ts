@@ -1,0 +1,79 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatRows } from './chat-rows.ts';
+import { Cluster, RecordingClient, type TestUser } from './cluster.ts';
+
+let cluster: Cluster;
+let alice: TestUser;
+let bob: TestUser;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  cluster = await Cluster.start({ gateways: 2 });
+  [alice, bob] = await Promise.all([cluster.user('Alice'), cluster.user('Bob')]);
+});
+afterAll(async () => {
+  for (const recording of clients) recording.client.stop();
+  await cluster?.stop();
+});
+
+describe('chat across two gateway processes', () => {
+  it('delivers 1,000 messages each way exactly once, in history order, and persists each once', async () => {
+    const chatId = await cluster.createChat(alice, [bob]);
+    const [gatewayA, gatewayB] = cluster.gatewayUrls as [string, string];
+    const onA = new RecordingClient(alice, [gatewayA]);
+    const onB = new RecordingClient(bob, [gatewayB]);
+    clients.push(onA, onB);
+    await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+
+    const count = 1000;
+    const sends = [];
+    for (let index = 0; index < count; index += 1) {
+      sends.push(onA.client.send(chatId, `from Alice ${index}`));
+      sends.push(onB.client.send(chatId, `from Bob ${index}`));
+    }
+    const acks = await Promise.all(sends);
+    expect(new Set(acks.map((ack) => ack.messageId)).size).toBe(2 * count);
+
+    await expect.poll(() => onA.received.length, { timeout: 30_000 }).toBe(count);
+    await expect.poll(() => onB.received.length, { timeout: 30_000 }).toBe(count);
+    expect(onA.duplicates).toEqual([]);
+    expect(onB.duplicates).toEqual([]);
+    expect(onA.received.every((message) => message.senderId === bob.id)).toBe(true);
+    expect(onB.received.every((message) => message.senderId === alice.id)).toBe(true);
+
+    await expect
+      .poll(() => chatRows(cluster.sqlitePath, chatId), { timeout: 30_000 })
+      .toEqual({
+        rows: 2 * count,
+        distinct: 2 * count,
+      });
+    const history = await cluster.history(alice, chatId);
+    expect(history).toHaveLength(2 * count);
+    const historyOf = (senderId: string) =>
+      history.filter((message) => message.senderId === senderId).map((message) => message.messageId);
+    expect(onA.received.map((message) => message.messageId)).toEqual(historyOf(bob.id));
+    expect(onB.received.map((message) => message.messageId)).toEqual(historyOf(alice.id));
+    // Each sender's messages are stored in the order it sent them.
+    expect(history.filter((message) => message.senderId === alice.id).map((message) => message.body)).toEqual(
+      Array.from({ length: count }, (_, index) => `from Alice ${index}`),
+    );
+  });
+
+  it('keeps non-members out of chat-api itself, even with a valid token', async () => {
+    const chatId = await cluster.createChat(alice, [bob]);
+    const mallory = await cluster.user('Mallory');
+    const direct = (user: TestUser) =>
+      fetch(`${cluster.chatUrl}/chats/${chatId}/messages`, {
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      });
+    // chat-api learns the membership from chat_service; a member gets in once it has.
+    await expect.poll(async () => (await direct(bob)).status, { timeout: 15_000 }).toBe(200);
+    const refused = await direct(mallory);
+    expect(refused.status).toBe(403);
+    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+    const viaGateway = await fetch(`${cluster.gatewayUrls[0]}/api/chats/${chatId}/messages`, {
+      headers: { authorization: `Bearer ${mallory.accessToken}` },
+    });
+    expect(viaGateway.status).toBe(403);
+  });
+});

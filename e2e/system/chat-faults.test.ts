@@ -1,0 +1,94 @@
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chatRows } from './chat-rows.ts';
+import { Cluster, RecordingClient, ROOT, type TestUser } from './cluster.ts';
+
+const run = promisify(execFile);
+const PER_SENDER = 2500;
+
+let cluster: Cluster;
+let alice: TestUser;
+let bob: TestUser;
+const clients: RecordingClient[] = [];
+
+beforeAll(async () => {
+  cluster = await Cluster.start({ gateways: 2 });
+  [alice, bob] = await Promise.all([cluster.user('Alice'), cluster.user('Bob')]);
+});
+afterAll(async () => {
+  for (const recording of clients) recording.client.stop();
+  await cluster?.stop();
+});
+
+/** Stops and starts one piece of the local infrastructure, as an operator would. */
+async function restartInfra(piece: 'kafka' | 'redis'): Promise<void> {
+  const stack = join(ROOT, 'infra/local/stack.sh');
+  await run('bash', [stack, 'down', piece], { env: process.env });
+  await run('bash', [stack, 'up', piece], { env: process.env, timeout: 120_000 });
+}
+
+/**
+ * Alice (on gateway 0, falling back to 1) and Bob (on 1, falling back to 0) each send
+ * PER_SENDER messages, paced at about 1,000/s each; `fault` strikes once a fifth are acked.
+ * Then: every send acked, every row stored exactly once, every message received by the other.
+ */
+async function faultRun(fault: () => Promise<void>) {
+  const chatId = await cluster.createChat(alice, [bob]);
+  const [first, second] = cluster.gatewayUrls as [string, string];
+  const onA = new RecordingClient(alice, [first, second]);
+  const onB = new RecordingClient(bob, [second, first]);
+  clients.push(onA, onB);
+  await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+
+  const sends: Promise<{ messageId: string }>[] = [];
+  const sending = (async () => {
+    for (let index = 0; index < PER_SENDER; index += 50) {
+      for (let offset = index; offset < index + 50; offset += 1) {
+        sends.push(onA.client.send(chatId, `a ${offset}`), onB.client.send(chatId, `b ${offset}`));
+      }
+      await sleep(50);
+    }
+  })();
+  await expect.poll(() => onA.acks.size + onB.acks.size, { timeout: 60_000 }).toBeGreaterThan(PER_SENDER / 5);
+  await fault();
+  await sending;
+  const acks = await Promise.all(sends);
+
+  expect(acks).toHaveLength(2 * PER_SENDER);
+  expect(new Set(acks.map((ack) => ack.messageId)).size).toBe(2 * PER_SENDER);
+  await expect
+    .poll(() => chatRows(cluster.sqlitePath, chatId), { timeout: 120_000, interval: 500 })
+    .toEqual({ rows: 2 * PER_SENDER, distinct: 2 * PER_SENDER });
+  await expect.poll(() => onA.received.length, { timeout: 60_000 }).toBe(PER_SENDER);
+  await expect.poll(() => onB.received.length, { timeout: 60_000 }).toBe(PER_SENDER);
+  const history = await cluster.history(alice, chatId);
+  expect(history.map((message) => message.messageId).sort()).toEqual(acks.map((ack) => ack.messageId).sort());
+  onA.client.stop();
+  onB.client.stop();
+  return { duplicatesDropped: onA.duplicates.length + onB.duplicates.length };
+}
+
+describe('chat under faults: nothing lost, nothing doubled', () => {
+  it('survives kill -9 of chat-consumer mid-stream', async () => {
+    await faultRun(async () => {
+      await cluster.consumer.kill('SIGKILL');
+      await sleep(1000);
+      await cluster.startConsumer();
+    });
+  });
+
+  it('survives a restart of the Kafka broker', async () => {
+    await faultRun(() => restartInfra('kafka'));
+  });
+
+  it('survives a restart of Redis', async () => {
+    await faultRun(() => restartInfra('redis'));
+  });
+
+  it('survives a gateway dying while its clients move to the other and resend', async () => {
+    await faultRun(() => cluster.restartGateway(1, 'SIGKILL'));
+  });
+});

@@ -1,0 +1,223 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
+import type { ChatMessage } from '@relay/contracts';
+import { freePort, type ServiceProcess, startProcess, tokenFromMail, waitForMail } from '@relay/testing';
+
+export const ROOT = join(import.meta.dirname, '..', '..');
+const entry = (path: string) => join(ROOT, path);
+const PASSWORD = 'correct horse battery staple';
+
+export interface ClusterOptions {
+  gateways?: number;
+  chatStore?: 'sqlite' | 'postgres';
+  env?: Record<string, string>;
+}
+
+/**
+ * A whole Relay backend as separate processes on free ports, against the running local
+ * infrastructure: N gateways, gateway-worker, chat-api and chat-consumer (its own consumer
+ * group and SQLite file, so runs never share state).
+ */
+export class Cluster {
+  readonly gateways: { url: string; process: ServiceProcess; env: Record<string, string> }[] = [];
+  chatApi!: ServiceProcess;
+  consumer!: ServiceProcess;
+  worker!: ServiceProcess;
+  readonly sqlitePath: string;
+  readonly #dir: string;
+  readonly #env: Record<string, string>;
+  readonly #consumerEnv: Record<string, string>;
+
+  private constructor(env: Record<string, string>) {
+    this.#dir = mkdtempSync(join(tmpdir(), 'relay-cluster-'));
+    this.sqlitePath = join(this.#dir, 'chat.sqlite');
+    this.#env = env;
+    this.#consumerEnv = { ...env, CHAT_CONSUMER_GROUP: `chat-service-test-${randomUUID()}` };
+  }
+
+  static async start(options: ClusterOptions = {}): Promise<Cluster> {
+    const [chatPort, ...gatewayPorts] = await Promise.all(
+      Array.from({ length: 1 + (options.gateways ?? 2) }, () => freePort()),
+    );
+    const env: Record<string, string> = {
+      LOG_LEVEL: 'warn',
+      CHAT_STORE: options.chatStore ?? 'sqlite',
+      CHAT_PORT: String(chatPort),
+      CHAT_URL: `http://127.0.0.1:${chatPort}`,
+      GATEWAY_JWKS_URL: `http://127.0.0.1:${gatewayPorts[0]}/.well-known/jwks.json`,
+      AUTH_RATE_LIMIT_PER_IP: '100000',
+      AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
+      CHAT_SEND_RATE_PER_SECOND: '100000',
+      ...options.env,
+    };
+    const cluster = new Cluster(env);
+    env.CHAT_SQLITE_PATH = cluster.sqlitePath;
+    try {
+      for (const port of gatewayPorts) await cluster.#startGateway(port as number);
+      cluster.worker = await startProcess(entry('services/gateway/src/worker.ts'), { env });
+      cluster.chatApi = await startProcess(entry('services/chat/src/main.ts'), {
+        env,
+        readyUrl: `${env.CHAT_URL}/readyz`,
+      });
+      await cluster.startConsumer();
+    } catch (error) {
+      await cluster.stop();
+      throw error;
+    }
+    return cluster;
+  }
+
+  get chatUrl(): string {
+    return this.#env.CHAT_URL as string;
+  }
+
+  get gatewayUrls(): string[] {
+    return this.gateways.map((gateway) => gateway.url);
+  }
+
+  async startConsumer(): Promise<void> {
+    this.consumer = await startProcess(entry('services/chat/src/consumer.ts'), {
+      env: { ...this.#consumerEnv, LOG_LEVEL: 'info' },
+      readyOutput: /consumer joined group/,
+      timeoutMs: 60_000,
+    });
+  }
+
+  /** Kills gateway `index` (SIGKILL by default) and starts it again on the same port. */
+  async restartGateway(index: number, signal: NodeJS.Signals = 'SIGKILL', downMs = 500): Promise<void> {
+    const gateway = this.gateways[index];
+    if (gateway === undefined) throw new Error(`no gateway ${index}`);
+    await gateway.process.kill(signal);
+    await new Promise((resolve) => setTimeout(resolve, downMs));
+    gateway.process = await startProcess(entry('services/gateway/src/main.ts'), {
+      env: gateway.env,
+      readyUrl: `${gateway.url}/readyz`,
+    });
+  }
+
+  async #startGateway(port: number): Promise<void> {
+    const env = { ...this.#env, GATEWAY_PORT: String(port) };
+    const url = `http://127.0.0.1:${port}`;
+    const process = await startProcess(entry('services/gateway/src/main.ts'), {
+      env,
+      readyUrl: `${url}/readyz`,
+    });
+    this.gateways.push({ url, process, env });
+  }
+
+  /** Signs up, activates through the real e-mail, logs in. */
+  async user(name: string): Promise<TestUser> {
+    const baseUrl = this.gatewayUrls[0] as string;
+    const email = `user-${randomUUID()}@example.com`;
+    await post(baseUrl, '/api/auth/signup', { email, password: PASSWORD, name });
+    const token = tokenFromMail(await waitForMail(email, (mail) => mail.subject.includes('Activate')));
+    await post(baseUrl, '/api/auth/activate', { token });
+    const login = (await post(baseUrl, '/api/auth/login', { email, password: PASSWORD })) as {
+      accessToken: string;
+    };
+    const me = (await get(baseUrl, '/api/users/me', login.accessToken)) as { id: string };
+    return { id: me.id, email, name, accessToken: login.accessToken };
+  }
+
+  async createChat(owner: TestUser, members: TestUser[]): Promise<string> {
+    const chat = (await post(
+      this.gatewayUrls[0] as string,
+      '/api/chats',
+      { title: 'cluster test', memberEmails: members.map((member) => member.email) },
+      owner.accessToken,
+    )) as { id: string };
+    return chat.id;
+  }
+
+  /** Every message of the chat through the gateway's history endpoint, oldest first. */
+  async history(user: TestUser, chatId: string): Promise<ChatMessage[]> {
+    const messages: ChatMessage[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const query = new URLSearchParams({ limit: '200' });
+      if (after !== undefined) query.set('after', after);
+      const page = (await get(
+        this.gatewayUrls[0] as string,
+        `/api/chats/${chatId}/messages?${query}`,
+        user.accessToken,
+      )) as { messages: ChatMessage[]; nextCursor: string | null };
+      messages.push(...page.messages);
+      if (page.messages.length === 0) return messages;
+      after = page.messages.at(-1)?.messageId;
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all([
+      ...this.gateways.map((gateway) => gateway.process.stop()),
+      this.worker?.stop(),
+      this.chatApi?.stop(),
+      this.consumer?.stop(),
+    ]);
+    rmSync(this.#dir, { recursive: true, force: true });
+  }
+}
+
+export interface TestUser {
+  id: string;
+  email: string;
+  name: string;
+  accessToken: string;
+}
+
+/** A ChatClient with everything it heard recorded. */
+export class RecordingClient {
+  readonly client: ChatClient;
+  readonly received: ChatMessage[] = [];
+  readonly duplicates: ChatMessage[] = [];
+  readonly acks = new Map<string, string>();
+  readonly errors: ChatClientEvent[] = [];
+
+  constructor(user: TestUser, urls: string[], ackTimeoutMs = 2000) {
+    this.client = new ChatClient({
+      urls: urls.map((url) => `${url.replace(/^http/, 'ws')}/ws`),
+      getToken: () => user.accessToken,
+      ackTimeoutMs,
+      maxReconnectMs: 1000,
+    });
+    this.client.on((event) => {
+      if (event.type === 'message') this.received.push(event.message);
+      if (event.type === 'duplicate') this.duplicates.push(event.message);
+      if (event.type === 'ack') this.acks.set(event.clientMsgId, event.messageId);
+      if (event.type === 'error') this.errors.push(event);
+    });
+  }
+
+  async ready(chatId: string): Promise<void> {
+    const subscribed = new Promise<void>((resolve) => {
+      const off = this.client.on((event) => {
+        if (event.type === 'subscribed' && event.chatId === chatId) {
+          off();
+          resolve();
+        }
+      });
+    });
+    this.client.subscribe(chatId);
+    this.client.start();
+    await subscribed;
+  }
+}
+
+async function post(baseUrl: string, path: string, body: unknown, token?: string): Promise<unknown> {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (token !== undefined) headers.authorization = `Bearer ${token}`;
+  const response = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`POST ${path} answered ${response.status}: ${text}`);
+  return text === '' ? undefined : JSON.parse(text);
+}
+
+async function get(baseUrl: string, path: string, token: string): Promise<unknown> {
+  const response = await fetch(`${baseUrl}${path}`, { headers: { authorization: `Bearer ${token}` } });
+  const text = await response.text();
+  if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${text}`);
+  return JSON.parse(text);
+}
