@@ -6,9 +6,9 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { rssMiB, startProcess, tokenFromMail, waitForMail } from '@relay/testing';
+import { ROOT, rssMiB, startProcess, tokenFromMail, waitForMail } from '@relay/testing';
 import autocannon from 'autocannon';
-import { loadLocalEnv, ROOT } from './lib/processes.ts';
+import { loadLocalEnv } from './lib/processes.ts';
 import { writeReport } from './lib/report.ts';
 
 loadLocalEnv();

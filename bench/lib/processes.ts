@@ -1,7 +1,6 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-
-export const ROOT = join(import.meta.dirname, '..', '..');
+import { ROOT } from '@relay/testing';
 
 /** Benchmarks run against the local stack; its generated secrets live here. */
 export function loadLocalEnv(): void {

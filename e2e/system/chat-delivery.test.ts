@@ -1,6 +1,5 @@
+import { Cluster, chatRows, RecordingClient, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatRows } from './chat-rows.ts';
-import { Cluster, RecordingClient, type TestUser } from './cluster.ts';
 
 let cluster: Cluster;
 let alice: TestUser;

@@ -2,9 +2,8 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { Cluster, chatRows, RecordingClient, ROOT, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chatRows } from './chat-rows.ts';
-import { Cluster, RecordingClient, ROOT, type TestUser } from './cluster.ts';
 
 const run = promisify(execFile);
 const PER_SENDER = 2500;

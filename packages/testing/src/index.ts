@@ -1,3 +1,5 @@
+export { chatRows } from './chat-rows.ts';
+export { Cluster, type ClusterOptions, RecordingClient, ROOT, type TestUser } from './cluster.ts';
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
 export { type CaughtMail, mailsTo, tokenFromMail, waitForMail } from './maildev.ts';
 export {

@@ -4,9 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
 import type { ChatMessage } from '@relay/contracts';
-import { freePort, type ServiceProcess, startProcess, tokenFromMail, waitForMail } from '@relay/testing';
+import { tokenFromMail, waitForMail } from './maildev.ts';
+import { freePort, type ServiceProcess, startProcess } from './processes.ts';
 
-export const ROOT = join(import.meta.dirname, '..', '..');
+/** The repository root, where the entry points are. */
+export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const entry = (path: string) => join(ROOT, path);
 const PASSWORD = 'correct horse battery staple';
 
