@@ -1,0 +1,255 @@
+/**
+ * Chat benchmark: N clients in M rooms on G gateway processes send at a fixed total rate;
+ * prints and writes accepted msgs/s, send→receive latency, send→persisted lag, lost and
+ * duplicated counts, and RSS; then holds K idle WebSockets on one gateway and reports its RSS.
+ * Needs the infrastructure up (`./relay up` or `./relay test`). Targets (issue 4):
+ * >= 5,000 msgs/s with 0 lost / 0 duplicated; p99 send→other member < 50 ms at 1,000 msgs/s;
+ * 10,000 idle WebSockets on one gateway under 1 GiB RSS.
+ *
+ *   npm run bench:chat -- --rates 1000,5000 --seconds 10 --clients 20 --rooms 10 --idle 10000
+ */
+import { randomUUID } from 'node:crypto';
+import { cpus } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { parseArgs } from 'node:util';
+import { ChatClient } from '@relay/chat-client';
+import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
+import { Cluster, chatRows, rssMiB, type TestUser } from '@relay/testing';
+import { WebSocket } from 'ws';
+import { loadLocalEnv } from './lib/processes.ts';
+import { writeReport } from './lib/report.ts';
+
+loadLocalEnv();
+const { values: args } = parseArgs({
+  options: {
+    rates: { type: 'string', default: '1000,5000' },
+    seconds: { type: 'string', default: '10' },
+    clients: { type: 'string', default: '20' },
+    rooms: { type: 'string', default: '10' },
+    gateways: { type: 'string', default: '2' },
+    idle: { type: 'string', default: '10000' },
+  },
+});
+const rates = String(args.rates).split(',').map(Number);
+const seconds = Number(args.seconds);
+const clientCount = Number(args.clients);
+const roomCount = Number(args.rooms);
+const gatewayCount = Number(args.gateways);
+const idleCount = Number(args.idle);
+
+const percentile = (sorted: number[], p: number) =>
+  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
+const round = (value: number) => Math.round(value * 10) / 10;
+const summarize = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return {
+    p50: round(percentile(sorted, 50)),
+    p99: round(percentile(sorted, 99)),
+    max: round(sorted.at(-1) ?? 0),
+  };
+};
+
+const cluster = await Cluster.start({
+  gateways: gatewayCount,
+  env: { WS_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024) },
+});
+try {
+  console.log(`cluster up: ${gatewayCount} gateways, chat-api, chat-consumer (SQLite ${cluster.sqlitePath})`);
+  const users = await Promise.all(
+    Array.from({ length: clientCount }, (_, index) => cluster.user(`Bench ${index}`)),
+  );
+  const runs = [];
+  for (const rate of rates) runs.push(await loadRun(users, rate));
+  const idle = idleCount > 0 ? await idleRun(users[0] as TestUser, idleCount) : undefined;
+
+  const report = {
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    setup: { gateways: gatewayCount, clients: clientCount, rooms: roomCount, seconds, chatStore: 'sqlite' },
+    runs,
+    idle,
+  };
+  const { jsonPath, pngPath } = await writeReport('chat', report, {
+    title: 'Relay chat: send→receive p99 and accepted rate',
+    unit: '',
+    bars: runs.flatMap((run) => [
+      { label: `${run.targetRate}/s: accepted msgs/s`, value: run.acceptedPerSecond },
+      { label: `${run.targetRate}/s: p99 latency ms ×100`, value: run.sendToReceiveMs.p99 * 100 },
+    ]),
+  });
+  console.log(JSON.stringify(report, null, 2));
+  console.log(`wrote ${jsonPath} and ${pngPath}`);
+} finally {
+  await cluster.stop();
+}
+
+async function loadRun(users: TestUser[], rate: number) {
+  // Rooms of clientCount / roomCount members; every member on a gateway by its index.
+  const perRoom = Math.max(2, Math.floor(users.length / roomCount));
+  const rooms: { chatId: string; members: number[] }[] = [];
+  for (let room = 0; room < roomCount; room += 1) {
+    const members = Array.from({ length: perRoom }, (_, offset) => (room * perRoom + offset) % users.length);
+    const [owner, ...others] = members.map((index) => users[index] as TestUser);
+    rooms.push({ chatId: await cluster.createChat(owner as TestUser, others), members });
+  }
+  const sentAt = new Map<string, number>();
+  const expected = new Map<string, number>();
+  const delivered = new Map<string, number>();
+  const latencies: number[] = [];
+  const ackTimes: number[] = [];
+  let duplicates = 0;
+  const members: { client: ChatClient; chatId: string }[] = [];
+  for (const room of rooms) {
+    for (const index of room.members) {
+      const user = users[index] as TestUser;
+      const client = new ChatClient({
+        urls: [cluster.gatewayUrls[index % gatewayCount] as string].map(
+          (url) => `${url.replace('http', 'ws')}/ws`,
+        ),
+        getToken: () => user.accessToken,
+        ackTimeoutMs: 5000,
+      });
+      client.on((event) => {
+        if (event.type === 'message') {
+          const started = sentAt.get(event.message.clientMsgId);
+          if (started !== undefined) latencies.push(performance.now() - started);
+          delivered.set(event.message.clientMsgId, (delivered.get(event.message.clientMsgId) ?? 0) + 1);
+        } else if (event.type === 'duplicate') duplicates += 1;
+        else if (event.type === 'ack') ackTimes.push(performance.now());
+      });
+      members.push({ client, chatId: room.chatId });
+    }
+  }
+  await Promise.all(
+    members.map(
+      ({ client, chatId }) =>
+        new Promise<void>((resolve) => {
+          const off = client.on((event) => {
+            if (event.type === 'subscribed') {
+              off();
+              resolve();
+            }
+          });
+          client.subscribe(chatId);
+          client.start();
+        }),
+    ),
+  );
+
+  const chatIds = rooms.map((room) => room.chatId);
+  const persistedSamples: { at: number; rows: number }[] = [];
+  let sampling = true;
+  const sampler = (async () => {
+    while (sampling) {
+      const rows = chatIds.reduce((sum, chatId) => sum + chatRows(cluster.sqlitePath, chatId).rows, 0);
+      persistedSamples.push({ at: performance.now(), rows });
+      await sleep(50);
+    }
+  })();
+  let peakRss = { gateways: 0, consumer: 0 };
+  const rssSampler = setInterval(() => {
+    const gateways = cluster.gateways.reduce((sum, gateway) => sum + rssMiB(gateway.process.pid), 0);
+    peakRss = {
+      gateways: Math.max(peakRss.gateways, gateways),
+      consumer: Math.max(peakRss.consumer, rssMiB(cluster.consumer.pid)),
+    };
+  }, 250);
+
+  const start = performance.now();
+  const sends: Promise<unknown>[] = [];
+  let sent = 0;
+  let next = 0;
+  while (performance.now() - start < seconds * 1000) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate) - sent;
+    for (let count = 0; count < due; count += 1) {
+      const member = members[next % members.length] as { client: ChatClient; chatId: string };
+      next += 1;
+      const clientMsgId = randomUUID();
+      sentAt.set(clientMsgId, performance.now());
+      expected.set(clientMsgId, perRoom - 1);
+      sends.push(member.client.send(member.chatId, `bench ${sent}`, clientMsgId));
+      sent += 1;
+    }
+    await sleep(2);
+  }
+  const sendSeconds = (performance.now() - start) / 1000;
+  await Promise.race([Promise.all(sends), sleep(60_000)]);
+  const acceptedSeconds = ((ackTimes.at(-1) ?? performance.now()) - start) / 1000;
+  const deadline = performance.now() + 60_000;
+  const totalExpected = sent * (perRoom - 1);
+  const countDelivered = () => [...delivered.values()].reduce((sum, value) => sum + value, 0);
+  while (countDelivered() < totalExpected && performance.now() < deadline) await sleep(50);
+  while ((persistedSamples.at(-1)?.rows ?? 0) < sent && performance.now() < deadline) await sleep(50);
+  sampling = false;
+  await sampler;
+  clearInterval(rssSampler);
+
+  // Lag of the k-th persisted row behind the k-th ack (both in order).
+  const lags: number[] = [];
+  let sample = 0;
+  for (let k = 1; k <= ackTimes.length; k += Math.max(1, Math.floor(ackTimes.length / 2000))) {
+    while (sample < persistedSamples.length && (persistedSamples[sample]?.rows ?? 0) < k) sample += 1;
+    const persisted = persistedSamples[sample];
+    if (persisted !== undefined) lags.push(Math.max(0, persisted.at - (ackTimes[k - 1] ?? 0)));
+  }
+  const rows = chatIds.map((chatId) => chatRows(cluster.sqlitePath, chatId));
+  const totalRows = rows.reduce((sum, row) => sum + row.rows, 0);
+  const distinctRows = rows.reduce((sum, row) => sum + row.distinct, 0);
+  for (const { client } of members) client.stop();
+
+  const result = {
+    targetRate: rate,
+    sent,
+    sendSeconds: round(sendSeconds),
+    acked: ackTimes.length,
+    acceptedPerSecond: Math.round(ackTimes.length / acceptedSeconds),
+    deliveriesExpected: totalExpected,
+    delivered: countDelivered(),
+    lost: totalExpected - countDelivered() + (sent - distinctRows),
+    duplicated: duplicates + (totalRows - distinctRows),
+    persistedRows: distinctRows,
+    sendToReceiveMs: summarize(latencies),
+    sendToPersistedMs: summarize(lags),
+    peakRssMiB: { gateways: Math.round(peakRss.gateways), consumer: Math.round(peakRss.consumer) },
+  };
+  console.log(
+    `${rate}/s: accepted ${result.acceptedPerSecond}/s, p50/p99/max ${result.sendToReceiveMs.p50}/${result.sendToReceiveMs.p99}/${result.sendToReceiveMs.max} ms, persisted lag p99 ${result.sendToPersistedMs.p99} ms, lost ${result.lost}, duplicated ${result.duplicated}`,
+  );
+  return result;
+}
+
+async function idleRun(user: TestUser, count: number) {
+  const gateway = cluster.gateways[0];
+  if (gateway === undefined) throw new Error('no gateway');
+  const url = `${gateway.url.replace('http', 'ws')}/ws`;
+  const before = rssMiB(gateway.process.pid);
+  const sockets: WebSocket[] = [];
+  const started = performance.now();
+  for (let index = 0; index < count; index += 500) {
+    const batch = Array.from({ length: Math.min(500, count - index) }, () => {
+      const socket = new WebSocket(url, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${user.accessToken}`]);
+      sockets.push(socket);
+      return new Promise<void>((resolve, reject) => {
+        socket.once('open', () => resolve());
+        socket.once('error', reject);
+      });
+    });
+    await Promise.all(batch);
+  }
+  const openSeconds = (performance.now() - started) / 1000;
+  await sleep(3000);
+  const after = rssMiB(gateway.process.pid);
+  const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
+  for (const socket of sockets) socket.terminate();
+  const result = {
+    sockets: count,
+    open,
+    openSeconds: round(openSeconds),
+    gatewayRssMiB: { before: Math.round(before), after: Math.round(after) },
+    perSocketKiB: round(((after - before) * 1024) / count),
+  };
+  console.log(
+    `idle: ${open}/${count} open, gateway RSS ${result.gatewayRssMiB.before} → ${result.gatewayRssMiB.after} MiB`,
+  );
+  return result;
+}
