@@ -1,5 +1,5 @@
 import { createLocalJWKSet, exportJWK, generateKeyPair, type JWK, SignJWT } from 'jose';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from './errors.ts';
 import { bearerToken, createJwtVerifier, type JwtVerifier } from './jwt.ts';
 
@@ -38,6 +38,10 @@ const rejection = async (token: string) => {
   throw new Error('token was accepted');
 };
 
+afterEach(() => {
+  vi.useRealTimers();
+});
+
 describe('createJwtVerifier', () => {
   it('accepts a valid EdDSA token and returns its claims', async () => {
     expect(await verify(await sign())).toEqual(claims);
@@ -47,6 +51,14 @@ describe('createJwtVerifier', () => {
     const error = await rejection(await sign({ exp: Math.floor(Date.now() / 1000) - 60 }));
     expect(error).toBeInstanceOf(AppError);
     expect(error).toMatchObject({ status: 401, code: 'token_expired' });
+  });
+
+  it('does not serve a remembered token past its expiry', async () => {
+    const token = await sign({ exp: '1m' });
+    expect(await verify(token)).toEqual(claims);
+    vi.useFakeTimers({ toFake: ['Date'] });
+    vi.setSystemTime(Date.now() + 2 * 60_000);
+    expect(await rejection(token)).toMatchObject({ status: 401, code: 'token_expired' });
   });
 
   it('rejects a token from another issuer', async () => {

@@ -20,6 +20,9 @@ export interface JwtVerifierOptions {
 
 export type JwtVerifier = (token: string) => Promise<AccessTokenClaims>;
 
+/** Verified tokens remembered, so a client's every request does not pay a signature check. */
+const CACHE_LIMIT = 10_000;
+
 const unauthorized = (code: string, detail: string, cause?: unknown) =>
   new AppError({ code, status: 401, title: 'Unauthorized', detail, cause });
 
@@ -32,7 +35,12 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       : createRemoteJWKSet(new URL(options.jwksUrl), { cooldownDuration: 30_000, cacheMaxAge: 600_000 }));
   if (keySet === undefined) throw new Error('createJwtVerifier needs jwksUrl or keySet');
 
+  // Keyed by the whole token, signature included: only a byte-identical token hits.
+  const verified = new Map<string, { claims: AccessTokenClaims; expiresAtMs: number }>();
   return async (token) => {
+    const cached = verified.get(token);
+    if (cached !== undefined && cached.expiresAtMs > Date.now()) return cached.claims;
+    if (cached !== undefined) verified.delete(token);
     try {
       const { payload } = await jwtVerify(token, keySet, {
         issuer: options.issuer,
@@ -42,6 +50,11 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       const claims = AccessTokenClaims.safeParse(payload);
       if (!claims.success)
         throw unauthorized(CommonErrorCode.TokenInvalid, 'The token lacks required claims.');
+      if (payload.exp !== undefined) {
+        // Oldest first out: Map keeps insertion order.
+        if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value as string);
+        verified.set(token, { claims: claims.data, expiresAtMs: payload.exp * 1000 });
+      }
       return claims.data;
     } catch (error) {
       if (error instanceof AppError) throw error;
