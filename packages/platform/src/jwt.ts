@@ -9,6 +9,12 @@ export const AccessTokenClaims = z.object({
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 
+/** Who issues access tokens and for whom: the gateway signs with these, every service checks them. */
+export const jwtEnv = {
+  JWT_ISSUER: z.string().default('relay-gateway'),
+  JWT_AUDIENCE: z.string().default('relay'),
+};
+
 export interface JwtVerifierOptions {
   issuer: string;
   audience: string;

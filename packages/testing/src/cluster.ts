@@ -36,8 +36,8 @@ export class Cluster {
   private constructor(env: Record<string, string>) {
     this.#dir = mkdtempSync(join(tmpdir(), 'relay-cluster-'));
     this.sqlitePath = join(this.#dir, 'chat.sqlite');
-    this.#env = env;
-    this.#consumerEnv = { ...env, CHAT_CONSUMER_GROUP: `chat-service-test-${randomUUID()}` };
+    this.#env = { ...env, CHAT_SQLITE_PATH: this.sqlitePath };
+    this.#consumerEnv = { ...this.#env, CHAT_CONSUMER_GROUP: `chat-service-test-${randomUUID()}` };
   }
 
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
@@ -56,12 +56,11 @@ export class Cluster {
       ...options.env,
     };
     const cluster = new Cluster(env);
-    env.CHAT_SQLITE_PATH = cluster.sqlitePath;
     try {
       for (const port of gatewayPorts) await cluster.#startGateway(port as number);
-      cluster.worker = await startProcess(entry('services/gateway/src/worker.ts'), { env });
+      cluster.worker = await startProcess(entry('services/gateway/src/worker.ts'), { env: cluster.#env });
       cluster.chatApi = await startProcess(entry('services/chat/src/main.ts'), {
-        env,
+        env: cluster.#env,
         readyUrl: `${env.CHAT_URL}/readyz`,
       });
       await cluster.startConsumer();
@@ -134,21 +133,21 @@ export class Cluster {
     return chat.id;
   }
 
-  /** Every message of the chat through the gateway's history endpoint, oldest first. */
+  /** Every message of the chat through the gateway's history endpoint, oldest first ("continue chat" paging). */
   async history(user: TestUser, chatId: string): Promise<ChatMessage[]> {
-    const messages: ChatMessage[] = [];
-    let after: string | undefined;
+    let messages: ChatMessage[] = [];
+    let before: string | undefined;
     for (;;) {
       const query = new URLSearchParams({ limit: '200' });
-      if (after !== undefined) query.set('after', after);
+      if (before !== undefined) query.set('before', before);
       const page = (await get(
         this.gatewayUrls[0] as string,
         `/api/chats/${chatId}/messages?${query}`,
         user.accessToken,
       )) as { messages: ChatMessage[]; nextCursor: string | null };
-      messages.push(...page.messages);
-      if (page.messages.length === 0) return messages;
-      after = page.messages.at(-1)?.messageId;
+      messages = [...page.messages, ...messages];
+      if (page.nextCursor === null) return messages;
+      before = page.nextCursor;
     }
   }
 

@@ -1,57 +1,73 @@
-import { mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import { createDatabase } from '@relay/database';
+import { ConsumerGroups } from '@relay/contracts';
+import { EventProducer } from '@relay/kafka';
 import {
   createHttpApp,
+  createJwtVerifier,
   type HttpApp,
   type Logger,
-  type ReadinessCheck,
   type ShutdownStep,
 } from '@relay/platform';
 import type { ChatConfig } from './config.ts';
+import { ChatConsumer } from './consumer/chat-consumer.ts';
+import { registerMessageRoutes } from './messages/messages.routes.ts';
+import { openChatStore } from './store/open-store.ts';
 
 export interface ChatService {
   http: HttpApp;
   shutdownSteps: ShutdownStep[];
 }
 
-/** Wires chat-api's store and routes. */
-export async function buildChatService(config: ChatConfig, logger: Logger): Promise<ChatService> {
-  const store = openStore(config);
+export interface ChatConsumerProcess {
+  consumer: ChatConsumer;
+  shutdownSteps: ShutdownStep[];
+}
 
+/** Wires chat-api: the store and the history routes. */
+export async function buildChatService(config: ChatConfig, logger: Logger): Promise<ChatService> {
+  const store = await openChatStore(config);
   const http = await createHttpApp({
     name: 'chat',
     version: '0.1.0',
     logger,
-    openapi: { title: 'Relay chat', description: 'Chat history.' },
-    readiness: [store.readiness],
+    openapi: { title: 'Relay chat', description: 'Chat history and unread counts.' },
+    readiness: [{ name: config.CHAT_STORE, check: () => store.ping() }],
   });
-
+  registerMessageRoutes(http, {
+    store,
+    verify: createJwtVerifier({
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      jwksUrl: config.GATEWAY_JWKS_URL,
+    }),
+  });
   return {
     http,
     shutdownSteps: [
       { name: 'http', close: () => http.close() },
-      { name: 'store', close: store.close },
+      { name: 'store', close: () => store.close() },
     ],
   };
 }
 
-function openStore(config: ChatConfig): { readiness: ReadinessCheck; close: () => Promise<void> } {
-  if (config.CHAT_STORE === 'postgres') {
-    const database = createDatabase({ url: config.CHAT_DATABASE_URL }, {});
-    return { readiness: { name: 'postgres', check: database.ping }, close: database.close };
-  }
-  mkdirSync(dirname(config.CHAT_SQLITE_PATH), { recursive: true });
-  const sqlite = new DatabaseSync(config.CHAT_SQLITE_PATH);
-  sqlite.exec('PRAGMA journal_mode = WAL');
+/** Wires chat-consumer: the store, the dead-letter producer and the consumer-group loop. */
+export async function buildChatConsumer(config: ChatConfig, logger: Logger): Promise<ChatConsumerProcess> {
+  const store = await openChatStore(config);
+  const deadLetters = new EventProducer({ clientId: 'chat-consumer-dlq', brokers: config.KAFKA_BROKERS });
+  const consumer = new ChatConsumer({
+    brokers: config.KAFKA_BROKERS,
+    groupId: config.CHAT_CONSUMER_GROUP ?? ConsumerGroups.chatService,
+    batchSize: config.CHAT_CONSUMER_BATCH,
+    store,
+    deadLetters,
+    logger,
+  });
   return {
-    readiness: {
-      name: 'sqlite',
-      check: async () => {
-        sqlite.prepare('select 1').get();
-      },
-    },
-    close: async () => sqlite.close(),
+    consumer,
+    shutdownSteps: [
+      // Finish and commit the batch in hand before anything it needs closes.
+      { name: 'consumer', close: () => consumer.stop() },
+      { name: 'dead-letters', close: () => deadLetters.close() },
+      { name: 'store', close: () => store.close() },
+    ],
   };
 }

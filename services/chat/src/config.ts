@@ -1,16 +1,27 @@
+import { ConsumerGroups } from '@relay/contracts';
 import { kafkaEnv } from '@relay/kafka';
-import { baseEnv, loadConfig, port, secret } from '@relay/platform';
+import { baseEnv, jwtEnv, loadConfig, port, secret } from '@relay/platform';
 import { z } from 'zod';
 
 export const chatEnv = {
   ...baseEnv,
   ...kafkaEnv,
+  ...jwtEnv,
   HOST: z.string().default('127.0.0.1'),
   CHAT_PORT: port(8002),
-  /** SQLite needs nothing else running; PostgreSQL lets several chat-api instances share one store. */
+  /** SQLite needs nothing else running; PostgreSQL lets several chat processes share one store. */
   CHAT_STORE: z.enum(['sqlite', 'postgres']).default('sqlite'),
   CHAT_SQLITE_PATH: z.string().min(1).default('.local/data/chat/chat.sqlite'),
   CHAT_DATABASE_URL: secret(z.url()),
+  CHAT_DATABASE_SCHEMA: z
+    .string()
+    .regex(/^[a-z_][a-z0-9_]*$/, 'must be a plain lower-case identifier')
+    .default('public'),
+  /** Where chat-api fetches the gateway's public keys to verify access tokens. */
+  GATEWAY_JWKS_URL: z.url().default('http://127.0.0.1:8000/.well-known/jwks.json'),
+  CHAT_CONSUMER_GROUP: z.string().min(1).default(ConsumerGroups.chatService),
+  /** Most records applied in one transaction. */
+  CHAT_CONSUMER_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
 };
 
 export type ChatConfig = ReturnType<typeof loadChatConfig>;

@@ -3,7 +3,7 @@ import { jobsEnv } from '@relay/jobs';
 import { kafkaEnv } from '@relay/kafka';
 import { smtpEnv } from '@relay/mailer';
 import { s3Env } from '@relay/object-storage';
-import { baseEnv, loadConfig, port, secret } from '@relay/platform';
+import { baseEnv, jwtEnv, loadConfig, port, secret } from '@relay/platform';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -15,6 +15,7 @@ export const gatewayEnv = {
   ...s3Env,
   ...smtpEnv,
   ...jobsEnv,
+  ...jwtEnv,
   HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port(8000),
   GATEWAY_DATABASE_URL: secret(z.url()),
@@ -25,8 +26,6 @@ export const gatewayEnv = {
   /** Ed25519 private key, PKCS#8 DER in base64 (`openssl genpkey -algorithm ed25519 -outform DER | base64 -w0`). */
   JWT_PRIVATE_KEY: secret(z.string().min(40)),
   JWT_KEY_ID: z.string().min(1).max(64),
-  JWT_ISSUER: z.string().default('relay-gateway'),
-  JWT_AUDIENCE: z.string().default('relay'),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: positiveInt(30),
   ACTIVATION_TOKEN_TTL_HOURS: positiveInt(24),

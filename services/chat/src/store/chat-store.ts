@@ -1,0 +1,71 @@
+import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import { AppError, CommonErrorCode } from '@relay/platform';
+
+export interface PageQuery {
+  before?: string | undefined;
+  after?: string | undefined;
+  limit: number;
+}
+
+/**
+ * Messages, memberships and read positions of the chat service, fed only by `chat_service`
+ * events. Two implementations (SQLite, PostgreSQL) behave the same and share one test suite.
+ */
+export interface ChatStore {
+  /** Applies a batch in one transaction; applying it again changes nothing. */
+  applyEvents(events: readonly ChatServiceEvent[]): Promise<void>;
+  isMember(chatId: string, userId: string): Promise<boolean>;
+  /** A page of messages oldest first; throws `unknown_cursor` for a cursor not in the chat. */
+  page(chatId: string, query: PageQuery): Promise<MessagePage>;
+  summaries(userId: string): Promise<ChatSummary[]>;
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export const unknownCursor = (cursor: string) =>
+  new AppError({
+    code: 'unknown_cursor',
+    status: 400,
+    title: 'Bad Request',
+    detail: `No message ${cursor} in this chat to page from.`,
+  });
+
+export const conflictingCursors = () =>
+  new AppError({
+    code: CommonErrorCode.ValidationFailed,
+    status: 400,
+    title: 'Bad Request',
+    detail: 'Give "before" or "after", not both.',
+  });
+
+/** A row as both stores read it. */
+export interface MessageRow {
+  seq: number | string | bigint;
+  message_id: string;
+  chat_id: string;
+  sender_id: string;
+  client_msg_id: string;
+  body: string;
+  sent_at: string | Date;
+}
+
+export function toMessage(row: MessageRow): ChatMessage {
+  return {
+    messageId: row.message_id,
+    chatId: row.chat_id,
+    senderId: row.sender_id,
+    clientMsgId: row.client_msg_id,
+    body: row.body,
+    sentAt: row.sent_at instanceof Date ? row.sent_at.toISOString() : row.sent_at,
+  };
+}
+
+/** Pages are fetched newest-first for `before`; this puts them back in reading order. */
+export function toPage(rows: MessageRow[], query: PageQuery): MessagePage {
+  const full = rows.length === query.limit;
+  if (query.after !== undefined) {
+    return { messages: rows.map(toMessage), nextCursor: full ? (rows.at(-1)?.message_id ?? null) : null };
+  }
+  const ordered = [...rows].reverse();
+  return { messages: ordered.map(toMessage), nextCursor: full ? (ordered[0]?.message_id ?? null) : null };
+}

@@ -1,0 +1,187 @@
+import type { ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import pg from 'pg';
+import {
+  type ChatStore,
+  conflictingCursors,
+  type MessageRow,
+  type PageQuery,
+  toMessage,
+  toPage,
+  unknownCursor,
+} from './chat-store.ts';
+import { postgresMigrations } from './migrations.ts';
+
+const MESSAGE_COLUMNS = 'seq, message_id, chat_id, sender_id, client_msg_id, body, sent_at';
+const MIGRATION_LOCK = 0x63686174; // "chat": one migrating process at a time
+
+/** The store for scale: several chat-api and chat-consumer processes share it. */
+export class PostgresChatStore implements ChatStore {
+  readonly #pool: pg.Pool;
+
+  private constructor(pool: pg.Pool) {
+    this.#pool = pool;
+  }
+
+  /** `schema` keeps the chat tables apart (tests use one per run). */
+  static async open(url: string, schema = 'public'): Promise<PostgresChatStore> {
+    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
+    const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}` });
+    const store = new PostgresChatStore(pool);
+    try {
+      await store.#migrate(schema);
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return store;
+  }
+
+  async applyEvents(events: readonly ChatServiceEvent[]): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('begin');
+      for (const event of events) {
+        switch (event.type) {
+          case 'chat.created': {
+            const { chatId, title, createdBy, memberIds } = event.payload;
+            await client.query(
+              'insert into chats (chat_id, title, created_by, created_at) values ($1, $2, $3, $4) on conflict do nothing',
+              [chatId, title, createdBy, event.occurredAt],
+            );
+            await client.query(
+              `insert into chat_members (chat_id, user_id, joined_at)
+               select $1, unnest($2::uuid[]), $3 on conflict do nothing`,
+              [chatId, memberIds, event.occurredAt],
+            );
+            break;
+          }
+          case 'chat.member.added':
+            await client.query(
+              'insert into chat_members (chat_id, user_id, joined_at) values ($1, $2, $3) on conflict do nothing',
+              [event.payload.chatId, event.payload.userId, event.occurredAt],
+            );
+            break;
+          case 'chat.message.created': {
+            const m = event.payload;
+            await client.query(
+              `insert into messages (message_id, chat_id, sender_id, client_msg_id, body, sent_at)
+               values ($1, $2, $3, $4, $5, $6) on conflict (message_id) do nothing`,
+              [m.messageId, m.chatId, m.senderId, m.clientMsgId, m.body, m.sentAt],
+            );
+            break;
+          }
+          case 'chat.message.read': {
+            const { chatId, userId, messageId, readAt } = event.payload;
+            await client.query(
+              `insert into read_positions (chat_id, user_id, message_seq, message_id, read_at)
+               select chat_id, $2::uuid, seq, message_id, $4::timestamptz from messages where chat_id = $1 and message_id = $3
+               on conflict (chat_id, user_id) do update set
+                 message_seq = excluded.message_seq, message_id = excluded.message_id, read_at = excluded.read_at
+               where excluded.message_seq > read_positions.message_seq`,
+              [chatId, userId, messageId, readAt],
+            );
+            break;
+          }
+        }
+      }
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async isMember(chatId: string, userId: string): Promise<boolean> {
+    const { rowCount } = await this.#pool.query(
+      'select 1 from chat_members where chat_id = $1 and user_id = $2',
+      [chatId, userId],
+    );
+    return (rowCount ?? 0) > 0;
+  }
+
+  async page(chatId: string, query: PageQuery): Promise<MessagePage> {
+    if (query.before !== undefined && query.after !== undefined) throw conflictingCursors();
+    const seqOf = async (cursor: string) => {
+      const { rows } = await this.#pool.query<{ seq: string }>(
+        'select seq from messages where chat_id = $1 and message_id = $2',
+        [chatId, cursor],
+      );
+      if (rows[0] === undefined) throw unknownCursor(cursor);
+      return rows[0].seq;
+    };
+    if (query.after !== undefined) {
+      const { rows } = await this.#pool.query<MessageRow>(
+        `select ${MESSAGE_COLUMNS} from messages where chat_id = $1 and seq > $2 order by seq asc limit $3`,
+        [chatId, await seqOf(query.after), query.limit],
+      );
+      return toPage(rows, query);
+    }
+    const before = query.before === undefined ? '9223372036854775807' : await seqOf(query.before);
+    const { rows } = await this.#pool.query<MessageRow>(
+      `select ${MESSAGE_COLUMNS} from messages where chat_id = $1 and seq < $2 order by seq desc limit $3`,
+      [chatId, before, query.limit],
+    );
+    return toPage(rows, query);
+  }
+
+  async summaries(userId: string): Promise<ChatSummary[]> {
+    const { rows } = await this.#pool.query<
+      MessageRow & { member_chat_id: string; unread: string; read_message_id: string | null }
+    >(
+      `select cm.chat_id as member_chat_id, last.*, rp.message_id as read_message_id,
+              (select count(*) from messages u
+                where u.chat_id = cm.chat_id and u.seq > coalesce(rp.message_seq, 0) and u.sender_id <> $1) as unread
+         from chat_members cm
+         left join read_positions rp on rp.chat_id = cm.chat_id and rp.user_id = $1
+         left join lateral (
+           select ${MESSAGE_COLUMNS} from messages m where m.chat_id = cm.chat_id order by seq desc limit 1
+         ) last on true
+        where cm.user_id = $1
+        order by cm.joined_at`,
+      [userId],
+    );
+    return rows.map((row) => ({
+      chatId: row.member_chat_id,
+      lastMessage: row.message_id === null ? null : toMessage(row),
+      unreadCount: Number(row.unread),
+      lastReadMessageId: row.read_message_id,
+    }));
+  }
+
+  async ping(): Promise<void> {
+    await this.#pool.query('select 1');
+  }
+
+  async close(): Promise<void> {
+    await this.#pool.end();
+  }
+
+  async #migrate(schema: string): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('begin');
+      await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
+      await client.query(`create schema if not exists ${schema}`);
+      await client.query(
+        'create table if not exists schema_migrations (version integer primary key, applied_at timestamptz not null)',
+      );
+      const { rows } = await client.query<{ version: number | null }>(
+        'select max(version) as version from schema_migrations',
+      );
+      const current = rows[0]?.version ?? 0;
+      for (const [index, sql] of postgresMigrations.entries()) {
+        if (index + 1 <= current) continue;
+        await client.query(sql);
+        await client.query('insert into schema_migrations values ($1, now())', [index + 1]);
+      }
+      await client.query('commit');
+    } catch (error) {
+      await client.query('rollback').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+}
