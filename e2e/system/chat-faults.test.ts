@@ -52,6 +52,12 @@ async function faultRun(fault: () => Promise<void>) {
     }
   })();
   await expect.poll(() => onA.acks.size + onB.acks.size, { timeout: 60_000 }).toBeGreaterThan(PER_SENDER / 5);
+  const startedAt = performance.now();
+  const ackedBeforeFault = onA.acks.size + onB.acks.size;
+  const rowsBeforeFault = chatRows(cluster.sqlitePath, chatId).rows;
+  // The fault must strike mid-stream, or the run proves nothing.
+  expect(ackedBeforeFault).toBeLessThan(2 * PER_SENDER);
+  expect(rowsBeforeFault).toBeLessThan(2 * PER_SENDER);
   await fault();
   await sending;
   const acks = await Promise.all(sends);
@@ -67,7 +73,15 @@ async function faultRun(fault: () => Promise<void>) {
   expect(history.map((message) => message.messageId).sort()).toEqual(acks.map((ack) => ack.messageId).sort());
   onA.client.stop();
   onB.client.stop();
-  return { duplicatesDropped: onA.duplicates.length + onB.duplicates.length };
+  const stats = {
+    ackedBeforeFault,
+    rowsBeforeFault,
+    recoveredInMs: Math.round(performance.now() - startedAt),
+    transientErrors: onA.errors.length + onB.errors.length,
+    duplicatesDroppedByClients: onA.duplicates.length + onB.duplicates.length,
+  };
+  console.log(`${expect.getState().currentTestName}: ${JSON.stringify(stats)}`);
+  return stats;
 }
 
 describe('chat under faults: nothing lost, nothing doubled', () => {
