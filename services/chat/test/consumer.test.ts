@@ -1,0 +1,136 @@
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { type ChatServiceEvent, Topics } from '@relay/contracts';
+import { EventProducer } from '@relay/kafka';
+import { type ServiceProcess, startProcess, stopAllProcesses } from '@relay/testing';
+import { afterAll, describe, expect, it } from 'vitest';
+import { chatCreated, messageCreated } from './events.ts';
+import { type StoreKind, type TestStore, testStore } from './stores.ts';
+
+const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const producer = new EventProducer({ clientId: 'chat-consumer-test', brokers });
+const handles: TestStore[] = [];
+afterAll(async () => {
+  await stopAllProcesses();
+  await producer.close();
+  for (const handle of handles) await handle.drop();
+});
+
+/** chat-consumer as its own process, with a group of its own (it reads the shared topic from the start). */
+async function startConsumer(handle: TestStore, groupId: string): Promise<ServiceProcess> {
+  return startProcess(join(import.meta.dirname, '../src/consumer.ts'), {
+    env: { ...handle.env, CHAT_CONSUMER_GROUP: groupId, LOG_LEVEL: 'info' },
+    readyOutput: /consumer joined group/,
+    timeoutMs: 60_000,
+  });
+}
+
+const publish = (events: ChatServiceEvent[]) =>
+  producer.publish(events.map((event) => ({ topic: Topics.chat, key: event.payload.chatId, value: event })));
+
+/** Dead letters for one key, read from the start of chat_service.dlq. */
+async function deadLettersFor(key: string, count: number) {
+  const consumer = new Consumer({
+    groupId: `dlq-reader-${randomUUID()}`,
+    clientId: 'dlq-reader',
+    bootstrapBrokers: brokers,
+    deserializers: stringDeserializers,
+    maxWaitTime: 200,
+  });
+  try {
+    const stream = await consumer.consume({
+      topics: [Topics.chatDeadLetter],
+      mode: 'earliest',
+      autocommit: false,
+    });
+    const found: { reason: string; value: string | null }[] = [];
+    const deadline = setTimeout(() => void stream.close(), 20_000);
+    for await (const message of stream) {
+      if (message.key !== key) continue;
+      found.push(JSON.parse(message.value));
+      if (found.length === count) break;
+    }
+    clearTimeout(deadline);
+    await stream.close();
+    return found;
+  } finally {
+    await consumer.close(true);
+  }
+}
+
+describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) => {
+  const handle = testStore(kind);
+  handles.push(handle);
+  const groupId = `chat-service-test-${randomUUID()}`;
+
+  it('stores each message once, even when the topic holds it twice', async () => {
+    await startConsumer(handle, groupId);
+    const chatId = randomUUID();
+    const members = [randomUUID(), randomUUID()];
+    const messages = Array.from({ length: 100 }, (_, index) =>
+      messageCreated(chatId, members[0] as string, `m${index}`),
+    );
+    await publish([chatCreated(chatId, members), ...messages]);
+    await publish(messages);
+    await expect.poll(() => handle.rows(chatId), { timeout: 20_000 }).toEqual({ rows: 100, distinct: 100 });
+  });
+
+  it('sends poison records to the dead-letter topic and keeps consuming', async () => {
+    const chatId = randomUUID();
+    const raw = new Producer({
+      clientId: 'poison',
+      bootstrapBrokers: brokers,
+      serializers: stringSerializers,
+    });
+    const fromTheFuture = { ...messageCreated(chatId, randomUUID(), 'v2'), version: 2 };
+    await raw.send({
+      messages: [
+        { topic: Topics.chat, key: chatId, value: '{"type": "chat.message.created", oops' },
+        { topic: Topics.chat, key: chatId, value: JSON.stringify(fromTheFuture) },
+      ],
+    });
+    await raw.close();
+    const after = messageCreated(chatId, randomUUID(), 'still flowing');
+    await publish([chatCreated(chatId, [after.payload.senderId]), after]);
+
+    await expect.poll(() => handle.rows(chatId), { timeout: 20_000 }).toEqual({ rows: 1, distinct: 1 });
+    const letters = await deadLettersFor(chatId, 2);
+    expect(letters.map((letter) => letter.reason)).toEqual([
+      expect.stringMatching(/^invalid JSON/),
+      'unsupported version 2',
+    ]);
+    expect(letters[0]).toMatchObject({
+      value: '{"type": "chat.message.created", oops',
+      source: { topic: Topics.chat },
+    });
+  });
+
+  it('loses and doubles nothing when killed with -9 mid-stream', { timeout: 120_000 }, async () => {
+    const killGroup = `chat-service-kill-${randomUUID()}`;
+    let consumer = await startConsumer(handle, killGroup);
+    const chatId = randomUUID();
+    const sender = randomUUID();
+    await publish([chatCreated(chatId, [sender])]);
+    const total = 5000;
+    const producing = (async () => {
+      for (let index = 0; index < total; index += 250) {
+        await publish(
+          Array.from({ length: 250 }, (_, offset) => messageCreated(chatId, sender, `k${index + offset}`)),
+        );
+      }
+    })();
+    await expect
+      .poll(async () => (await handle.rows(chatId)).rows, { timeout: 30_000, interval: 20 })
+      .toBeGreaterThan(0);
+    await consumer.kill('SIGKILL');
+    const atKill = (await handle.rows(chatId)).rows;
+    await producing;
+    expect(atKill).toBeLessThan(total);
+
+    consumer = await startConsumer(handle, killGroup);
+    await expect
+      .poll(() => handle.rows(chatId), { timeout: 90_000, interval: 250 })
+      .toEqual({ rows: total, distinct: total });
+  });
+});
