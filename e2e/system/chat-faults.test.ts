@@ -34,7 +34,7 @@ async function restartInfra(piece: 'kafka' | 'redis'): Promise<void> {
  * PER_SENDER messages, paced at about 1,000/s each; `fault` strikes once a fifth are acked.
  * Then: every send acked, every row stored exactly once, every message received by the other.
  */
-async function faultRun(fault: () => Promise<void>) {
+async function faultRun(fault: (chatId: string) => Promise<void>) {
   const chatId = await cluster.createChat(alice, [bob]);
   const [first, second] = cluster.gatewayUrls as [string, string];
   const onA = new RecordingClient(alice, [first, second]);
@@ -58,7 +58,7 @@ async function faultRun(fault: () => Promise<void>) {
   // The fault must strike mid-stream, or the run proves nothing.
   expect(ackedBeforeFault).toBeLessThan(2 * PER_SENDER);
   expect(rowsBeforeFault).toBeLessThan(2 * PER_SENDER);
-  await fault();
+  await fault(chatId);
   await sending;
   const acks = await Promise.all(sends);
 
@@ -86,8 +86,13 @@ async function faultRun(fault: () => Promise<void>) {
 
 describe('chat under faults: nothing lost, nothing doubled', () => {
   it('survives kill -9 of chat-consumer mid-stream', async () => {
-    await faultRun(async () => {
+    await faultRun(async (chatId) => {
+      // Once it is writing this chat's rows (not still reading older runs' backlog).
+      await expect
+        .poll(() => chatRows(cluster.sqlitePath, chatId).rows, { timeout: 30_000, interval: 10 })
+        .toBeGreaterThan(0);
       await cluster.consumer.kill('SIGKILL');
+      expect(chatRows(cluster.sqlitePath, chatId).rows).toBeLessThan(2 * PER_SENDER);
       await sleep(1000);
       await cluster.startConsumer();
     });
