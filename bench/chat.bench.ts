@@ -110,12 +110,14 @@ async function loadRun(users: TestUser[], rate: number) {
         ackTimeoutMs: 5000,
       });
       client.on((event) => {
+        // Only the measured messages count (not the warm-up).
         if (event.type === 'message') {
           const started = sentAt.get(event.message.clientMsgId);
-          if (started !== undefined) latencies.push(performance.now() - started);
+          if (started === undefined) return;
+          latencies.push(performance.now() - started);
           delivered.set(event.message.clientMsgId, (delivered.get(event.message.clientMsgId) ?? 0) + 1);
         } else if (event.type === 'duplicate') duplicates += 1;
-        else if (event.type === 'ack') ackTimes.push(performance.now());
+        else if (event.type === 'ack' && sentAt.has(event.clientMsgId)) ackTimes.push(performance.now());
       });
       members.push({ client, chatId: room.chatId });
     }
@@ -137,12 +139,23 @@ async function loadRun(users: TestUser[], rate: number) {
   );
 
   const chatIds = rooms.map((room) => room.chatId);
+  // Warm-up: one message per room, persisted, so chat-consumer has caught up with older events
+  // on the shared topic before the clock starts.
+  await Promise.all(
+    rooms.map((_, index) => members[index * perRoom]?.client.send(rooms[index]?.chatId ?? '', 'warm-up')),
+  );
+  const warmed = () => chatIds.reduce((sum, chatId) => sum + chatRows(cluster.sqlitePath, chatId).rows, 0);
+  for (
+    const deadline = performance.now() + 120_000;
+    warmed() < rooms.length && performance.now() < deadline;
+  )
+    await sleep(100);
+  const rowsBefore = warmed();
   const persistedSamples: { at: number; rows: number }[] = [];
   let sampling = true;
   const sampler = (async () => {
     while (sampling) {
-      const rows = chatIds.reduce((sum, chatId) => sum + chatRows(cluster.sqlitePath, chatId).rows, 0);
-      persistedSamples.push({ at: performance.now(), rows });
+      persistedSamples.push({ at: performance.now(), rows: warmed() - rowsBefore });
       await sleep(50);
     }
   })();
@@ -193,8 +206,8 @@ async function loadRun(users: TestUser[], rate: number) {
     if (persisted !== undefined) lags.push(Math.max(0, persisted.at - (ackTimes[k - 1] ?? 0)));
   }
   const rows = chatIds.map((chatId) => chatRows(cluster.sqlitePath, chatId));
-  const totalRows = rows.reduce((sum, row) => sum + row.rows, 0);
-  const distinctRows = rows.reduce((sum, row) => sum + row.distinct, 0);
+  const totalRows = rows.reduce((sum, row) => sum + row.rows, 0) - rowsBefore;
+  const distinctRows = rows.reduce((sum, row) => sum + row.distinct, 0) - rowsBefore;
   for (const { client } of members) client.stop();
 
   const result = {

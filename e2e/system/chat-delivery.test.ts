@@ -75,4 +75,36 @@ describe('chat across two gateway processes', () => {
     });
     expect(viaGateway.status).toBe(403);
   });
+
+  it('counts unread messages per member and clears them with a read receipt the sender sees', async () => {
+    const chatId = await cluster.createChat(alice, [bob]);
+    const [gatewayA, gatewayB] = cluster.gatewayUrls as [string, string];
+    const onA = new RecordingClient(alice, [gatewayA]);
+    const onB = new RecordingClient(bob, [gatewayB]);
+    clients.push(onA, onB);
+    await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+    const acks = [];
+    for (const body of ['one', 'two', 'three']) acks.push(await onB.client.send(chatId, body));
+
+    const chatOf = async (user: TestUser) => {
+      const response = await fetch(`${gatewayA}/api/chats`, {
+        headers: { authorization: `Bearer ${user.accessToken}` },
+      });
+      const list = (await response.json()) as {
+        chats: { id: string; unreadCount: number; lastMessage: { body: string } | null }[];
+      };
+      return list.chats.find((chat) => chat.id === chatId);
+    };
+    await expect.poll(async () => (await chatOf(alice))?.unreadCount, { timeout: 15_000 }).toBe(3);
+    expect((await chatOf(alice))?.lastMessage?.body).toBe('three');
+    expect((await chatOf(bob))?.unreadCount).toBe(0);
+
+    const receipts: string[] = [];
+    onB.client.on((event) => {
+      if (event.type === 'read') receipts.push(event.messageId);
+    });
+    onA.client.markRead(chatId, acks[1]?.messageId ?? '');
+    await expect.poll(async () => (await chatOf(alice))?.unreadCount, { timeout: 15_000 }).toBe(1);
+    expect(receipts).toEqual([acks[1]?.messageId]);
+  });
 });

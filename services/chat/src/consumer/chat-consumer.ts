@@ -59,6 +59,8 @@ export class ChatConsumer {
       // A group with no commits yet starts at the beginning: nothing produced before it is skipped.
       fallbackMode: 'earliest',
       autocommit: false,
+      // Bounds what one fetch holds in memory; batches are the unit of work anyway.
+      maxBytes: 8 * 1024 * 1024,
     });
     this.#stream.on('error', (err) => this.#logger.error({ err }, 'stream error'));
     this.#loop = this.#run(this.#stream);
