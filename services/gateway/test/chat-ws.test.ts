@@ -178,6 +178,13 @@ describe('WebSocket /ws: bad input', () => {
     await socket.next('pong');
   });
 
+  it('closes an abusive connection (a flood of bad frames) with 4429', async () => {
+    const socket = await connect(alice.accessToken);
+    for (let index = 0; index < 60; index += 1) socket.send('{not json');
+    expect(await socket.closed()).toBe(WsCloseCode.abuse);
+    expect(socket.of('error').length).toBeGreaterThan(50);
+  });
+
   it('closes with 1009 on a frame far over the limit', async () => {
     const socket = await connect(alice.accessToken);
     socket.send('x'.repeat(200 * 1024));
