@@ -14,13 +14,53 @@ let bob: TestUser;
 const clients: RecordingClient[] = [];
 
 beforeAll(async () => {
-  cluster = await Cluster.start({ gateways: 2 });
+  cluster = await Cluster.start({ gateways: 2, env: { LOG_LEVEL: 'info' } });
   [alice, bob] = await Promise.all([cluster.user('Alice'), cluster.user('Bob')]);
 });
 afterAll(async () => {
   for (const recording of clients) recording.client.stop();
   await cluster?.stop();
 });
+
+function debugDump(onA: RecordingClient, onB: RecordingClient) {
+  for (const gateway of cluster.gateways)
+    console.log(
+      'DEBUG',
+      gateway.url,
+      gateway.process
+        .output()
+        .split('\n')
+        .filter((line) => /caught up|catch-up|resubscribed after|fell behind|"level":(40|50)/.test(line))
+        .map((line) => line.slice(0, 400))
+        .slice(-15)
+        .join('\n'),
+    );
+  for (const [name, client] of [
+    ['A', onA],
+    ['B', onB],
+  ] as const)
+    console.log(
+      'DEBUG',
+      name,
+      'missing',
+      (() => {
+        const got = new Set(client.received.map((m) => m.body));
+        const prefix = name === 'A' ? 'b' : 'a';
+        return Array.from({ length: PER_SENDER }, (_, i) => `${prefix} ${i}`)
+          .filter((b) => !got.has(b))
+          .join(',');
+      })(),
+      client.statuses.join(','),
+      'received',
+      client.received.length,
+      'dups',
+      client.duplicates.length,
+      'errors',
+      JSON.stringify(client.errors.slice(-5)),
+      'pending',
+      client.client.pending,
+    );
+}
 
 /** Stops and starts one piece of the local infrastructure, as an operator would. */
 async function restartInfra(piece: 'kafka' | 'redis'): Promise<void> {
@@ -67,6 +107,10 @@ async function faultRun(fault: (chatId: string) => Promise<void>) {
   await expect
     .poll(() => chatRows(cluster.sqlitePath, chatId), { timeout: 120_000, interval: 500 })
     .toEqual({ rows: 2 * PER_SENDER, distinct: 2 * PER_SENDER });
+  await expect
+    .poll(() => onA.received.length + onB.received.length, { timeout: 20_000 })
+    .toBe(2 * PER_SENDER)
+    .catch(() => debugDump(onA, onB));
   await expect.poll(() => onA.received.length, { timeout: 60_000 }).toBe(PER_SENDER);
   await expect.poll(() => onB.received.length, { timeout: 60_000 }).toBe(PER_SENDER);
   const history = await cluster.history(alice, chatId);

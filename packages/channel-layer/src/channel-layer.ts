@@ -72,6 +72,7 @@ export class ChannelLayer {
   readonly #groups = new Map<string, Set<GroupSubscriber>>();
   readonly #resubscribedListeners = new Set<() => void>();
   #subscriberConnectedBefore = false;
+  #heldDuringResubscribe: [string, string][] | undefined;
 
   constructor(options: ChannelLayerOptions) {
     this.#logger = options.logger.child({ component: 'channel-layer' });
@@ -185,7 +186,11 @@ export class ChannelLayer {
     return { events, complete };
   }
 
-  /** Called after the subscriber connection came back and every group is subscribed again. */
+  /**
+   * Called after the subscriber connection came back and every group is subscribed again,
+   * before any event heard since; a listener that starts holding live events synchronously
+   * can then read the recent streams and miss nothing.
+   */
   onResubscribed(listener: () => void): () => void {
     this.#resubscribedListeners.add(listener);
     return () => this.#resubscribedListeners.delete(listener);
@@ -222,11 +227,16 @@ export class ChannelLayer {
       return;
     }
     const channels = [...this.#groups.keys()].map((group) => this.#channel(group));
+    // Events can arrive in the same read as the SUBSCRIBE reply, before the code after the
+    // await runs; they are held until the listeners have prepared to catch up, or a listener
+    // would see a new event first and skip everything recorded during the outage.
+    this.#heldDuringResubscribe = [];
     try {
       if (channels.length > 0) await this.#subscriber.subscribe(...channels);
     } catch (err) {
       // The connection dropped again; the next 'ready' retries.
       this.#logger.warn({ err }, 'resubscribe failed');
+      this.#heldDuringResubscribe = undefined;
       return;
     }
     this.#logger.info({ groups: channels.length }, 'resubscribed after reconnect');
@@ -237,6 +247,9 @@ export class ChannelLayer {
         this.#logger.error({ err }, 'resubscribed listener threw');
       }
     }
+    const held = this.#heldDuringResubscribe;
+    this.#heldDuringResubscribe = undefined;
+    for (const [channel, raw] of held) this.#deliver(channel, raw);
   }
 
   #parseEntries(group: string, entries: [string, string[]][]): RecordedEvent[] {
@@ -250,6 +263,10 @@ export class ChannelLayer {
   }
 
   #deliver(channel: string, raw: string): void {
+    if (this.#heldDuringResubscribe !== undefined) {
+      this.#heldDuringResubscribe.push([channel, raw]);
+      return;
+    }
     const group = channel.slice(this.#prefix.length + ':group:'.length);
     const subscribers = this.#groups.get(group);
     if (subscribers === undefined) return;

@@ -170,4 +170,54 @@ describe('ChannelLayer on the real Redis', () => {
     expect(comparePositions('1000-10', '1000-9')).toBe(1);
     expect(comparePositions('1000-1', '1000-1')).toBe(0);
   });
+
+  it('tells resubscribed listeners before handing over any event published after the drop', async () => {
+    const prefix = `test-${randomUUID()}`;
+    const { b } = twoProcesses(prefix);
+    const log: (number | 'resubscribed')[] = [];
+    await b.groupAdd('chat.order', (event) => {
+      if (event.type === 'chat.read') log.push(Number(event.messageId));
+    });
+    b.onResubscribed(() => log.push('resubscribed'));
+    const admin = new Redis(redisUrl);
+    const burst = new Redis(redisUrl);
+    open.push({ close: () => admin.quit() }, { close: () => burst.quit() });
+    // Dense pipelined bursts through the reconnect, so events land in the same read as the
+    // SUBSCRIBE reply: where a listener could otherwise be handed one before it is told.
+    const ids = { chatId: randomUUID(), userId: randomUUID() };
+    let issued = 0;
+    let publishing = true;
+    let killIds: string[] = [];
+    // The kill goes down the publishing connection, so Redis orders it among the publishes.
+    let issuedBeforeKill: number | undefined;
+    const publisher = (async () => {
+      while (publishing) {
+        const pipeline = burst.pipeline();
+        for (let index = 0; index < 200; index += 1) {
+          if (index === 100 && killIds.length > 0 && issuedBeforeKill === undefined) {
+            issuedBeforeKill = issued;
+            for (const id of killIds) pipeline.client('KILL', 'ID', id);
+          }
+          issued += 1;
+          const event = { type: 'chat.read', ...ids, messageId: String(issued) };
+          pipeline.publish(`${prefix}:group:chat.order`, JSON.stringify({ p: null, e: event }));
+        }
+        await pipeline.exec();
+      }
+    })();
+    await expect.poll(() => log.length).toBeGreaterThan(5);
+    const clients = String(await admin.client('LIST')).split('\n');
+    killIds = clients
+      .filter((line) => line.includes(`name=${prefix}-subscriber`))
+      .map((line) => line.match(/id=(\d+)/)?.[1] ?? '');
+    await expect.poll(() => log.includes('resubscribed'), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => log.length - log.indexOf('resubscribed')).toBeGreaterThan(100);
+    publishing = false;
+    await publisher;
+
+    // Anything published after the kill reached us on the new connection: after the listener.
+    const beforeListener = log.slice(0, log.indexOf('resubscribed'));
+    expect(issuedBeforeKill).toBeDefined();
+    expect(beforeListener.filter((seq) => (seq as number) > (issuedBeforeKill ?? 0))).toEqual([]);
+  });
 });

@@ -262,8 +262,15 @@ export class ChatClient {
       this.#outbox.delete(outgoing.clientMsgId);
       outgoing.reject(new Error(`${frame.code}: ${frame.message}`));
     }
-    if (frame.code === 'forbidden' && frame.chatId !== undefined && frame.clientMsgId === undefined) {
-      this.#subscribed.delete(frame.chatId);
+    const chatId = frame.chatId;
+    if (chatId !== undefined && frame.clientMsgId === undefined && this.#subscribed.has(chatId)) {
+      // A subscription the server refused for good ends; one it could not serve now is retried.
+      if (frame.code === 'forbidden') this.#subscribed.delete(chatId);
+      else if (TRANSIENT.has(frame.code)) {
+        setTimeout(() => {
+          if (this.#subscribed.has(chatId)) this.#writeSubscribe(chatId);
+        }, 1000);
+      }
     }
     // A transient failure is retried by the resend timer with the same clientMsgId.
   }

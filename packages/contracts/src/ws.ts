@@ -14,6 +14,8 @@ export const WsCloseCode = {
   normal: 1000,
   goingAway: 1001,
   tooLarge: 1009,
+  /** The server cannot keep this connection's stream whole right now: reconnect and resubscribe. */
+  tryAgainLater: 1013,
   tokenExpired: 4401,
   forbidden: 4403,
   abuse: 4429,

@@ -37,7 +37,12 @@ export class Cluster {
     this.#dir = mkdtempSync(join(tmpdir(), 'relay-cluster-'));
     this.sqlitePath = join(this.#dir, 'chat.sqlite');
     this.#env = { ...env, CHAT_SQLITE_PATH: this.sqlitePath };
-    this.#consumerEnv = { ...this.#env, CHAT_CONSUMER_GROUP: `chat-service-test-${randomUUID()}` };
+    // Static membership: a consumer killed and restarted gets its partitions back at once.
+    this.#consumerEnv = {
+      ...this.#env,
+      CHAT_CONSUMER_GROUP: `chat-service-test-${randomUUID()}`,
+      CHAT_CONSUMER_INSTANCE_ID: 'chat-consumer-0',
+    };
   }
 
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
@@ -176,6 +181,7 @@ export class RecordingClient {
   readonly duplicates: ChatMessage[] = [];
   readonly acks = new Map<string, string>();
   readonly errors: ChatClientEvent[] = [];
+  readonly statuses: string[] = [];
 
   constructor(user: TestUser, urls: string[], ackTimeoutMs = 2000) {
     this.client = new ChatClient({
@@ -189,6 +195,7 @@ export class RecordingClient {
       if (event.type === 'duplicate') this.duplicates.push(event.message);
       if (event.type === 'ack') this.acks.set(event.clientMsgId, event.messageId);
       if (event.type === 'error') this.errors.push(event);
+      if (event.type === 'status') this.statuses.push(event.status);
     });
   }
 

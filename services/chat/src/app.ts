@@ -1,4 +1,3 @@
-import { ConsumerGroups } from '@relay/contracts';
 import { EventProducer } from '@relay/kafka';
 import {
   createHttpApp,
@@ -55,7 +54,8 @@ export async function buildChatConsumer(config: ChatConfig, logger: Logger): Pro
   const deadLetters = new EventProducer({ clientId: 'chat-consumer-dlq', brokers: config.KAFKA_BROKERS });
   const consumer = new ChatConsumer({
     brokers: config.KAFKA_BROKERS,
-    groupId: config.CHAT_CONSUMER_GROUP ?? ConsumerGroups.chatService,
+    groupId: config.CHAT_CONSUMER_GROUP,
+    instanceId: config.CHAT_CONSUMER_INSTANCE_ID,
     batchSize: config.CHAT_CONSUMER_BATCH,
     store,
     deadLetters,

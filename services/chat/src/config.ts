@@ -20,6 +20,11 @@ export const chatEnv = {
   /** Where chat-api fetches the gateway's public keys to verify access tokens. */
   GATEWAY_JWKS_URL: z.url().default('http://127.0.0.1:8000/.well-known/jwks.json'),
   CHAT_CONSUMER_GROUP: z.string().min(1).default(ConsumerGroups.chatService),
+  /**
+   * Static group membership: a consumer restarted with the same id takes its partitions back at
+   * once instead of waiting out the session. One id per running consumer (e.g. a pod ordinal).
+   */
+  CHAT_CONSUMER_INSTANCE_ID: z.string().min(1).max(128).optional(),
   /** Most records applied in one transaction. */
   CHAT_CONSUMER_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
 };

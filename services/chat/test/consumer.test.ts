@@ -18,9 +18,15 @@ afterAll(async () => {
 });
 
 /** chat-consumer as its own process, with a group of its own (it reads the shared topic from the start). */
-async function startConsumer(handle: TestStore, groupId: string): Promise<ServiceProcess> {
+async function startConsumer(
+  handle: TestStore,
+  groupId: string,
+  instanceId?: string,
+): Promise<ServiceProcess> {
+  const instance: Record<string, string> =
+    instanceId === undefined ? {} : { CHAT_CONSUMER_INSTANCE_ID: instanceId };
   return startProcess(join(import.meta.dirname, '../src/consumer.ts'), {
-    env: { ...handle.env, CHAT_CONSUMER_GROUP: groupId, LOG_LEVEL: 'info' },
+    env: { ...handle.env, CHAT_CONSUMER_GROUP: groupId, LOG_LEVEL: 'info', ...instance },
     readyOutput: /consumer joined group/,
     timeoutMs: 60_000,
   });
@@ -108,7 +114,8 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
 
   it('loses and doubles nothing when killed with -9 mid-stream', { timeout: 120_000 }, async () => {
     const killGroup = `chat-service-kill-${randomUUID()}`;
-    let consumer = await startConsumer(handle, killGroup);
+    // Static membership: the restarted consumer takes its partitions back without waiting out the session.
+    let consumer = await startConsumer(handle, killGroup, 'consumer-0');
     const chatId = randomUUID();
     const sender = randomUUID();
     await publish([chatCreated(chatId, [sender])]);
@@ -128,7 +135,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
     await producing;
     expect(atKill).toBeLessThan(total);
 
-    consumer = await startConsumer(handle, killGroup);
+    consumer = await startConsumer(handle, killGroup, 'consumer-0');
     await expect
       .poll(() => handle.rows(chatId), { timeout: 90_000, interval: 250 })
       .toEqual({ rows: total, distinct: total });

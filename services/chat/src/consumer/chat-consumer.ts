@@ -11,6 +11,8 @@ type Record = Message<string, string, string, string>;
 export interface ChatConsumerOptions {
   brokers: string[];
   groupId: string;
+  /** Static membership id (see CHAT_CONSUMER_INSTANCE_ID); dynamic membership without it. */
+  instanceId?: string | undefined;
   batchSize: number;
   store: ChatStore;
   /** Produces poison records to `chat_service.dlq`. */
@@ -46,6 +48,7 @@ export class ChatConsumer {
       maxWaitTime: 100,
       sessionTimeout: 20_000,
       heartbeatInterval: 3000,
+      ...(options.instanceId === undefined ? {} : { groupInstanceId: options.instanceId }),
     });
     this.#consumer.on('consumer:group:join', () =>
       this.#logger.info({ groupId: options.groupId }, 'consumer joined group'),

@@ -1,4 +1,4 @@
-import type { ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
 import pg from 'pg';
 import {
   type ChatStore,
@@ -10,6 +10,27 @@ import {
   unknownCursor,
 } from './chat-store.ts';
 import { postgresMigrations } from './migrations.ts';
+
+/** One multi-row insert, in event order (ordinality), so seq follows the partition's order. */
+async function insertMessages(client: pg.PoolClient, messages: readonly ChatMessage[]): Promise<void> {
+  if (messages.length === 0) return;
+  await client.query(
+    `insert into messages (message_id, chat_id, sender_id, client_msg_id, body, sent_at)
+     select message_id, chat_id, sender_id, client_msg_id, body, sent_at
+       from unnest($1::text[], $2::uuid[], $3::uuid[], $4::text[], $5::text[], $6::timestamptz[])
+            with ordinality as m(message_id, chat_id, sender_id, client_msg_id, body, sent_at, position)
+      order by position
+     on conflict (message_id) do nothing`,
+    [
+      messages.map((m) => m.messageId),
+      messages.map((m) => m.chatId),
+      messages.map((m) => m.senderId),
+      messages.map((m) => m.clientMsgId),
+      messages.map((m) => m.body),
+      messages.map((m) => m.sentAt),
+    ],
+  );
+}
 
 const MESSAGE_COLUMNS = 'seq, message_id, chat_id, sender_id, client_msg_id, body, sent_at';
 const MIGRATION_LOCK = 0x63686174; // "chat": one migrating process at a time
@@ -40,7 +61,11 @@ export class PostgresChatStore implements ChatStore {
     const client = await this.#pool.connect();
     try {
       await client.query('begin');
+      // Consecutive messages go in as one statement; anything else flushes them first, so
+      // every event sees the ones before it.
+      const pending: ChatMessage[] = [];
       for (const event of events) {
+        if (event.type !== 'chat.message.created') await insertMessages(client, pending.splice(0));
         switch (event.type) {
           case 'chat.created': {
             const { chatId, title, createdBy, memberIds } = event.payload;
@@ -61,15 +86,9 @@ export class PostgresChatStore implements ChatStore {
               [event.payload.chatId, event.payload.userId, event.occurredAt],
             );
             break;
-          case 'chat.message.created': {
-            const m = event.payload;
-            await client.query(
-              `insert into messages (message_id, chat_id, sender_id, client_msg_id, body, sent_at)
-               values ($1, $2, $3, $4, $5, $6) on conflict (message_id) do nothing`,
-              [m.messageId, m.chatId, m.senderId, m.clientMsgId, m.body, m.sentAt],
-            );
-            break;
-          }
+          case 'chat.message.created':
+            pending.push(event.payload);
+            continue;
           case 'chat.message.read': {
             const { chatId, userId, messageId, readAt } = event.payload;
             await client.query(
@@ -84,6 +103,7 @@ export class PostgresChatStore implements ChatStore {
           }
         }
       }
+      await insertMessages(client, pending);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);

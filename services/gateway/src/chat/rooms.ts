@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChannelLayer, comparePositions, type Position, type RecordedEvent } from '@relay/channel-layer';
 import { type ChannelEvent, type ChatMessage, Groups, type ServerFrame } from '@relay/contracts';
 import type { Logger } from '@relay/platform';
@@ -9,6 +10,8 @@ export interface RoomMember {
   readonly userId: string;
   readonly accessToken: string;
   deliver(frame: ServerFrame): void;
+  /** Ends the connection so the client reconnects and resubscribes from what it has. */
+  reconnect(reason: string): void;
 }
 
 interface Subscription {
@@ -28,6 +31,7 @@ interface Room {
 export const messageOnceKey = (messageId: string) => `chat-msg:${messageId}`;
 
 const START: Position = '0-0';
+const CATCH_UP_ATTEMPTS = 8;
 
 /**
  * The chat rooms of one gateway process: one channel-layer subscription per chat with local
@@ -41,6 +45,8 @@ export class Rooms {
   readonly #logger: Logger;
   readonly #replayMax: number;
   readonly #rooms = new Map<string, Room>();
+  /** Counts Redis reconnects, so a join that overlapped one knows to catch up afterwards. */
+  #reconnects = 0;
 
   constructor(options: {
     channelLayer: ChannelLayer;
@@ -53,6 +59,7 @@ export class Rooms {
     this.#logger = options.logger.child({ component: 'rooms' });
     this.#replayMax = options.replayMax;
     this.#channelLayer.onResubscribed(() => {
+      this.#reconnects += 1;
       for (const [chatId, room] of this.#rooms) void this.#catchUp(chatId, room);
     });
   }
@@ -66,6 +73,7 @@ export class Rooms {
    * then answers `subscribed`, then goes live. Returns how many messages were replayed.
    */
   async join(member: RoomMember, chatId: string, afterMessageId: string | undefined): Promise<number> {
+    const reconnectsAtStart = this.#reconnects;
     const room = await this.#room(chatId);
     const subscription: Subscription = { last: START, pending: [] };
     room.subscriptions.set(member, subscription);
@@ -76,6 +84,8 @@ export class Rooms {
       for (const message of replay.messages) member.deliver({ type: 'message.new', message });
       member.deliver({ type: 'subscribed', chatId, replayed: replay.messages.length });
       this.#goLive(member, subscription);
+      // A reconnect during the replay skipped this member's catch-up; run it now.
+      if (this.#reconnects !== reconnectsAtStart) await this.#catchUp(chatId, room);
       return replay.messages.length;
     } catch (error) {
       await this.leave(member, chatId);
@@ -165,7 +175,11 @@ export class Rooms {
     for (const recorded of pending) this.#deliverRecorded(member, subscription, recorded);
   }
 
-  /** After Redis came back: hold live events, read the stream from the oldest member's position, resume. */
+  /**
+   * After Redis came back: hold live events, read the stream from the oldest member's position,
+   * resume. The read is retried; if it keeps failing, members are sent to reconnect (and replay
+   * from their last message) rather than left live with a gap.
+   */
   async #catchUp(chatId: string, room: Room): Promise<void> {
     const live = [...room.subscriptions].filter(([, subscription]) => subscription.pending === null);
     if (live.length === 0) return;
@@ -173,15 +187,22 @@ export class Rooms {
     let oldest = live[0]?.[1].last ?? START;
     for (const [, subscription] of live)
       if (comparePositions(subscription.last, oldest) < 0) oldest = subscription.last;
-    try {
-      const { events } = await this.#channelLayer.recordedSince(room.group, oldest);
-      for (const [member, subscription] of live)
-        for (const recorded of events) this.#deliverRecorded(member, subscription, recorded);
-      this.#logger.info({ chatId, events: events.length }, 'caught up after reconnect');
-    } catch (err) {
-      this.#logger.warn({ err, chatId }, 'catch-up failed; members may resubscribe');
-    } finally {
-      for (const [member, subscription] of live) this.#goLive(member, subscription);
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        const { events } = await this.#channelLayer.recordedSince(room.group, oldest);
+        for (const [member, subscription] of live)
+          for (const recorded of events) this.#deliverRecorded(member, subscription, recorded);
+        for (const [member, subscription] of live) this.#goLive(member, subscription);
+        this.#logger.info({ chatId, events: events.length, attempt }, 'caught up after reconnect');
+        return;
+      } catch (err) {
+        if (attempt >= CATCH_UP_ATTEMPTS) {
+          this.#logger.warn({ err, chatId }, 'catch-up failed; sending members to reconnect');
+          for (const [member] of live) member.reconnect('lost the room stream; resubscribe');
+          return;
+        }
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
     }
   }
 }

@@ -72,10 +72,15 @@ export class ClientConnection implements RoomMember {
   deliver(frame: ServerFrame): void {
     if (this.#socket.readyState !== this.#socket.OPEN) return;
     if (this.#socket.bufferedAmount > this.#deps.maxBufferedBytes) {
-      this.#socket.close(WsCloseCode.goingAway, 'too slow; reconnect and resubscribe');
+      this.#logger.warn({ bufferedBytes: this.#socket.bufferedAmount }, 'closing a reader that fell behind');
+      this.#socket.close(WsCloseCode.tryAgainLater, 'too slow; reconnect and resubscribe');
       return;
     }
     this.#socket.send(JSON.stringify(frame));
+  }
+
+  reconnect(reason: string): void {
+    this.close(WsCloseCode.tryAgainLater, reason);
   }
 
   close(code: number, reason: string): void {
