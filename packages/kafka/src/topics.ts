@@ -1,4 +1,4 @@
-import { Admin } from '@platformatic/kafka';
+import { Admin, Consumer } from '@platformatic/kafka';
 import { Topics } from '@relay/contracts';
 
 export interface TopicSpec {
@@ -37,5 +37,24 @@ export async function ensureTopics(
     return missing.map((spec) => spec.name);
   } finally {
     await admin.close();
+  }
+}
+
+/**
+ * Commits the topic's current end offsets for a group that has none yet, so its first
+ * consumer starts there instead of at the beginning. For tests and tools that watch only what
+ * they produce next; production groups keep starting from the earliest record.
+ */
+export async function startGroupAtEnd(brokers: string[], groupId: string, topic: string): Promise<void> {
+  const reader = new Consumer({ groupId, clientId: 'relay-offsets', bootstrapBrokers: brokers });
+  const admin = new Admin({ clientId: 'relay-offsets', bootstrapBrokers: brokers });
+  try {
+    const ends = (await reader.listOffsets({ topics: [topic] })).get(topic) ?? [];
+    await admin.alterConsumerGroupOffsets({
+      groupId,
+      topics: [{ name: topic, partitionOffsets: ends.map((offset, partition) => ({ partition, offset })) }],
+    });
+  } finally {
+    await Promise.all([reader.close(), admin.close()]);
   }
 }

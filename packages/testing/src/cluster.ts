@@ -3,7 +3,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
-import type { ChatMessage } from '@relay/contracts';
+import { type ChatMessage, Topics } from '@relay/contracts';
+import { startGroupAtEnd } from '@relay/kafka';
 import { tokenFromMail, waitForMail } from './maildev.ts';
 import { freePort, type ServiceProcess, startProcess } from './processes.ts';
 
@@ -27,6 +28,7 @@ export class Cluster {
   readonly gateways: { url: string; process: ServiceProcess; env: Record<string, string> }[] = [];
   chatApi!: ServiceProcess;
   consumer!: ServiceProcess;
+  #consumerGroupPlaced = false;
   worker!: ServiceProcess;
   readonly sqlitePath: string;
   readonly #dir: string;
@@ -84,7 +86,13 @@ export class Cluster {
     return this.gateways.map((gateway) => gateway.url);
   }
 
+  /** Starts chat-consumer; its group begins at the topic's end as of the first start. */
   async startConsumer(): Promise<void> {
+    if (!this.#consumerGroupPlaced) {
+      this.#consumerGroupPlaced = true;
+      const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+      await startGroupAtEnd(brokers, this.#consumerEnv.CHAT_CONSUMER_GROUP as string, Topics.chat);
+    }
     this.consumer = await startProcess(entry('services/chat/src/consumer.ts'), {
       env: { ...this.#consumerEnv, LOG_LEVEL: 'info' },
       readyOutput: /consumer joined group/,

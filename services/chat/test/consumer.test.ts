@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 import { type ChatServiceEvent, Topics } from '@relay/contracts';
-import { EventProducer } from '@relay/kafka';
+import { EventProducer, startGroupAtEnd } from '@relay/kafka';
 import { type ServiceProcess, startProcess, stopAllProcesses } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chatCreated, messageCreated } from './events.ts';
@@ -17,12 +17,21 @@ afterAll(async () => {
   for (const handle of handles) await handle.drop();
 });
 
-/** chat-consumer as its own process, with a group of its own (it reads the shared topic from the start). */
+const startedGroups = new Set<string>();
+
+/**
+ * chat-consumer as its own process, in a group of its own that starts at the topic's current
+ * end (the shared topic holds every earlier run's events; only what the test produces matters).
+ */
 async function startConsumer(
   handle: TestStore,
   groupId: string,
   instanceId?: string,
 ): Promise<ServiceProcess> {
+  if (!startedGroups.has(groupId)) {
+    await startGroupAtEnd(brokers, groupId, Topics.chat);
+    startedGroups.add(groupId);
+  }
   const instance: Record<string, string> =
     instanceId === undefined ? {} : { CHAT_CONSUMER_INSTANCE_ID: instanceId };
   return startProcess(join(import.meta.dirname, '../src/consumer.ts'), {
