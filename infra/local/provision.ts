@@ -9,7 +9,11 @@ import { loadConfig, runProcess } from '@relay/platform';
 runProcess('provision', async () => {
   const config = loadConfig({ ...kafkaEnv, ...s3Env });
 
-  const created = await ensureTopics(config.KAFKA_BROKERS, relayTopics(config.KAFKA_CHAT_PARTITIONS));
+  const created = await ensureTopics(
+    config.KAFKA_BROKERS,
+    relayTopics(config.KAFKA_CHAT_PARTITIONS),
+    config.KAFKA_REPLICATION_FACTOR,
+  );
   console.log(`kafka     topics ready${created.length > 0 ? ` (created ${created.join(', ')})` : ''}`);
 
   const storage = new ObjectStorage(objectStorageOptions(config));
