@@ -1,0 +1,196 @@
+import type { ClientFrame, ServerFrame } from '@relay/contracts';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ChatClient, type ChatClientEvent } from './chat-client.ts';
+
+/** A scripted stand-in for the browser WebSocket: records what the client sends, plays server frames. */
+class ScriptedSocket {
+  static instances: ScriptedSocket[] = [];
+  readonly OPEN = 1;
+  readyState = 0;
+  readonly sent: ClientFrame[] = [];
+  onopen: (() => void) | null = null;
+  onmessage: ((event: { data: string }) => void) | null = null;
+  onclose: (() => void) | null = null;
+  onerror: (() => void) | null = null;
+
+  readonly url: string;
+  readonly protocols: string[];
+
+  constructor(url: string, protocols: string[]) {
+    this.url = url;
+    this.protocols = protocols;
+    ScriptedSocket.instances.push(this);
+  }
+
+  send(data: string): void {
+    this.sent.push(JSON.parse(data) as ClientFrame);
+  }
+
+  close(): void {
+    this.drop();
+  }
+
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.();
+  }
+
+  receive(frame: ServerFrame): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+
+  drop(): void {
+    if (this.readyState === 3) return;
+    this.readyState = 3;
+    this.onclose?.();
+  }
+
+  framesOf<T extends ClientFrame['type']>(type: T): Extract<ClientFrame, { type: T }>[] {
+    return this.sent.filter((frame): frame is Extract<ClientFrame, { type: T }> => frame.type === type);
+  }
+}
+
+const CHAT = '0b9e3f4e-2f43-4c61-9a53-2a1d2e3f4a5b';
+const SENDER = '1c8f4a5f-3a54-4d72-8b64-3b2e3f4a5b6c';
+const message = (messageId: string) => ({
+  messageId,
+  chatId: CHAT,
+  senderId: SENDER,
+  clientMsgId: `c-${messageId}`,
+  body: `body ${messageId}`,
+  sentAt: new Date(0).toISOString(),
+});
+
+const clients: ChatClient[] = [];
+afterEach(() => {
+  for (const client of clients.splice(0)) client.stop();
+  ScriptedSocket.instances = [];
+});
+
+async function connected(urls = ['ws://gateway-a/ws', 'ws://gateway-b/ws']) {
+  const client = new ChatClient({
+    urls,
+    getToken: () => 'token-1',
+    minReconnectMs: 1,
+    maxReconnectMs: 1,
+    ackTimeoutMs: 60_000,
+    WebSocketImpl: ScriptedSocket as unknown as typeof WebSocket,
+  });
+  clients.push(client);
+  const events: ChatClientEvent[] = [];
+  client.on((event) => events.push(event));
+  client.start();
+  const socket = await nextSocket(0);
+  socket.open();
+  return { client, events, socket };
+}
+
+async function nextSocket(index: number): Promise<ScriptedSocket> {
+  for (let attempt = 0; attempt < 200; attempt += 1) {
+    const socket = ScriptedSocket.instances[index];
+    if (socket !== undefined) return socket;
+    await new Promise((resolve) => setTimeout(resolve, 2));
+  }
+  throw new Error(`no socket ${index}`);
+}
+
+describe('ChatClient', () => {
+  it('offers the protocol and the token as subprotocols', async () => {
+    const { socket } = await connected();
+    expect(socket.url).toBe('ws://gateway-a/ws');
+    expect(socket.protocols).toEqual(['relay.v1', 'relay.token.token-1']);
+  });
+
+  it('resends un-acked messages with the same clientMsgId on the next gateway after a drop', async () => {
+    const { client, socket } = await connected();
+    const acked = client.send(CHAT, 'hello', 'client-msg-1');
+    expect(socket.framesOf('message.send')).toEqual([
+      { type: 'message.send', chatId: CHAT, clientMsgId: 'client-msg-1', body: 'hello' },
+    ]);
+    socket.drop();
+    const second = await nextSocket(1);
+    expect(second.url).toBe('ws://gateway-b/ws');
+    second.open();
+    expect(second.framesOf('message.send')).toEqual([
+      { type: 'message.send', chatId: CHAT, clientMsgId: 'client-msg-1', body: 'hello' },
+    ]);
+    second.receive({
+      type: 'message.ack',
+      clientMsgId: 'client-msg-1',
+      messageId: 'm-1',
+      sentAt: new Date(0).toISOString(),
+    });
+    expect(await acked).toEqual({ messageId: 'm-1', sentAt: new Date(0).toISOString() });
+    expect(client.pending).toBe(0);
+  });
+
+  it('resubscribes after a reconnect from the last message it received', async () => {
+    const { client, socket } = await connected();
+    client.subscribe(CHAT);
+    expect(socket.framesOf('subscribe')).toEqual([{ type: 'subscribe', chatId: CHAT }]);
+    socket.receive({ type: 'subscribed', chatId: CHAT, replayed: 0 });
+    socket.receive({ type: 'message.new', message: message('m-1') });
+    socket.receive({ type: 'message.new', message: message('m-2') });
+    socket.drop();
+    const second = await nextSocket(1);
+    second.open();
+    expect(second.framesOf('subscribe')).toEqual([
+      { type: 'subscribe', chatId: CHAT, afterMessageId: 'm-2' },
+    ]);
+  });
+
+  it('hands each message on once and reports replays and duplicates', async () => {
+    const { client, events, socket } = await connected();
+    client.subscribe(CHAT, 'm-0');
+    socket.receive({ type: 'message.new', message: message('m-1') });
+    socket.receive({ type: 'subscribed', chatId: CHAT, replayed: 1 });
+    socket.receive({ type: 'message.new', message: message('m-2') });
+    socket.receive({ type: 'message.new', message: message('m-1') });
+    const summary = events
+      .filter((event) => event.type === 'message' || event.type === 'duplicate')
+      .map((event) =>
+        event.type === 'message'
+          ? `${event.message.messageId}${event.replayed ? ' (replayed)' : ''}`
+          : `dup ${event.message.messageId}`,
+      );
+    expect(summary).toEqual(['m-1 (replayed)', 'm-2', 'dup m-1']);
+  });
+
+  it('treats its own acked message coming back in a replay as known', async () => {
+    const { client, events, socket } = await connected();
+    const sent = client.send(CHAT, 'mine', 'c-own');
+    socket.receive({
+      type: 'message.ack',
+      clientMsgId: 'c-own',
+      messageId: 'm-own',
+      sentAt: new Date(0).toISOString(),
+    });
+    await sent;
+    socket.receive({ type: 'message.new', message: message('m-own') });
+    expect(events.filter((event) => event.type === 'message')).toEqual([]);
+  });
+
+  it('rejects a send the server refuses for good, and keeps retrying transient failures', async () => {
+    const { client, socket } = await connected();
+    const refused = client.send(CHAT, 'no', 'c-refused');
+    const retried = client.send(CHAT, 'later', 'c-retried');
+    socket.receive({ type: 'error', code: 'forbidden', message: 'not a member', clientMsgId: 'c-refused' });
+    socket.receive({ type: 'error', code: 'unavailable', message: 'try again', clientMsgId: 'c-retried' });
+    await expect(refused).rejects.toThrow('forbidden: not a member');
+    expect(client.pending).toBe(1);
+    socket.receive({
+      type: 'message.ack',
+      clientMsgId: 'c-retried',
+      messageId: 'm-9',
+      sentAt: new Date(0).toISOString(),
+    });
+    expect((await retried).messageId).toBe('m-9');
+  });
+
+  it('ignores frames that break the protocol', async () => {
+    const { events, socket } = await connected();
+    socket.onmessage?.({ data: '{not json' });
+    socket.onmessage?.({ data: JSON.stringify({ type: 'message.new', message: { messageId: 1 } }) });
+    expect(events.filter((event) => event.type !== 'status')).toEqual([]);
+  });
+});
