@@ -1,28 +1,21 @@
-import { Cluster, chatRows, RecordingClient, type TestUser } from '@relay/testing';
+import { Cluster, chatRows, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let cluster: Cluster;
 let alice: TestUser;
 let bob: TestUser;
-const clients: RecordingClient[] = [];
 
 beforeAll(async () => {
   cluster = await Cluster.start({ gateways: 2 });
   [alice, bob] = await Promise.all([cluster.user('Alice'), cluster.user('Bob')]);
 });
 afterAll(async () => {
-  for (const recording of clients) recording.client.stop();
   await cluster?.stop();
 });
 
 describe('chat across two gateway processes', () => {
   it('delivers 1,000 messages each way exactly once, in history order, and persists each once', async () => {
-    const chatId = await cluster.createChat(alice, [bob]);
-    const [gatewayA, gatewayB] = cluster.gatewayUrls as [string, string];
-    const onA = new RecordingClient(alice, [gatewayA]);
-    const onB = new RecordingClient(bob, [gatewayB]);
-    clients.push(onA, onB);
-    await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+    const { chatId, onA, onB } = await cluster.pairInChat(alice, bob);
 
     const count = 1000;
     const sends = [];
@@ -77,17 +70,12 @@ describe('chat across two gateway processes', () => {
   });
 
   it('counts unread messages per member and clears them with a read receipt the sender sees', async () => {
-    const chatId = await cluster.createChat(alice, [bob]);
-    const [gatewayA, gatewayB] = cluster.gatewayUrls as [string, string];
-    const onA = new RecordingClient(alice, [gatewayA]);
-    const onB = new RecordingClient(bob, [gatewayB]);
-    clients.push(onA, onB);
-    await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+    const { chatId, onA, onB } = await cluster.pairInChat(alice, bob);
     const acks = [];
     for (const body of ['one', 'two', 'three']) acks.push(await onB.client.send(chatId, body));
 
     const chatOf = async (user: TestUser) => {
-      const response = await fetch(`${gatewayA}/api/chats`, {
+      const response = await fetch(`${cluster.gatewayUrls[0]}/api/chats`, {
         headers: { authorization: `Bearer ${user.accessToken}` },
       });
       const list = (await response.json()) as {

@@ -2,7 +2,7 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Cluster, chatRows, RecordingClient, ROOT, type TestUser } from '@relay/testing';
+import { Cluster, chatRows, type RecordingClient, ROOT, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const run = promisify(execFile);
@@ -11,14 +11,12 @@ const PER_SENDER = 2500;
 let cluster: Cluster;
 let alice: TestUser;
 let bob: TestUser;
-const clients: RecordingClient[] = [];
 
 beforeAll(async () => {
   cluster = await Cluster.start({ gateways: 2, env: { LOG_LEVEL: 'info' } });
   [alice, bob] = await Promise.all([cluster.user('Alice'), cluster.user('Bob')]);
 });
 afterAll(async () => {
-  for (const recording of clients) recording.client.stop();
   await cluster?.stop();
 });
 
@@ -75,12 +73,7 @@ async function restartInfra(piece: 'kafka' | 'redis'): Promise<void> {
  * Then: every send acked, every row stored exactly once, every message received by the other.
  */
 async function faultRun(fault: (chatId: string) => Promise<void>) {
-  const chatId = await cluster.createChat(alice, [bob]);
-  const [first, second] = cluster.gatewayUrls as [string, string];
-  const onA = new RecordingClient(alice, [first, second]);
-  const onB = new RecordingClient(bob, [second, first]);
-  clients.push(onA, onB);
-  await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+  const { chatId, onA, onB } = await cluster.pairInChat(alice, bob, { failover: true });
 
   const sends: Promise<{ messageId: string }>[] = [];
   const sending = (async () => {

@@ -1,10 +1,9 @@
-import { Cluster, chatRows, RecordingClient, type TestUser } from '@relay/testing';
+import { Cluster, chatRows, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let cluster: Cluster;
 let alice: TestUser;
 let bob: TestUser;
-const clients: RecordingClient[] = [];
 
 beforeAll(async () => {
   // A recent stream too short to reach back: replays must come from chat-api's history.
@@ -12,18 +11,12 @@ beforeAll(async () => {
   [alice, bob] = await Promise.all([cluster.user('Alice'), cluster.user('Bob')]);
 });
 afterAll(async () => {
-  for (const recording of clients) recording.client.stop();
   await cluster?.stop();
 });
 
 describe('replay beyond the recent stream', () => {
   it('gives a client back exactly the 300 messages it missed, from persisted history', async () => {
-    const chatId = await cluster.createChat(alice, [bob]);
-    const [gatewayA, gatewayB] = cluster.gatewayUrls as [string, string];
-    const onA = new RecordingClient(alice, [gatewayA]);
-    const onB = new RecordingClient(bob, [gatewayB]);
-    clients.push(onA, onB);
-    await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+    const { chatId, onA, onB } = await cluster.pairInChat(alice, bob);
     await onA.client.send(chatId, 'before the tunnel');
     await expect.poll(() => onB.received.length).toBe(1);
     onB.client.stop();

@@ -1,3 +1,4 @@
+export * from './authenticate.ts';
 export * from './config.ts';
 export * from './correlation.ts';
 export * from './errors.ts';

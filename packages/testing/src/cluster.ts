@@ -34,6 +34,7 @@ export class Cluster {
   readonly #dir: string;
   readonly #env: Record<string, string>;
   readonly #consumerEnv: Record<string, string>;
+  readonly #clients: RecordingClient[] = [];
 
   private constructor(env: Record<string, string>) {
     this.#dir = mkdtempSync(join(tmpdir(), 'relay-cluster-'));
@@ -146,6 +147,20 @@ export class Cluster {
     return chat.id;
   }
 
+  /**
+   * A new chat of `a` and `b`, each with a subscribed client: `a` on the first gateway and `b`
+   * on the second, falling back to the other one when `failover` is set. Stopped with the cluster.
+   */
+  async pairInChat(a: TestUser, b: TestUser, options: { failover?: boolean } = {}) {
+    const chatId = await this.createChat(a, [b]);
+    const [first, second] = this.gatewayUrls as [string, string];
+    const onA = new RecordingClient(a, options.failover === true ? [first, second] : [first]);
+    const onB = new RecordingClient(b, options.failover === true ? [second, first] : [second]);
+    this.#clients.push(onA, onB);
+    await Promise.all([onA.ready(chatId), onB.ready(chatId)]);
+    return { chatId, onA, onB };
+  }
+
   /** Every message of the chat through the gateway's history endpoint, oldest first ("continue chat" paging). */
   async history(user: TestUser, chatId: string): Promise<ChatMessage[]> {
     let messages: ChatMessage[] = [];
@@ -165,6 +180,7 @@ export class Cluster {
   }
 
   async stop(): Promise<void> {
+    for (const recording of this.#clients) recording.client.stop();
     await Promise.all([
       ...this.gateways.map((gateway) => gateway.process.stop()),
       this.worker?.stop(),

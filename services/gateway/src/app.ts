@@ -8,7 +8,13 @@ import { JobQueue, redisConnection, startJobWorker } from '@relay/jobs';
 import { EventProducer } from '@relay/kafka';
 import { Mailer } from '@relay/mailer';
 import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
-import { createHttpApp, type HttpApp, type Logger, type ShutdownStep } from '@relay/platform';
+import {
+  createAuthenticate,
+  createHttpApp,
+  type HttpApp,
+  type Logger,
+  type ShutdownStep,
+} from '@relay/platform';
 import { Redis } from 'ioredis';
 import { ChatApiClient } from './chat/chat-api.client.ts';
 import { ChatsRepository } from './chat/chats.repository.ts';
@@ -22,7 +28,6 @@ import { AccessTokens } from './users/access-tokens.ts';
 import { AuthRateLimiter } from './users/auth.rate-limit.ts';
 import { registerAuthRoutes } from './users/auth.routes.ts';
 import { AuthService } from './users/auth.service.ts';
-import { createAuthenticate } from './users/authenticate.ts';
 import { registerJwksRoute } from './users/jwks.routes.ts';
 import { MailJobHandler, mailJobDefinition } from './users/mail.jobs.ts';
 import { registerProfileRoutes } from './users/profile.routes.ts';

@@ -1,6 +1,5 @@
 import { ChatSummaryList, MessagePage, MessagePageQuery } from '@relay/contracts';
-import { AppError, bearerToken, CommonErrorCode, type HttpApp, type JwtVerifier } from '@relay/platform';
-import type { FastifyRequest } from 'fastify';
+import { AppError, createAuthenticate, type HttpApp, type JwtVerifier } from '@relay/platform';
 import { z } from 'zod';
 import type { ChatStore } from '../store/chat-store.ts';
 
@@ -13,19 +12,7 @@ const security = [{ bearerAuth: [] }];
  * 403 too: a non-member learns nothing, not even that the chat exists.
  */
 export function registerMessageRoutes(app: HttpApp, deps: { store: ChatStore; verify: JwtVerifier }): void {
-  const caller = async (request: FastifyRequest) => {
-    const token = bearerToken(request.headers.authorization);
-    if (token === undefined) {
-      throw new AppError({
-        code: CommonErrorCode.Unauthorized,
-        status: 401,
-        title: 'Unauthorized',
-        detail: 'Send an access token as "Authorization: Bearer <token>".',
-        headers: { 'www-authenticate': 'Bearer' },
-      });
-    }
-    return deps.verify(token);
-  };
+  const caller = createAuthenticate(deps.verify);
 
   app.get(
     '/chats/:chatId/messages',

@@ -7,10 +7,9 @@ import {
   MessagePage,
   MessagePageQuery,
 } from '@relay/contracts';
-import { bearerToken, type HttpApp } from '@relay/platform';
+import { type Authenticate, bearerToken, type HttpApp } from '@relay/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import type { Authenticate } from '../users/authenticate.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
 import type { Caller, ChatsService } from './chats.service.ts';
 

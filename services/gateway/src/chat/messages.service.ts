@@ -3,7 +3,8 @@ import type { ChannelLayer } from '@relay/channel-layer';
 import { type ChatMessage, Groups } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import { AppError, CommonErrorCode, type Logger } from '@relay/platform';
-import { RateLimiterMemory, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { consumeOrRefuse } from '../rate-limit.ts';
 import { chatEvent, publishChatEvents } from './chat-events.ts';
 import { messageIdFor } from './message-id.ts';
 import { messageOnceKey } from './rooms.ts';
@@ -64,19 +65,8 @@ export class MessagesService {
   }
 
   /** Throws a 429 AppError when the user sends faster than allowed. */
-  async admit(userId: string): Promise<void> {
-    try {
-      await this.#rate.consume(userId);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError({
-        code: CommonErrorCode.RateLimited,
-        status: 429,
-        title: 'Too Many Requests',
-        detail: `Sending too fast; try again in ${retryAfter} s.`,
-      });
-    }
+  admit(userId: string): Promise<void> {
+    return consumeOrRefuse(this.#rate, userId, 'Sending too fast');
   }
 
   /**

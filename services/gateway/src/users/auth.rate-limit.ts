@@ -1,6 +1,6 @@
-import { AppError, CommonErrorCode } from '@relay/platform';
 import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { consumeOrRefuse } from '../rate-limit.ts';
 
 export interface AuthRateLimitSettings {
   perIpPerMinute: number;
@@ -31,19 +31,8 @@ export class AuthRateLimiter {
   }
 
   async consume(action: string, ip: string, email: string | undefined): Promise<void> {
-    try {
-      await this.#perIp.consume(`${action}:${ip}`);
-      if (email !== undefined) await this.#perAccount.consume(`${action}:${email}`);
-    } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const retryAfter = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      throw new AppError({
-        code: CommonErrorCode.RateLimited,
-        status: 429,
-        title: 'Too Many Requests',
-        detail: `Too many attempts; try again in ${retryAfter} s.`,
-        headers: { 'retry-after': String(retryAfter) },
-      });
-    }
+    await consumeOrRefuse(this.#perIp, `${action}:${ip}`, 'Too many attempts');
+    if (email !== undefined)
+      await consumeOrRefuse(this.#perAccount, `${action}:${email}`, 'Too many attempts');
   }
 }

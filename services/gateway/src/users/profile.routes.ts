@@ -1,7 +1,6 @@
 import { UpdateProfileBody, UserProfile } from '@relay/contracts';
-import type { HttpApp } from '@relay/platform';
+import type { Authenticate, HttpApp } from '@relay/platform';
 import { AuthErrorCode, authError } from './auth.errors.ts';
-import type { Authenticate } from './authenticate.ts';
 import type { ProfileService } from './profile.service.ts';
 
 export interface ProfileRouteDeps {

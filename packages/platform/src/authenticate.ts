@@ -1,15 +1,10 @@
-import {
-  type AccessTokenClaims,
-  AppError,
-  bearerToken,
-  CommonErrorCode,
-  type JwtVerifier,
-} from '@relay/platform';
 import type { FastifyRequest } from 'fastify';
+import { AppError, CommonErrorCode } from './errors.ts';
+import { type AccessTokenClaims, bearerToken, type JwtVerifier } from './jwt.ts';
 
 export type Authenticate = (request: FastifyRequest) => Promise<AccessTokenClaims>;
 
-/** Resolves the caller from `Authorization: Bearer <access token>`, or rejects with 401. */
+/** Every service's way to resolve the caller from `Authorization: Bearer <access token>`, or rejects with 401. */
 export function createAuthenticate(verify: JwtVerifier): Authenticate {
   return async (request) => {
     const token = bearerToken(request.headers.authorization);
