@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { Consumer, stringDeserializers } from '@platformatic/kafka';
 import {
   type ChatServiceEvent,
   ChatServiceEvent as ChatServiceEventSchema,
@@ -7,6 +6,7 @@ import {
   Topics,
 } from '@relay/contracts';
 import { withCorrelation } from '@relay/platform';
+import { readKey } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventProducer } from '../src/producer.ts';
 import { ensureTopics, relayTopics, startGroupAtEnd } from '../src/topics.ts';
@@ -38,38 +38,13 @@ interface Received {
   correlationId: string | undefined;
 }
 
-/** A fresh group's view of `key`: the first `count` records, as a consumer in it reads them. */
-async function readKey(groupId: string, key: string, count: number): Promise<Received[]> {
-  const consumer = new Consumer({
-    groupId,
-    clientId: 'kafka-test-consumer',
-    bootstrapBrokers: brokers,
-    deserializers: stringDeserializers,
-    maxWaitTime: 200,
-  });
-  try {
-    const stream = await consumer.consume({
-      topics: [Topics.chat],
-      mode: 'committed',
-      fallbackMode: 'earliest',
-      autocommit: false,
-    });
-    const found: Received[] = [];
-    const deadline = setTimeout(() => void stream.close(), 20_000);
-    for await (const message of stream) {
-      if (message.key !== key) continue;
-      found.push({
-        value: ChatServiceEventSchema.parse(JSON.parse(message.value)),
-        correlationId: message.headers.get(CORRELATION_HEADER),
-      });
-      if (found.length === count) break;
-    }
-    clearTimeout(deadline);
-    await stream.close();
-    return found;
-  } finally {
-    await consumer.close(true);
-  }
+/** A group's view of `key`: the first `count` records, as a consumer in it reads them. */
+async function readEvents(groupId: string, key: string, count: number): Promise<Received[]> {
+  const records = await readKey({ brokers, topic: Topics.chat, groupId, key, count });
+  return records.map((record) => ({
+    value: ChatServiceEventSchema.parse(JSON.parse(record.value)),
+    correlationId: record.headers.get(CORRELATION_HEADER),
+  }));
 }
 
 /** A group placed at the topic's end, so it reads only what the test produces next. */
@@ -91,7 +66,7 @@ describe('Kafka on the real broker', () => {
     await withCorrelation('corr-kafka-1', () =>
       producer.publish([{ topic: Topics.chat, key: chatId, value: event }]),
     );
-    expect(await readKey(groupId, chatId, 1)).toEqual([{ value: event, correlationId: 'corr-kafka-1' }]);
+    expect(await readEvents(groupId, chatId, 1)).toEqual([{ value: event, correlationId: 'corr-kafka-1' }]);
   });
 
   it('keeps the order of many concurrent publishes for one key', async () => {
@@ -101,7 +76,7 @@ describe('Kafka on the real broker', () => {
     await Promise.all(
       events.map((event) => producer.publish([{ topic: Topics.chat, key: chatId, value: event }])),
     );
-    const seen = await readKey(groupId, chatId, events.length);
+    const seen = await readEvents(groupId, chatId, events.length);
     expect(seen.map((received) => received.value.id)).toEqual(events.map((event) => event.id));
   });
 
@@ -112,7 +87,7 @@ describe('Kafka on the real broker', () => {
     await producer.publish([{ topic: Topics.chat, key: chatId, value: before }]);
     const groupId = await freshGroup();
     await producer.publish([{ topic: Topics.chat, key: chatId, value: after }]);
-    const [first] = await readKey(groupId, chatId, 1);
+    const [first] = await readEvents(groupId, chatId, 1);
     expect(first?.value.id).toBe(after.id);
   });
 });

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
-import { Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { Producer, stringSerializers } from '@platformatic/kafka';
 import { type ChatServiceEvent, Topics } from '@relay/contracts';
 import { EventProducer, startGroupAtEnd } from '@relay/kafka';
-import { type ServiceProcess, startProcess, stopAllProcesses } from '@relay/testing';
+import { readKey, type ServiceProcess, startProcess, stopAllProcesses } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chatCreated, messageCreated } from './events.ts';
 import { type StoreKind, type TestStore, testStore } from './stores.ts';
@@ -44,34 +44,16 @@ async function startConsumer(
 const publish = (events: ChatServiceEvent[]) =>
   producer.publish(events.map((event) => ({ topic: Topics.chat, key: event.payload.chatId, value: event })));
 
-/** Dead letters for one key, read from the start of chat_service.dlq. */
+/** Dead letters for one key, read from the start of chat_service.dlq by a new group. */
 async function deadLettersFor(key: string, count: number) {
-  const consumer = new Consumer({
+  const records = await readKey({
+    brokers,
+    topic: Topics.chatDeadLetter,
     groupId: `dlq-reader-${randomUUID()}`,
-    clientId: 'dlq-reader',
-    bootstrapBrokers: brokers,
-    deserializers: stringDeserializers,
-    maxWaitTime: 200,
+    key,
+    count,
   });
-  try {
-    const stream = await consumer.consume({
-      topics: [Topics.chatDeadLetter],
-      mode: 'earliest',
-      autocommit: false,
-    });
-    const found: { reason: string; value: string | null }[] = [];
-    const deadline = setTimeout(() => void stream.close(), 20_000);
-    for await (const message of stream) {
-      if (message.key !== key) continue;
-      found.push(JSON.parse(message.value));
-      if (found.length === count) break;
-    }
-    clearTimeout(deadline);
-    await stream.close();
-    return found;
-  } finally {
-    await consumer.close(true);
-  }
+  return records.map((record) => JSON.parse(record.value) as { reason: string; value: string | null });
 }
 
 describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) => {

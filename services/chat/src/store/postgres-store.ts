@@ -57,10 +57,8 @@ export class PostgresChatStore implements ChatStore {
     return store;
   }
 
-  async applyEvents(events: readonly ChatServiceEvent[]): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('begin');
+  applyEvents(events: readonly ChatServiceEvent[]): Promise<void> {
+    return this.#transaction(async (client) => {
       // Consecutive messages go in as one statement; anything else flushes them first, so
       // every event sees the ones before it.
       const pending: ChatMessage[] = [];
@@ -104,13 +102,7 @@ export class PostgresChatStore implements ChatStore {
         }
       }
       await insertMessages(client, pending);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+    });
   }
 
   async isMember(chatId: string, userId: string): Promise<boolean> {
@@ -178,10 +170,8 @@ export class PostgresChatStore implements ChatStore {
     await this.#pool.end();
   }
 
-  async #migrate(schema: string): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('begin');
+  #migrate(schema: string): Promise<void> {
+    return this.#transaction(async (client) => {
       await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
       await client.query(`create schema if not exists ${schema}`);
       await client.query(
@@ -196,6 +186,14 @@ export class PostgresChatStore implements ChatStore {
         await client.query(sql);
         await client.query('insert into schema_migrations values ($1, now())', [index + 1]);
       }
+    });
+  }
+
+  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
+    const client = await this.#pool.connect();
+    try {
+      await client.query('begin');
+      await work(client);
       await client.query('commit');
     } catch (error) {
       await client.query('rollback').catch(() => undefined);
