@@ -220,6 +220,22 @@ describe('WebSocket /ws: bad input', () => {
   });
 });
 
+describe('WebSocket /ws: heartbeat', () => {
+  it('drops a peer that stops answering pings, and keeps one that answers', async () => {
+    const beating = await startGateway({ WS_HEARTBEAT_MS: '200' });
+    extraGateways.push(beating);
+    const silent = new TestSocket(wsUrl(beating.baseUrl), alice.accessToken, undefined, { autoPong: false });
+    const alive = new TestSocket(wsUrl(beating.baseUrl), alice.accessToken);
+    sockets.push(silent, alive);
+    await Promise.all([silent.opened(), alive.opened()]);
+    // Terminated without a close frame: the client sees 1006.
+    expect(await silent.closed()).toBe(1006);
+    alive.send({ type: 'ping' });
+    await alive.next('pong');
+    expect(alive.closeCode).toBeUndefined();
+  });
+});
+
 describe('WebSocket /ws: token lifetime', () => {
   it('closes with 4401 when the token expires, unless a fresh one was sent', async () => {
     const shortLived = await startGateway({ ACCESS_TOKEN_TTL_SECONDS: '2' });

@@ -9,9 +9,14 @@ export class TestSocket {
   readonly #opened: Promise<void>;
   readonly #closed: Promise<number>;
 
-  constructor(url: string, token: string | undefined, protocols: string[] = [WS_PROTOCOL]) {
+  constructor(
+    url: string,
+    token: string | undefined,
+    protocols: string[] = [WS_PROTOCOL],
+    options: { autoPong?: boolean } = {},
+  ) {
     const all = token === undefined ? protocols : [...protocols, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`];
-    this.socket = new WebSocket(url, all);
+    this.socket = new WebSocket(url, all, options);
     this.socket.on('message', (data) => this.frames.push(JSON.parse(String(data)) as ServerFrame));
     this.#opened = new Promise((resolve, reject) => {
       this.socket.once('open', () => resolve());
