@@ -7,7 +7,8 @@ RELAY_APPS=(
   "gateway-worker|node services/gateway/src/worker.ts|"
   "convert-api|node services/convert/src/main.ts|http://127.0.0.1:8001/readyz"
   "chat-api|node services/chat/src/main.ts|http://127.0.0.1:8002/readyz"
-  "chat-consumer|node services/chat/src/consumer.ts|"
+  # One local consumer: static membership lets it take its partitions back at once after a crash.
+  "chat-consumer|env CHAT_CONSUMER_INSTANCE_ID=\${CHAT_CONSUMER_INSTANCE_ID:-chat-consumer-0} node services/chat/src/consumer.ts|"
   "web|npm run --silent -w @relay/web serve|http://127.0.0.1:8080/"
 )
 
