@@ -41,6 +41,8 @@ export interface HttpAppOptions {
   /** Serves OpenAPI at /docs when given. */
   openapi?: { title: string; description: string };
   bodyLimit?: number;
+  /** The registry /metrics serves; one of its own by default. Pass one to add the process's own metrics. */
+  metrics?: Metrics;
 }
 
 /**
@@ -61,7 +63,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
 
-  const metrics = createMetrics(options.name);
+  const metrics = options.metrics ?? createMetrics(options.name);
   let draining = false;
 
   app.addHook('onRequest', async (request, reply) => {

@@ -1,4 +1,6 @@
-import { collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+import { Counter, collectDefaultMetrics, Histogram, Registry } from 'prom-client';
+
+export type { Counter, Histogram } from 'prom-client';
 
 export interface Metrics {
   registry: Registry;
@@ -18,4 +20,18 @@ export function createMetrics(service: string): Metrics {
     registers: [registry],
   });
   return { registry, httpRequestDuration };
+}
+
+/** A counter of the process's own, beside the HTTP ones (e.g. records a consumer read). */
+export function metricCounter(metrics: Metrics, name: string, help: string): Counter {
+  return new Counter({ name, help, registers: [metrics.registry] });
+}
+
+export function metricHistogram(
+  metrics: Metrics,
+  name: string,
+  help: string,
+  buckets: readonly number[],
+): Histogram {
+  return new Histogram({ name, help, buckets: [...buckets], registers: [metrics.registry] });
 }

@@ -2,13 +2,18 @@ import { EventProducer } from '@relay/kafka';
 import {
   createHttpApp,
   createJwtVerifier,
+  createMetrics,
   type HttpApp,
   type Logger,
   type ShutdownStep,
 } from '@relay/platform';
 import type { ChatConfig } from './config.ts';
 import { ChatConsumer } from './consumer/chat-consumer.ts';
+import { chatConsumerMetrics } from './consumer/consumer.metrics.ts';
+import { registerMembershipRoutes } from './memberships/memberships.routes.ts';
+import { MembershipsService } from './memberships/memberships.service.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
+import { MessagesService } from './messages/messages.service.ts';
 import { openChatStore } from './store/open-store.ts';
 
 export interface ChatService {
@@ -18,10 +23,12 @@ export interface ChatService {
 
 export interface ChatConsumerProcess {
   consumer: ChatConsumer;
+  /** /healthz, /readyz and /metrics, when CHAT_CONSUMER_PORT is set. */
+  http: HttpApp | undefined;
   shutdownSteps: ShutdownStep[];
 }
 
-/** Wires chat-api: the store and the history routes. */
+/** Wires chat-api: the store, memberships and the history routes. */
 export async function buildChatService(config: ChatConfig, logger: Logger): Promise<ChatService> {
   const store = await openChatStore(config);
   const http = await createHttpApp({
@@ -31,14 +38,14 @@ export async function buildChatService(config: ChatConfig, logger: Logger): Prom
     openapi: { title: 'Relay chat', description: 'Chat history and unread counts.' },
     readiness: [{ name: config.CHAT_STORE, check: () => store.ping() }],
   });
-  registerMessageRoutes(http, {
-    store,
-    verify: createJwtVerifier({
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-      jwksUrl: config.GATEWAY_JWKS_URL,
-    }),
+  const verify = createJwtVerifier({
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    jwksUrl: config.GATEWAY_JWKS_URL,
   });
+  const memberships = new MembershipsService(store);
+  registerMessageRoutes(http, { messages: new MessagesService(store, memberships), verify });
+  registerMembershipRoutes(http, { memberships, verify });
   return {
     http,
     shutdownSteps: [
@@ -51,6 +58,7 @@ export async function buildChatService(config: ChatConfig, logger: Logger): Prom
 /** Wires chat-consumer: the store, the dead-letter producer and the consumer-group loop. */
 export async function buildChatConsumer(config: ChatConfig, logger: Logger): Promise<ChatConsumerProcess> {
   const store = await openChatStore(config);
+  const metrics = createMetrics('chat-consumer');
   const deadLetters = new EventProducer({ clientId: 'chat-consumer-dlq', brokers: config.KAFKA_BROKERS });
   const consumer = new ChatConsumer({
     brokers: config.KAFKA_BROKERS,
@@ -60,10 +68,26 @@ export async function buildChatConsumer(config: ChatConfig, logger: Logger): Pro
     store,
     deadLetters,
     logger,
+    metrics: chatConsumerMetrics(metrics),
   });
+  const http =
+    config.CHAT_CONSUMER_PORT === undefined
+      ? undefined
+      : await createHttpApp({
+          name: 'chat-consumer',
+          version: '0.1.0',
+          logger,
+          metrics,
+          readiness: [
+            { name: config.CHAT_STORE, check: () => store.ping() },
+            { name: 'kafka', check: async () => consumer.assertConsuming() },
+          ],
+        });
   return {
     consumer,
+    http,
     shutdownSteps: [
+      ...(http === undefined ? [] : [{ name: 'http', close: () => http.close() }]),
       // Finish and commit the batch in hand before anything it needs closes.
       { name: 'consumer', close: () => consumer.stop() },
       { name: 'dead-letters', close: () => deadLetters.close() },

@@ -25,6 +25,8 @@ export const chatEnv = {
    * once instead of waiting out the session. One id per running consumer (e.g. a pod ordinal).
    */
   CHAT_CONSUMER_INSTANCE_ID: z.string().min(1).max(128).optional(),
+  /** When set, chat-consumer serves /healthz, /readyz and /metrics (its counters) on this port. */
+  CHAT_CONSUMER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
   /** Most records applied in one transaction. */
   CHAT_CONSUMER_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
 };

@@ -111,6 +111,10 @@ describe('chat-api', () => {
       expect(answer.status, query).toBe(400);
       expect(answer.type).toMatch(/application\/problem\+json/);
     }
+    for (const cursor of ['before', 'after']) {
+      const unknown = await get(`/chats/${chatId}/messages?${cursor}=${randomUUID()}`, token);
+      expect(unknown.json).toMatchObject({ status: 400, code: 'unknown_cursor' });
+    }
     const both = await get(`/chats/${chatId}/messages?before=${messageIds[2]}&after=${messageIds[0]}`, token);
     expect(both.status).toBe(400);
     expect((await get(`/chats/not-a-uuid/messages`, token)).status).toBe(400);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { chatRows } from '@relay/testing';
 import pg from 'pg';
 import type { ChatStore } from '../src/store/chat-store.ts';
@@ -13,10 +14,16 @@ export type StoreKind = 'sqlite' | 'postgres';
 /** A fresh, isolated store of each kind: a temp SQLite file, or a PostgreSQL schema of its own. */
 export interface TestStore {
   kind: StoreKind;
+  /** PostgreSQL only: the schema of this store's tables. */
+  schema?: string;
+  /** PostgreSQL only: runs SQL as the test (e.g. to break the store on purpose). */
+  sql?: (text: string) => Promise<void>;
   /** Env for chat processes that should use this same store. */
   env: Record<string, string>;
   open: () => Promise<ChatStore>;
   rows: (chatId: string) => Promise<{ rows: number; distinct: number }>;
+  /** The chat's message bodies in history order (seq). */
+  bodies: (chatId: string) => Promise<string[]>;
   drop: () => Promise<void>;
 }
 
@@ -35,6 +42,15 @@ export function testStore(kind: StoreKind): TestStore {
       env: { CHAT_STORE: 'sqlite', CHAT_SQLITE_PATH: path },
       open: async () => new SqliteChatStore(path),
       rows: async (chatId) => chatRows(path, chatId),
+      bodies: async (chatId) => {
+        const db = new DatabaseSync(path, { readOnly: true });
+        try {
+          const rows = db.prepare('select body from messages where chat_id = ? order by seq').all(chatId);
+          return rows.map((row) => String(row.body));
+        } finally {
+          db.close();
+        }
+      },
       drop: async () => rmSync(dir, { recursive: true, force: true }),
     };
   }
@@ -42,6 +58,10 @@ export function testStore(kind: StoreKind): TestStore {
   const pool = new pg.Pool({ connectionString: databaseUrl(), max: 2 });
   return {
     kind,
+    schema,
+    sql: async (text) => {
+      await pool.query(text);
+    },
     env: { CHAT_STORE: 'postgres', CHAT_DATABASE_SCHEMA: schema },
     open: () => PostgresChatStore.open(databaseUrl(), schema),
     rows: async (chatId) => {
@@ -50,6 +70,13 @@ export function testStore(kind: StoreKind): TestStore {
         [chatId],
       );
       return { rows: Number(rows[0]?.total), distinct: Number(rows[0]?.ids) };
+    },
+    bodies: async (chatId) => {
+      const { rows } = await pool.query<{ body: string }>(
+        `select body from ${schema}.messages where chat_id = $1 order by seq`,
+        [chatId],
+      );
+      return rows.map((row) => row.body);
     },
     drop: async () => {
       await pool.query(`drop schema if exists ${schema} cascade`);

@@ -1,16 +1,20 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer, type Message, type MessagesStream, stringDeserializers } from '@platformatic/kafka';
-import { type ChatServiceEvent, Topics } from '@relay/contracts';
+import { type ChatServiceEvent, CORRELATION_HEADER, Topics } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
 import type { ChatStore } from '../store/chat-store.ts';
+import type { ChatConsumerMetrics } from './consumer.metrics.ts';
 import { decodeRecord } from './decode.ts';
 
 type Record = Message<string, string, string, string>;
+type Stream = MessagesStream<string, string, string, string>;
 
 export interface ChatConsumerOptions {
   brokers: string[];
   groupId: string;
+  /** `chat_service`; tests give a topic of their own. */
+  topic?: string;
   /** Static membership id (see CHAT_CONSUMER_INSTANCE_ID); dynamic membership without it. */
   instanceId?: string | undefined;
   batchSize: number;
@@ -18,7 +22,21 @@ export interface ChatConsumerOptions {
   /** Produces poison records to `chat_service.dlq`. */
   deadLetters: EventProducer;
   logger: Logger;
+  metrics?: ChatConsumerMetrics;
 }
+
+/** One consumer-group membership and its stream; replaced whole when the stream dies. */
+interface Session {
+  consumer: Consumer<string, string, string, string>;
+  stream: Stream;
+}
+
+interface Poison {
+  record: Record;
+  reason: string;
+}
+
+const backoff = (attempt: number) => Math.min(5000, 200 * 2 ** attempt);
 
 /**
  * chat-consumer's loop: take what the stream has (up to a batch), dead-letter the poison,
@@ -27,108 +45,191 @@ export interface ChatConsumerOptions {
  */
 export class ChatConsumer {
   readonly #options: ChatConsumerOptions;
-  readonly #consumer: Consumer<string, string, string, string>;
+  readonly #topic: string;
   readonly #logger: Logger;
-  #stream: MessagesStream<string, string, string, string> | undefined;
-  #stopping = false;
-  readonly #buffer: Record[] = [];
+  /** Aborted by stop(): ends every wait (for records, for a retry, for a reconnect). */
+  readonly #stopping = new AbortController();
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
-  applied = 0;
-  deadLettered = 0;
+  #session: Session | undefined;
 
   constructor(options: ChatConsumerOptions) {
     this.#options = options;
+    this.#topic = options.topic ?? Topics.chat;
     this.#logger = options.logger.child({ component: 'chat-consumer' });
-    this.#consumer = new Consumer({
-      groupId: options.groupId,
+  }
+
+  /** Joins the group; rejects when the broker cannot be reached, so a bad start fails loudly. */
+  async start(): Promise<void> {
+    const session = await this.#open();
+    this.#loop = this.#run(session);
+  }
+
+  /** Finishes and commits the batch in hand, leaves the group. */
+  async stop(): Promise<void> {
+    this.#stopping.abort();
+    this.#wake?.();
+    await this.#loop;
+  }
+
+  /** Readiness: throws while there is no live stream (between losing one and joining again). */
+  assertConsuming(): void {
+    if (this.#session === undefined || this.#session.stream.destroyed) {
+      throw new Error('not consuming: (re)joining the consumer group');
+    }
+  }
+
+  get #stopped(): boolean {
+    return this.#stopping.signal.aborted;
+  }
+
+  async #open(): Promise<Session> {
+    const { groupId, instanceId, brokers } = this.#options;
+    const consumer = new Consumer({
+      groupId,
       clientId: 'chat-consumer',
-      bootstrapBrokers: options.brokers,
+      bootstrapBrokers: brokers,
       deserializers: stringDeserializers,
       maxWaitTime: 100,
       sessionTimeout: 20_000,
       heartbeatInterval: 3000,
-      ...(options.instanceId === undefined ? {} : { groupInstanceId: options.instanceId }),
+      ...(instanceId === undefined ? {} : { groupInstanceId: instanceId }),
     });
-    this.#consumer.on('consumer:group:join', () =>
-      this.#logger.info({ groupId: options.groupId }, 'consumer joined group'),
+    consumer.on('consumer:group:join', ({ assignments }) =>
+      this.#logger.info(
+        { groupId, partitions: assignments?.flatMap((assignment) => assignment.partitions) ?? [] },
+        'consumer joined group',
+      ),
     );
+    try {
+      const stream = await consumer.consume({
+        topics: [this.#topic],
+        mode: 'committed',
+        // A group with no commits yet starts at the beginning: nothing produced before it is skipped.
+        fallbackMode: 'earliest',
+        autocommit: false,
+        // Bounds what one fetch holds in memory; batches are the unit of work anyway.
+        maxBytes: 8 * 1024 * 1024,
+      });
+      return { consumer, stream };
+    } catch (error) {
+      await consumer.close(true).catch(() => undefined);
+      throw error;
+    }
   }
 
-  async start(): Promise<void> {
-    this.#stream = await this.#consumer.consume({
-      topics: [Topics.chat],
-      mode: 'committed',
-      // A group with no commits yet starts at the beginning: nothing produced before it is skipped.
-      fallbackMode: 'earliest',
-      autocommit: false,
-      // Bounds what one fetch holds in memory; batches are the unit of work anyway.
-      maxBytes: 8 * 1024 * 1024,
-    });
-    this.#stream.on('error', (err) => this.#logger.error({ err }, 'stream error'));
-    this.#loop = this.#run(this.#stream);
+  /**
+   * Sessions until stop(). The client gives up on a stream after its own retries (broker gone
+   * for long, a commit refused by a rebalance); then the group is joined afresh, from the
+   * committed offsets, so the process never sits alive but idle.
+   */
+  async #run(first: Session): Promise<void> {
+    let session: Session | undefined = first;
+    while (session !== undefined) {
+      this.#session = session;
+      await this.#drain(session);
+      await session.stream.close().catch(() => undefined);
+      await session.consumer.close(true).catch(() => undefined);
+      if (this.#stopped) return;
+      this.#options.metrics?.reconnects.inc();
+      this.#logger.error('message stream ended; joining the group again');
+      session = await this.#reopen();
+    }
   }
 
-  /** Finishes the batch in hand, commits it, leaves the group. */
-  async stop(): Promise<void> {
-    this.#stopping = true;
-    this.#wake?.();
-    await this.#loop;
-    await this.#stream?.close().catch(() => undefined);
-    await this.#consumer.close(true);
+  async #reopen(): Promise<Session | undefined> {
+    for (let attempt = 0; ; attempt += 1) {
+      if (!(await this.#pause(backoff(attempt)))) return undefined;
+      try {
+        return await this.#open();
+      } catch (err) {
+        this.#logger.error({ err, attempt }, 'cannot join the group; retrying');
+      }
+    }
+  }
+
+  /** Waits `ms`; false when stop() came first. */
+  async #pause(ms: number): Promise<boolean> {
+    try {
+      await sleep(ms, undefined, { signal: this.#stopping.signal });
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /**
    * Flowing mode with a bounded buffer: the stream only fetches while it flows, so it is paused
-   * when two batches are waiting and resumed once the buffer drains.
+   * when two batches are waiting and resumed once the buffer drains. Returns on stop() or when
+   * the stream ends; records still buffered then are not committed and come again.
    */
-  async #run(stream: MessagesStream<string, string, string, string>): Promise<void> {
+  async #drain({ stream }: Session): Promise<void> {
     const { batchSize } = this.#options;
+    const buffer: Record[] = [];
     stream.on('data', (record: Record) => {
-      this.#buffer.push(record);
-      if (this.#buffer.length >= 2 * batchSize) stream.pause();
+      buffer.push(record);
+      if (buffer.length >= 2 * batchSize) stream.pause();
       this.#wake?.();
     });
     stream.on('close', () => this.#wake?.());
-    while (!this.#stopping) {
-      if (this.#buffer.length === 0) {
-        if (stream.destroyed) break;
+    stream.on('error', (err) => this.#logger.error({ err }, 'message stream failed'));
+    while (!this.#stopped) {
+      if (buffer.length === 0) {
+        if (stream.destroyed) return;
         await new Promise<void>((resolve) => {
           this.#wake = resolve;
         });
         this.#wake = undefined;
         continue;
       }
-      await this.#handle(this.#buffer.splice(0, batchSize));
-      if (stream.isPaused() && this.#buffer.length < batchSize) stream.resume();
+      if (!(await this.#handle(buffer.splice(0, batchSize), stream))) return;
+      if (stream.isPaused() && buffer.length < batchSize) stream.resume();
     }
   }
 
-  /** Retries until the batch is in: skipping would lose messages, crashing would only replay them. */
-  async #handle(batch: Record[]): Promise<void> {
+  /**
+   * Retries until the batch is in: skipping would lose messages, crashing would only replay
+   * them. Gives the batch up, uncommitted, only when its stream is gone or the process stops;
+   * whoever reads those partitions next gets it again from the last commit.
+   */
+  async #handle(batch: Record[], stream: Stream): Promise<boolean> {
     const events: ChatServiceEvent[] = [];
-    const poison: { record: Record; reason: string }[] = [];
+    const poison: Poison[] = [];
     for (const record of batch) {
       const decoded = decodeRecord(record.value);
       if (decoded.ok) events.push(decoded.event);
       else poison.push({ record, reason: decoded.reason });
     }
+    const metrics = this.#options.metrics;
+    metrics?.consumed.inc(batch.length);
+    let deadLettered = poison.length === 0;
+    let applied = events.length === 0;
     for (let attempt = 0; ; attempt += 1) {
       try {
-        if (poison.length > 0) await this.#deadLetter(poison);
-        if (events.length > 0) await this.#options.store.applyEvents(events);
+        if (!deadLettered) {
+          await this.#deadLetter(poison);
+          deadLettered = true;
+          metrics?.deadLettered.inc(poison.length);
+        }
+        if (!applied) {
+          const end = metrics?.batchSeconds.startTimer();
+          await this.#options.store.applyEvents(events);
+          end?.();
+          applied = true;
+          metrics?.applied.inc(events.length);
+        }
         await this.#commit(batch);
-        this.applied += events.length;
-        this.deadLettered += poison.length;
-        return;
+        return true;
       } catch (err) {
+        metrics?.retries.inc();
         this.#logger.error({ err, attempt, records: batch.length }, 'batch failed; retrying');
-        await sleep(Math.min(5000, 200 * 2 ** attempt));
+        if (stream.destroyed) return false;
+        if (!(await this.#pause(backoff(attempt)))) return false;
       }
     }
   }
 
-  async #deadLetter(poison: { record: Record; reason: string }[]): Promise<void> {
+  async #deadLetter(poison: readonly Poison[]): Promise<void> {
     await this.#options.deadLetters.publish(
       poison.map(({ record, reason }) => ({
         topic: Topics.chatDeadLetter,
@@ -138,20 +239,26 @@ export class ChatConsumer {
           source: { topic: record.topic, partition: record.partition, offset: String(record.offset) },
           key: record.key ?? null,
           value: record.value ?? null,
+          headers: Object.fromEntries(record.headers),
           deadLetteredAt: new Date().toISOString(),
         },
       })),
     );
     for (const { record, reason } of poison) {
       this.#logger.warn(
-        { reason, partition: record.partition, offset: String(record.offset) },
+        {
+          reason,
+          partition: record.partition,
+          offset: String(record.offset),
+          correlationId: record.headers.get(CORRELATION_HEADER),
+        },
         'poison record sent to the dead-letter topic',
       );
     }
   }
 
   /** The last record of each partition carries the commit for everything before it. */
-  async #commit(batch: Record[]): Promise<void> {
+  async #commit(batch: readonly Record[]): Promise<void> {
     const lastByPartition = new Map<string, Record>();
     for (const record of batch) lastByPartition.set(`${record.topic}:${record.partition}`, record);
     await Promise.all([...lastByPartition.values()].map((record) => record.commit()));

@@ -1,6 +1,6 @@
 import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
-import { AppError, CommonErrorCode } from '@relay/platform';
 
+/** At most one cursor: the newest page without one, older than `before`, newer than `after`. */
 export interface PageQuery {
   before?: string | undefined;
   after?: string | undefined;
@@ -15,28 +15,12 @@ export interface ChatStore {
   /** Applies a batch in one transaction; applying it again changes nothing. */
   applyEvents(events: readonly ChatServiceEvent[]): Promise<void>;
   isMember(chatId: string, userId: string): Promise<boolean>;
-  /** A page of messages oldest first; throws `unknown_cursor` for a cursor not in the chat. */
-  page(chatId: string, query: PageQuery): Promise<MessagePage>;
+  /** A page of messages oldest first; undefined when the cursor is no message of this chat. */
+  page(chatId: string, query: PageQuery): Promise<MessagePage | undefined>;
   summaries(userId: string): Promise<ChatSummary[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
-
-export const unknownCursor = (cursor: string) =>
-  new AppError({
-    code: 'unknown_cursor',
-    status: 400,
-    title: 'Bad Request',
-    detail: `No message ${cursor} in this chat to page from.`,
-  });
-
-export const conflictingCursors = () =>
-  new AppError({
-    code: CommonErrorCode.ValidationFailed,
-    status: 400,
-    title: 'Bad Request',
-    detail: 'Give "before" or "after", not both.',
-  });
 
 /** A row as both stores read it. */
 export interface MessageRow {

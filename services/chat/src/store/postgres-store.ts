@@ -1,14 +1,6 @@
 import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
 import pg from 'pg';
-import {
-  type ChatStore,
-  conflictingCursors,
-  type MessageRow,
-  type PageQuery,
-  toMessage,
-  toPage,
-  unknownCursor,
-} from './chat-store.ts';
+import { type ChatStore, type MessageRow, type PageQuery, toMessage, toPage } from './chat-store.ts';
 import { postgresMigrations } from './migrations.ts';
 
 /** One multi-row insert, in event order (ordinality), so seq follows the partition's order. */
@@ -113,27 +105,22 @@ export class PostgresChatStore implements ChatStore {
     return (rowCount ?? 0) > 0;
   }
 
-  async page(chatId: string, query: PageQuery): Promise<MessagePage> {
-    if (query.before !== undefined && query.after !== undefined) throw conflictingCursors();
-    const seqOf = async (cursor: string) => {
+  async page(chatId: string, query: PageQuery): Promise<MessagePage | undefined> {
+    const cursor = query.after ?? query.before;
+    let from = query.after === undefined ? '9223372036854775807' : '0';
+    if (cursor !== undefined) {
       const { rows } = await this.#pool.query<{ seq: string }>(
         'select seq from messages where chat_id = $1 and message_id = $2',
         [chatId, cursor],
       );
-      if (rows[0] === undefined) throw unknownCursor(cursor);
-      return rows[0].seq;
-    };
-    if (query.after !== undefined) {
-      const { rows } = await this.#pool.query<MessageRow>(
-        `select ${MESSAGE_COLUMNS} from messages where chat_id = $1 and seq > $2 order by seq asc limit $3`,
-        [chatId, await seqOf(query.after), query.limit],
-      );
-      return toPage(rows, query);
+      if (rows[0] === undefined) return undefined;
+      from = rows[0].seq;
     }
-    const before = query.before === undefined ? '9223372036854775807' : await seqOf(query.before);
     const { rows } = await this.#pool.query<MessageRow>(
-      `select ${MESSAGE_COLUMNS} from messages where chat_id = $1 and seq < $2 order by seq desc limit $3`,
-      [chatId, before, query.limit],
+      query.after !== undefined
+        ? `select ${MESSAGE_COLUMNS} from messages where chat_id = $1 and seq > $2 order by seq asc limit $3`
+        : `select ${MESSAGE_COLUMNS} from messages where chat_id = $1 and seq < $2 order by seq desc limit $3`,
+      [chatId, from, query.limit],
     );
     return toPage(rows, query);
   }

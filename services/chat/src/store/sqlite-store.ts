@@ -2,15 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
-import {
-  type ChatStore,
-  conflictingCursors,
-  type MessageRow,
-  type PageQuery,
-  toMessage,
-  toPage,
-  unknownCursor,
-} from './chat-store.ts';
+import { type ChatStore, type MessageRow, type PageQuery, toMessage, toPage } from './chat-store.ts';
 import { sqliteMigrations } from './migrations.ts';
 
 const MESSAGE_COLUMNS = 'seq, message_id, chat_id, sender_id, client_msg_id, body, sent_at';
@@ -102,20 +94,17 @@ export class SqliteChatStore implements ChatStore {
     return this.#statements.isMember?.get(chatId, userId) !== undefined;
   }
 
-  async page(chatId: string, query: PageQuery): Promise<MessagePage> {
-    if (query.before !== undefined && query.after !== undefined) throw conflictingCursors();
+  async page(chatId: string, query: PageQuery): Promise<MessagePage | undefined> {
     const s = this.#statements;
-    const seqOf = (cursor: string) => {
-      const row = s.seqOf?.get(chatId, cursor) as { seq: number } | undefined;
-      if (row === undefined) throw unknownCursor(cursor);
-      return row.seq;
-    };
-    if (query.after !== undefined) {
-      const rows = s.after?.all(chatId, seqOf(query.after), query.limit) as unknown as MessageRow[];
-      return toPage(rows, query);
-    }
-    const before = query.before === undefined ? Number.MAX_SAFE_INTEGER : seqOf(query.before);
-    return toPage(s.before?.all(chatId, before, query.limit) as unknown as MessageRow[], query);
+    const cursor = query.after ?? query.before;
+    const from =
+      cursor === undefined ? undefined : (s.seqOf?.get(chatId, cursor) as { seq: number } | undefined)?.seq;
+    if (cursor !== undefined && from === undefined) return undefined;
+    const rows =
+      query.after !== undefined
+        ? s.after?.all(chatId, from as number, query.limit)
+        : s.before?.all(chatId, from ?? Number.MAX_SAFE_INTEGER, query.limit);
+    return toPage(rows as unknown as MessageRow[], query);
   }
 
   async summaries(userId: string): Promise<ChatSummary[]> {
