@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { type ChatServiceEvent, Topics } from '@relay/contracts';
 import { EventProducer, startGroupAtEnd } from '@relay/kafka';
-import { readKey, type ServiceProcess, startProcess, stopAllProcesses } from '@relay/testing';
+import { freePort, readKey, type ServiceProcess, startProcess, stopAllProcesses } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { chatCreated, messageCreated } from './events.ts';
 import { type StoreKind, type TestStore, testStore } from './stores.ts';
@@ -26,19 +27,32 @@ const startedGroups = new Set<string>();
 async function startConsumer(
   handle: TestStore,
   groupId: string,
-  instanceId?: string,
+  env: Record<string, string> = {},
 ): Promise<ServiceProcess> {
   if (!startedGroups.has(groupId)) {
     await startGroupAtEnd(brokers, groupId, Topics.chat);
     startedGroups.add(groupId);
   }
-  const instance: Record<string, string> =
-    instanceId === undefined ? {} : { CHAT_CONSUMER_INSTANCE_ID: instanceId };
   return startProcess(join(import.meta.dirname, '../src/consumer.ts'), {
-    env: { ...handle.env, CHAT_CONSUMER_GROUP: groupId, LOG_LEVEL: 'info', ...instance },
+    env: { ...handle.env, CHAT_CONSUMER_GROUP: groupId, LOG_LEVEL: 'info', ...env },
     readyOutput: /consumer joined group/,
     timeoutMs: 60_000,
   });
+}
+
+/** The partitions of each "consumer joined group" line a consumer logged, oldest first. */
+const assignments = (consumer: ServiceProcess): number[][] =>
+  consumer
+    .output()
+    .split('\n')
+    .filter((line) => line.includes('"consumer joined group"'))
+    .map((line) => (JSON.parse(line) as { partitions: number[] }).partitions);
+
+/** One counter from a consumer's /metrics. */
+async function metric(port: number, name: string): Promise<number> {
+  const text = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+  const line = text.split('\n').find((entry) => entry.startsWith(`${name}{`) || entry.startsWith(`${name} `));
+  return Number(line?.split(' ').at(-1) ?? Number.NaN);
 }
 
 const publish = (events: ChatServiceEvent[]) =>
@@ -60,9 +74,11 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
   const handle = testStore(kind);
   handles.push(handle);
   const groupId = `chat-service-test-${randomUUID()}`;
+  let metricsPort = 0;
 
   it('stores each message once, even when the topic holds it twice', async () => {
-    await startConsumer(handle, groupId);
+    metricsPort = await freePort();
+    await startConsumer(handle, groupId, { CHAT_CONSUMER_PORT: String(metricsPort) });
     const chatId = randomUUID();
     const members = [randomUUID(), randomUUID()];
     const messages = Array.from({ length: 100 }, (_, index) =>
@@ -71,6 +87,9 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
     await publish([chatCreated(chatId, members), ...messages]);
     await publish(messages);
     await expect.poll(() => handle.rows(chatId), { timeout: 20_000 }).toEqual({ rows: 100, distinct: 100 });
+    expect(await handle.bodies(chatId)).toEqual(messages.map((event) => event.payload.body));
+    expect((await fetch(`http://127.0.0.1:${metricsPort}/readyz`)).status).toBe(200);
+    expect(await metric(metricsPort, 'chat_consumer_events_applied_total')).toBeGreaterThanOrEqual(201);
   });
 
   it('sends poison records to the dead-letter topic and keeps consuming', async () => {
@@ -97,6 +116,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
       expect.stringMatching(/^invalid JSON/),
       'unsupported version 2',
     ]);
+    expect(await metric(metricsPort, 'chat_consumer_dead_lettered_total')).toBeGreaterThanOrEqual(2);
     expect(letters[0]).toMatchObject({
       value: '{"type": "chat.message.created", oops',
       source: { topic: Topics.chat },
@@ -106,7 +126,7 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
   it('loses and doubles nothing when killed with -9 mid-stream', { timeout: 120_000 }, async () => {
     const killGroup = `chat-service-kill-${randomUUID()}`;
     // Static membership: the restarted consumer takes its partitions back without waiting out the session.
-    let consumer = await startConsumer(handle, killGroup, 'consumer-0');
+    let consumer = await startConsumer(handle, killGroup, { CHAT_CONSUMER_INSTANCE_ID: 'consumer-0' });
     const chatId = randomUUID();
     const sender = randomUUID();
     await publish([chatCreated(chatId, [sender])]);
@@ -126,9 +146,61 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
     await producing;
     expect(atKill).toBeLessThan(total);
 
-    consumer = await startConsumer(handle, killGroup, 'consumer-0');
+    consumer = await startConsumer(handle, killGroup, { CHAT_CONSUMER_INSTANCE_ID: 'consumer-0' });
     await expect
       .poll(() => handle.rows(chatId), { timeout: 90_000, interval: 250 })
       .toEqual({ rows: total, distinct: total });
+    expect(await handle.bodies(chatId)).toEqual(Array.from({ length: total }, (_, index) => `k${index}`));
+  });
+
+  it('shares the work as a group: one joins, one leaves mid-stream, nothing lost, doubled or reordered', {
+    timeout: 120_000,
+  }, async () => {
+    const group = `chat-service-scale-${randomUUID()}`;
+    const first = await startConsumer(handle, group);
+    const chats = Array.from({ length: 12 }, () => ({ chatId: randomUUID(), sender: randomUUID() }));
+    await publish(chats.map(({ chatId, sender }) => chatCreated(chatId, [sender])));
+    let produced = 0;
+    let producing = true;
+    const producer = (async () => {
+      while (producing) {
+        const from = produced;
+        await publish(
+          chats.flatMap(({ chatId, sender }) =>
+            Array.from({ length: 10 }, (_, offset) => messageCreated(chatId, sender, `s${from + offset}`)),
+          ),
+        );
+        produced += 10;
+        await sleep(20);
+      }
+    })();
+    const stored = async () => {
+      let rows = 0;
+      for (const { chatId } of chats) rows += (await handle.rows(chatId)).rows;
+      return rows;
+    };
+    await expect.poll(stored, { timeout: 30_000 }).toBeGreaterThan(0);
+
+    const second = await startConsumer(handle, group);
+    // The first consumer hands half the partitions over at its next heartbeat.
+    await expect.poll(() => assignments(first).length, { timeout: 30_000 }).toBeGreaterThan(1);
+    const partitions = (assignments(first)[0] ?? []).length;
+    expect(assignments(second).at(-1)?.length).toBeLessThan(partitions);
+    const beforeLeaving = await stored();
+    await expect.poll(stored, { timeout: 30_000 }).toBeGreaterThan(beforeLeaving);
+
+    await first.stop(); // SIGTERM: finishes its batch, commits, leaves the group
+    expect(first.output()).toMatch(/shut down cleanly/);
+    await expect.poll(() => assignments(second).at(-1)?.length, { timeout: 30_000 }).toBe(partitions);
+    const afterLeaving = await stored();
+    await expect.poll(stored, { timeout: 30_000 }).toBeGreaterThan(afterLeaving);
+    producing = false;
+    await producer;
+
+    const expected = Array.from({ length: produced }, (_, index) => `s${index}`);
+    for (const { chatId } of chats) {
+      await expect.poll(() => handle.bodies(chatId), { timeout: 60_000 }).toEqual(expected);
+    }
+    await second.stop();
   });
 });
