@@ -3,6 +3,10 @@ import { kafkaEnv } from '@relay/kafka';
 import { baseEnv, jwtEnv, loadConfig, port, secret } from '@relay/platform';
 import { z } from 'zod';
 
+/** An optional variable, where `NAME=` (empty, as in .env.example) also means unset. */
+const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
 export const chatEnv = {
   ...baseEnv,
   ...kafkaEnv,
@@ -24,9 +28,9 @@ export const chatEnv = {
    * Static group membership: a consumer restarted with the same id takes its partitions back at
    * once instead of waiting out the session. One id per running consumer (e.g. a pod ordinal).
    */
-  CHAT_CONSUMER_INSTANCE_ID: z.string().min(1).max(128).optional(),
+  CHAT_CONSUMER_INSTANCE_ID: unsetWhenEmpty(z.string().min(1).max(128)),
   /** When set, chat-consumer serves /healthz, /readyz and /metrics (its counters) on this port. */
-  CHAT_CONSUMER_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  CHAT_CONSUMER_PORT: unsetWhenEmpty(z.coerce.number().int().min(0).max(65535)),
   /** Most records applied in one transaction. */
   CHAT_CONSUMER_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
 };
