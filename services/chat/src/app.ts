@@ -30,7 +30,7 @@ export interface ChatConsumerProcess {
 
 /** Wires chat-api: the store, memberships and the history routes. */
 export async function buildChatService(config: ChatConfig, logger: Logger): Promise<ChatService> {
-  const store = await openChatStore(config);
+  const store = await openChatStore(config, logger);
   const http = await createHttpApp({
     name: 'chat',
     version: '0.1.0',
@@ -57,7 +57,7 @@ export async function buildChatService(config: ChatConfig, logger: Logger): Prom
 
 /** Wires chat-consumer: the store, the dead-letter producer and the consumer-group loop. */
 export async function buildChatConsumer(config: ChatConfig, logger: Logger): Promise<ChatConsumerProcess> {
-  const store = await openChatStore(config);
+  const store = await openChatStore(config, logger);
   const metrics = createMetrics('chat-consumer');
   const deadLetters = new EventProducer({ clientId: 'chat-consumer-dlq', brokers: config.KAFKA_BROKERS });
   const consumer = new ChatConsumer({

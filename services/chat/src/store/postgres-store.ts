@@ -35,10 +35,25 @@ export class PostgresChatStore implements ChatStore {
     this.#pool = pool;
   }
 
-  /** `schema` keeps the chat tables apart (tests use one per run). */
-  static async open(url: string, schema = 'public'): Promise<PostgresChatStore> {
+  /**
+   * `schema` keeps the chat tables apart (tests use one per run). `onIdleError` hears of pooled
+   * connections the server dropped (restart, failover); the pool replaces them on the next query,
+   * and without a listener the error would end the process.
+   */
+  static async open(
+    url: string,
+    schema = 'public',
+    onIdleError: (error: Error) => void = () => undefined,
+  ): Promise<PostgresChatStore> {
     if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const pool = new pg.Pool({ connectionString: url, max: 10, options: `-c search_path=${schema}` });
+    const pool = new pg.Pool({
+      connectionString: url,
+      max: 10,
+      options: `-c search_path=${schema}`,
+      // Names the connections after the schema, so an operator (or a test) can find them.
+      application_name: `relay-chat:${schema}`,
+    });
+    pool.on('error', onIdleError);
     const store = new PostgresChatStore(pool);
     try {
       await store.#migrate(schema);
