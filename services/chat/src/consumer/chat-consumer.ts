@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer, type Message, type MessagesStream, stringDeserializers } from '@platformatic/kafka';
 import { type ChatServiceEvent, CORRELATION_HEADER, Topics } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
-import type { Logger } from '@relay/platform';
+import { type Logger, withTimeout } from '@relay/platform';
 import type { ChatStore } from '../store/chat-store.ts';
 import type { ChatConsumerMetrics } from './consumer.metrics.ts';
 import { decodeRecord } from './decode.ts';
@@ -35,6 +35,9 @@ interface Poison {
   record: Record;
   reason: string;
 }
+
+/** Longer than a session timeout, so a rejoin in progress has time to finish. */
+const COMMIT_TIMEOUT_MS = 30_000;
 
 const backoff = (attempt: number) => Math.min(5000, 200 * 2 ** attempt);
 
@@ -257,10 +260,18 @@ export class ChatConsumer {
     }
   }
 
-  /** The last record of each partition carries the commit for everything before it. */
+  /**
+   * The last record of each partition carries the commit for everything before it. Bounded in
+   * time: a commit parked behind a rejoin that never completes must fail (and be retried or the
+   * stream replaced), not stall the loop unseen.
+   */
   async #commit(batch: readonly Record[]): Promise<void> {
     const lastByPartition = new Map<string, Record>();
     for (const record of batch) lastByPartition.set(`${record.topic}:${record.partition}`, record);
-    await Promise.all([...lastByPartition.values()].map((record) => record.commit()));
+    await withTimeout(
+      Promise.all([...lastByPartition.values()].map((record) => record.commit())),
+      COMMIT_TIMEOUT_MS,
+      `offset commit did not complete within ${COMMIT_TIMEOUT_MS} ms`,
+    );
   }
 }
