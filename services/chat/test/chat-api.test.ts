@@ -102,6 +102,13 @@ describe('chat-api', () => {
     const stranger = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
     const forged = await get(`/chats/${chatId}/messages`, await tokenFor(bob, { key: stranger.privateKey }));
     expect(forged.status).toBe(401);
+    // A member's subject pasted into a non-member's token: the signature no longer matches.
+    const [header, payload, signature] = (await tokenFor(mallory)).split('.');
+    const claims = JSON.parse(Buffer.from(payload as string, 'base64url').toString());
+    const swapped = Buffer.from(JSON.stringify({ ...claims, sub: bob })).toString('base64url');
+    const tampered = await get(`/chats/${chatId}/messages`, `${header}.${swapped}.${signature}`);
+    expect(tampered.status).toBe(401);
+    expect(tampered.type).toMatch(/application\/problem\+json/);
   });
 
   it('answers bad paging with 400 problems', async () => {
