@@ -5,6 +5,8 @@ import pg from 'pg';
 export interface DatabaseOptions {
   url: string;
   maxConnections?: number;
+  /** An idle connection the server dropped (restart, failover); the pool opens a new one. */
+  onIdleError?: (error: Error) => void;
 }
 
 export interface Database<Schema extends Record<string, unknown>> {
@@ -21,6 +23,8 @@ export function createDatabase<Schema extends Record<string, unknown>>(
   schema: Schema,
 ): Database<Schema> {
   const pool = new pg.Pool({ connectionString: options.url, max: options.maxConnections ?? 10 });
+  // Without a listener, pg turns a dropped idle connection into an uncaught error that ends the process.
+  pool.on('error', options.onIdleError ?? (() => undefined));
   return {
     db: drizzle(pool, { schema }),
     pool,

@@ -59,7 +59,13 @@ export async function migrateGateway(config: GatewayConfig): Promise<void> {
 
 /** Wires the gateway API's adapters and routes; entry points only start what this builds. */
 export async function buildGateway(config: GatewayConfig, logger: Logger): Promise<Gateway> {
-  const database = createDatabase({ url: config.GATEWAY_DATABASE_URL }, schema);
+  const database = createDatabase(
+    {
+      url: config.GATEWAY_DATABASE_URL,
+      onIdleError: (err) => logger.warn({ err }, 'an idle PostgreSQL connection was dropped'),
+    },
+    schema,
+  );
   const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
   const channelLayer = new ChannelLayer({
     redisUrl: config.REDIS_URL,
