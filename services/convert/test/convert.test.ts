@@ -22,8 +22,9 @@ afterAll(async () => {
 
 describe('convert-api process', () => {
   it('is ready only when PostgreSQL, Redis and S3 answer', async () => {
+    // Connections are still being made right after start; readiness settles once they are up.
+    await expect.poll(async () => (await fetch(`${baseUrl}/readyz`)).status, { timeout: 10_000 }).toBe(200);
     const response = await fetch(`${baseUrl}/readyz`);
-    expect(response.status).toBe(200);
     expect(((await response.json()) as { checks: unknown }).checks).toEqual({
       postgres: 'ok',
       redis: 'ok',
