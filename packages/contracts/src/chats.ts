@@ -6,6 +6,9 @@ import { Email } from './users.ts';
 export const ChatMessage = ChatMessageCreated;
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
+/** The problem `code` both the gateway and chat-api answer a non-member with. */
+export const NOT_A_MEMBER = 'not_a_member';
+
 export const ChatTitle = z.string().trim().min(1).max(120);
 export const MAX_CHAT_MEMBERS = 100;
 

@@ -1,7 +1,8 @@
+import { NOT_A_MEMBER } from '@relay/contracts';
 import { AppError, CommonErrorCode } from '@relay/platform';
 
 export const ChatErrorCode = {
-  NotAMember: 'not_a_member',
+  NotAMember: NOT_A_MEMBER,
   UnknownCursor: 'unknown_cursor',
 } as const;
 

@@ -1,7 +1,8 @@
+import { NOT_A_MEMBER } from '@relay/contracts';
 import { AppError } from '@relay/platform';
 
 export const ChatErrorCode = {
-  NotAMember: 'not_a_member',
+  NotAMember: NOT_A_MEMBER,
   UnknownMembers: 'unknown_members',
   HistoryUnavailable: 'chat_history_unavailable',
 } as const;

@@ -70,10 +70,6 @@ export class ChatsService {
     if (!(await this.#repository.isMember(chatId, userId))) throw notAMember();
   }
 
-  isMember(chatId: string, userId: string): Promise<boolean> {
-    return this.#repository.isMember(chatId, userId);
-  }
-
   async #resolveMembers(emails: readonly string[]): Promise<string[]> {
     const unique = [...new Set(emails)];
     const found = await this.#repository.activeUsersByEmail(unique);

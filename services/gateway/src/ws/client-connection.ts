@@ -220,13 +220,7 @@ export class ClientConnection implements RoomMember {
 
   async #requireMember(chatId: string): Promise<void> {
     if (this.#memberOf.has(chatId)) return;
-    if (!(await this.#deps.chats.isMember(chatId, this.userId)))
-      throw new AppError({
-        code: 'forbidden',
-        status: 403,
-        title: 'Forbidden',
-        detail: 'You are not a member of this chat.',
-      });
+    await this.#deps.chats.requireMember(chatId, this.userId);
     this.#memberOf.add(chatId);
   }
 
