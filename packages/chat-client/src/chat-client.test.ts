@@ -51,6 +51,7 @@ class ScriptedSocket {
 }
 
 const CHAT = '0b9e3f4e-2f43-4c61-9a53-2a1d2e3f4a5b';
+const OTHER_CHAT = '1c8f4a5f-3a54-4d72-8b64-3b2e3f4a5b6c';
 const SENDER = '1c8f4a5f-3a54-4d72-8b64-3b2e3f4a5b6c';
 const message = (messageId: string) => ({
   messageId,
@@ -116,6 +117,7 @@ describe('ChatClient', () => {
     ]);
     second.receive({
       type: 'message.ack',
+      chatId: CHAT,
       clientMsgId: 'client-msg-1',
       messageId: 'm-1',
       sentAt: new Date(0).toISOString(),
@@ -161,6 +163,7 @@ describe('ChatClient', () => {
     const sent = client.send(CHAT, 'mine', 'c-own');
     socket.receive({
       type: 'message.ack',
+      chatId: CHAT,
       clientMsgId: 'c-own',
       messageId: 'm-own',
       sentAt: new Date(0).toISOString(),
@@ -180,11 +183,25 @@ describe('ChatClient', () => {
     expect(client.pending).toBe(1);
     socket.receive({
       type: 'message.ack',
+      chatId: CHAT,
       clientMsgId: 'c-retried',
       messageId: 'm-9',
       sentAt: new Date(0).toISOString(),
     });
     expect((await retried).messageId).toBe('m-9');
+  });
+
+  it('tells apart sends in two chats that use the same clientMsgId', async () => {
+    const { client, socket } = await connected();
+    const inFirst = client.send(CHAT, 'first chat', 'c-1');
+    const inSecond = client.send(OTHER_CHAT, 'second chat', 'c-1');
+    expect(client.pending).toBe(2);
+    const sentAt = new Date(0).toISOString();
+    socket.receive({ type: 'message.ack', chatId: OTHER_CHAT, clientMsgId: 'c-1', messageId: 'm-2', sentAt });
+    socket.receive({ type: 'message.ack', chatId: CHAT, clientMsgId: 'c-1', messageId: 'm-1', sentAt });
+    expect((await inFirst).messageId).toBe('m-1');
+    expect((await inSecond).messageId).toBe('m-2');
+    expect(client.pending).toBe(0);
   });
 
   it('ignores frames that break the protocol', async () => {

@@ -57,6 +57,8 @@ interface ChatState {
 /** Codes after which the same frame may succeed later; anything else is final for that send. */
 const TRANSIENT: ReadonlySet<WsErrorCode> = new Set(['unavailable', 'internal', 'rate_limited']);
 const SEEN_LIMIT = 20_000;
+/** clientMsgIds are unique per chat only. */
+const outboxKey = (chatId: string, clientMsgId: string) => `${chatId}/${clientMsgId}`;
 
 /**
  * The chat side of the `relay.v1` protocol, framework-free, used by the SPA and the tests:
@@ -141,7 +143,7 @@ export class ChatClient {
   send(chatId: string, body: string, clientMsgId: string = crypto.randomUUID()) {
     return new Promise<{ messageId: string; sentAt: string }>((resolve, reject) => {
       const outgoing: Outgoing = { chatId, clientMsgId, body, sentAt: Date.now(), resolve, reject };
-      this.#outbox.set(clientMsgId, outgoing);
+      this.#outbox.set(outboxKey(chatId, clientMsgId), outgoing);
       this.#transmit(outgoing);
     });
   }
@@ -219,9 +221,10 @@ export class ChatClient {
         break;
       }
       case 'message.ack': {
-        const outgoing = this.#outbox.get(frame.clientMsgId);
+        const key = outboxKey(frame.chatId, frame.clientMsgId);
+        const outgoing = this.#outbox.get(key);
         if (outgoing === undefined) break;
-        this.#outbox.delete(frame.clientMsgId);
+        this.#outbox.delete(key);
         // Our own message may come back in a replay; it is already known.
         this.#remember(this.#chat(outgoing.chatId), frame.messageId);
         this.#emit({
@@ -257,9 +260,9 @@ export class ChatClient {
 
   #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
     this.#emit({ ...frame, type: 'error' });
-    const outgoing = frame.clientMsgId === undefined ? undefined : this.#outbox.get(frame.clientMsgId);
+    const outgoing = this.#outgoingFor(frame);
     if (outgoing !== undefined && !TRANSIENT.has(frame.code)) {
-      this.#outbox.delete(outgoing.clientMsgId);
+      this.#outbox.delete(outboxKey(outgoing.chatId, outgoing.clientMsgId));
       outgoing.reject(new Error(`${frame.code}: ${frame.message}`));
     }
     const chatId = frame.chatId;
@@ -273,6 +276,14 @@ export class ChatClient {
       }
     }
     // A transient failure is retried by the resend timer with the same clientMsgId.
+  }
+
+  /** The send an error answers: by chat and clientMsgId, or by clientMsgId alone for a frame the server could not read. */
+  #outgoingFor(frame: Extract<ServerFrame, { type: 'error' }>): Outgoing | undefined {
+    const { chatId, clientMsgId } = frame;
+    if (clientMsgId === undefined) return undefined;
+    if (chatId !== undefined) return this.#outbox.get(outboxKey(chatId, clientMsgId));
+    return [...this.#outbox.values()].find((outgoing) => outgoing.clientMsgId === clientMsgId);
   }
 
   #transmit(outgoing: Outgoing): void {

@@ -1,15 +1,19 @@
 import { z } from 'zod';
-import { ChatMessageCreated, MessageId } from './events.ts';
+import { ChatMessageCreated, ChatTitle, MessageId } from './events.ts';
 import { Email } from './users.ts';
 
-/** A message as history and live frames show it. */
-export const ChatMessage = ChatMessageCreated;
+/**
+ * A message as history and live frames show it. The body is read back as stored: the text rule
+ * is enforced where messages come in, and an answer must never fail on a row written before it.
+ */
+export const ChatMessage = ChatMessageCreated.extend({ body: z.string() });
 export type ChatMessage = z.infer<typeof ChatMessage>;
 
 /** The problem `code` both the gateway and chat-api answer a non-member with. */
 export const NOT_A_MEMBER = 'not_a_member';
+/** The problem `code` chat-api answers a history cursor that is no message of the chat with. */
+export const UNKNOWN_CURSOR = 'unknown_cursor';
 
-export const ChatTitle = z.string().trim().min(1).max(120);
 export const MAX_CHAT_MEMBERS = 100;
 
 export const CreateChatBody = z.object({
@@ -55,6 +59,14 @@ export const Chat = z.object({
   unreadCount: z.number().int().min(0),
 });
 export type Chat = z.infer<typeof Chat>;
+
+/**
+ * A chat after members were added by e-mail. `invited` holds the addresses with no active account
+ * (they are not members); the answer is the same shape whichever addresses have one, and lookups
+ * are rate-limited per user, so the route is no faster way to probe for accounts than any other.
+ */
+export const ChatWithInvites = Chat.extend({ invited: z.array(z.string()) });
+export type ChatWithInvites = z.infer<typeof ChatWithInvites>;
 
 export const ChatList = z.object({ chats: z.array(Chat) });
 export type ChatList = z.infer<typeof ChatList>;

@@ -1,9 +1,14 @@
 import { z } from 'zod';
+import { opaqueId, singleLineText, visibleText } from './text.ts';
 
 /** Header that carries the correlation id across HTTP, Kafka and jobs. */
 export const CORRELATION_HEADER = 'x-correlation-id';
 
-export const MessageId = z.string().min(1).max(64);
+export const MessageId = opaqueId(64);
+/** Chosen by the sending client, unique per chat and sender; a resend reuses it. */
+export const ClientMsgId = opaqueId(64);
+export const MessageBody = visibleText(4000);
+export const ChatTitle = singleLineText(120);
 export const ChatId = z.uuid();
 export const UserId = z.uuid();
 
@@ -11,15 +16,15 @@ export const ChatMessageCreated = z.object({
   messageId: MessageId,
   chatId: ChatId,
   senderId: UserId,
-  clientMsgId: z.string().min(1).max(64),
-  body: z.string().min(1).max(4000),
+  clientMsgId: ClientMsgId,
+  body: MessageBody,
   sentAt: z.iso.datetime(),
 });
 export type ChatMessageCreated = z.infer<typeof ChatMessageCreated>;
 
 export const ChatCreated = z.object({
   chatId: ChatId,
-  title: z.string().max(120).nullable(),
+  title: ChatTitle.nullable(),
   createdBy: UserId,
   memberIds: z.array(UserId).min(1),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { multiLineText, opaqueId, singleLineText } from './text.ts';
 
 export const Email = z
   .email('must be an e-mail address')
@@ -12,7 +13,7 @@ export const Password = z
   .max(256, 'must be at most 256 characters')
   .refine((value) => value.trim().length >= 10, 'must not be mostly spaces');
 
-export const DisplayName = z.string().trim().min(1, 'must not be empty').max(80);
+export const DisplayName = singleLineText(80);
 
 export const SignupBody = z.object({ email: Email, password: Password, name: DisplayName });
 export type SignupBody = z.infer<typeof SignupBody>;
@@ -23,7 +24,7 @@ export type LoginBody = z.infer<typeof LoginBody>;
 export const EmailBody = z.object({ email: Email });
 export type EmailBody = z.infer<typeof EmailBody>;
 
-export const OneTimeToken = z.string().min(20).max(128);
+export const OneTimeToken = opaqueId(128).min(20);
 
 export const ActivateBody = z.object({ token: OneTimeToken });
 export type ActivateBody = z.infer<typeof ActivateBody>;
@@ -62,7 +63,7 @@ export const UserProfile = z.object({
 export type UserProfile = z.infer<typeof UserProfile>;
 
 export const UpdateProfileBody = z
-  .object({ name: DisplayName.optional(), bio: z.string().trim().max(500).optional() })
+  .object({ name: DisplayName.optional(), bio: multiLineText(500).optional() })
   .strict()
   .refine((body) => body.name !== undefined || body.bio !== undefined, 'give name or bio');
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
+import { ChatMessage } from './chats.ts';
 import { ConversionStatusChanged } from './conversions.ts';
-import { ChatId, ChatMessageCreated, MessageId } from './events.ts';
+import { ChatId, ClientMsgId, MessageBody, MessageId } from './events.ts';
 
 /** WebSocket subprotocol: bumping it is how the frame format is versioned. */
 export const WS_PROTOCOL = 'relay.v1';
@@ -27,8 +28,8 @@ export const ClientFrame = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message.send'),
     chatId: ChatId,
-    clientMsgId: z.string().min(1).max(64),
-    body: z.string().trim().min(1).max(4000),
+    clientMsgId: ClientMsgId,
+    body: MessageBody,
   }),
   z.object({ type: z.literal('message.read'), chatId: ChatId, messageId: MessageId }),
   z.object({ type: z.literal('typing'), chatId: ChatId }),
@@ -45,6 +46,10 @@ export const WsErrorCode = z.enum([
   'token_expired',
   'forbidden',
   'rate_limited',
+  /** `subscribe`'s afterMessageId is no message of that chat: subscribe without it and load history. */
+  'unknown_message',
+  /** The clientMsgId already names another message of this chat. */
+  'conflict',
   'unavailable',
   'internal',
 ]);
@@ -57,11 +62,13 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('auth.refreshed'), expiresAt: z.iso.datetime() }),
   z.object({
     type: z.literal('message.ack'),
+    /** With clientMsgId, names the send: clients may number their messages per chat. */
+    chatId: ChatId,
     clientMsgId: z.string(),
     messageId: MessageId,
     sentAt: z.iso.datetime(),
   }),
-  z.object({ type: z.literal('message.new'), message: ChatMessageCreated }),
+  z.object({ type: z.literal('message.new'), message: ChatMessage }),
   z.object({ type: z.literal('message.read'), chatId: ChatId, userId: z.uuid(), messageId: MessageId }),
   z.object({ type: z.literal('typing'), chatId: ChatId, userId: z.uuid() }),
   z.object({ type: z.literal('conversion.status'), status: ConversionStatusChanged }),

@@ -1,9 +1,9 @@
-import { NOT_A_MEMBER } from '@relay/contracts';
+import { NOT_A_MEMBER, UNKNOWN_CURSOR } from '@relay/contracts';
 import { AppError, CommonErrorCode } from '@relay/platform';
 
 export const ChatErrorCode = {
   NotAMember: NOT_A_MEMBER,
-  UnknownCursor: 'unknown_cursor',
+  UnknownCursor: UNKNOWN_CURSOR,
 } as const;
 
 /** Also the answer for a chat that does not exist: a non-member learns nothing, not even that. */

@@ -16,6 +16,7 @@ import {
   type ShutdownStep,
 } from '@relay/platform';
 import { Redis } from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
 import { ChatApiClient } from './chat/chat-api.client.ts';
 import { ChatsRepository } from './chat/chats.repository.ts';
 import { registerChatRoutes } from './chat/chats.routes.ts';
@@ -116,12 +117,33 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   });
   const authenticate = createAuthenticate(tokens.verify);
   const chatApi = new ChatApiClient({ baseUrl: config.CHAT_URL, timeoutMs: config.CHAT_API_TIMEOUT_MS });
-  const chats = new ChatsService(new ChatsRepository(database.db), producer, chatApi, logger);
+  const chats = new ChatsService({
+    repository: new ChatsRepository(database.db),
+    producer,
+    chatApi,
+    logger,
+    memberLookups: new RateLimiterRedis({
+      storeClient: redis,
+      keyPrefix: 'relay:rl:member-lookups',
+      points: config.CHAT_MEMBER_LOOKUPS_PER_HOUR,
+      duration: 3600,
+      insuranceLimiter: new RateLimiterMemory({
+        points: config.CHAT_MEMBER_LOOKUPS_PER_HOUR,
+        duration: 3600,
+      }),
+    }),
+  });
   registerChatRoutes(http, { authenticate, chats, chatApi });
   await registerWsRoutes(
     http,
     {
-      rooms: new Rooms({ channelLayer, chatApi, logger, replayMax: config.CHAT_REPLAY_MAX }),
+      rooms: new Rooms({
+        channelLayer,
+        chatApi,
+        logger,
+        replayMax: config.CHAT_REPLAY_MAX,
+        historyReplaysPer10s: config.CHAT_HISTORY_REPLAYS_PER_10S,
+      }),
       messages: new MessagesService({
         producer,
         channelLayer,
@@ -132,6 +154,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       verify: tokens.verify,
       logger,
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
+      subscribeLimiter: new RateLimiterMemory({ points: config.WS_SUBSCRIBES_PER_10S, duration: 10 }),
+      readReceiptIntervalMs: config.CHAT_READ_RECEIPT_INTERVAL_MS,
     },
     { heartbeatMs: config.WS_HEARTBEAT_MS },
   );

@@ -49,6 +49,14 @@ export const gatewayEnv = {
   CHAT_RECENT_TTL_SECONDS: positiveInt(24 * 60 * 60),
   /** Most messages replayed from history to one reconnecting client. */
   CHAT_REPLAY_MAX: positiveInt(5000),
+  /** Replays that must read chat-api's history (the recent stream no longer reaches back), per connection per 10 s. */
+  CHAT_HISTORY_REPLAYS_PER_10S: positiveInt(5),
+  /** A connection's read receipts leave at most once per this interval per chat, the newest winning. */
+  CHAT_READ_RECEIPT_INTERVAL_MS: positiveInt(1000),
+  /** E-mail addresses a user may look up per hour when creating chats and adding members. */
+  CHAT_MEMBER_LOOKUPS_PER_HOUR: positiveInt(300),
+  /** Subscribe frames per connection per 10 s. */
+  WS_SUBSCRIBES_PER_10S: positiveInt(100),
   WS_HEARTBEAT_MS: positiveInt(30_000),
   /** A client this far behind in reading is disconnected (it reconnects and replays). */
   WS_MAX_BUFFERED_BYTES: positiveInt(4 * 1024 * 1024),

@@ -265,3 +265,156 @@ describe('WebSocket /ws: token lifetime', () => {
     );
   });
 });
+
+describe('WebSocket /ws: message identity', () => {
+  it('gives one clientMsgId used in two chats two messages, each acked, delivered and kept in its own chat', async () => {
+    const second = await call(gateway.baseUrl, 'POST', '/api/chats', {
+      token: alice.accessToken,
+      body: { title: 'Second', memberEmails: [bob.email] },
+    });
+    const secondChatId: string = second.json.id;
+    const aliceSocket = await connect(alice.accessToken);
+    const bobSocket = await connect(bob.accessToken);
+    for (const socket of [aliceSocket, bobSocket])
+      for (const id of [chatId, secondChatId]) socket.send({ type: 'subscribe', chatId: id });
+    await expect.poll(() => bobSocket.of('subscribed').length).toBe(2);
+    await expect.poll(() => aliceSocket.of('subscribed').length).toBe(2);
+
+    // A client numbering its messages per chat: "1" in each.
+    const clientMsgId = `per-chat-${randomUUID()}`;
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: 'in the first chat' });
+    const firstAck = await aliceSocket.next('message.ack', (frame) => frame.chatId === chatId);
+    aliceSocket.send({ type: 'message.send', chatId: secondChatId, clientMsgId, body: 'in the second chat' });
+    const secondAck = await aliceSocket.next('message.ack', (frame) => frame.chatId === secondChatId);
+    expect(secondAck.messageId).not.toBe(firstAck.messageId);
+
+    const inFirst = await bobSocket.next(
+      'message.new',
+      (frame) => frame.message.messageId === firstAck.messageId,
+    );
+    const inSecond = await bobSocket.next(
+      'message.new',
+      (frame) => frame.message.messageId === secondAck.messageId,
+    );
+    expect(inFirst.message).toMatchObject({ chatId, body: 'in the first chat', sentAt: firstAck.sentAt });
+    expect(inSecond.message).toMatchObject({
+      chatId: secondChatId,
+      body: 'in the second chat',
+      sentAt: secondAck.sentAt,
+    });
+  });
+
+  it('refuses a clientMsgId reused for another text in the same chat, and acks nothing for it', async () => {
+    const aliceSocket = await subscribed(alice.accessToken);
+    const bobSocket = await subscribed(bob.accessToken);
+    const clientMsgId = randomUUID();
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: 'the original' });
+    const ack = await aliceSocket.next('message.ack', (frame) => frame.clientMsgId === clientMsgId);
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: 'something else' });
+    const refused = await aliceSocket.next('error', (frame) => frame.clientMsgId === clientMsgId);
+    expect(refused).toMatchObject({ code: 'conflict', chatId });
+    expect(aliceSocket.of('message.ack').filter((frame) => frame.clientMsgId === clientMsgId)).toEqual([ack]);
+
+    await bobSocket.next('message.new', (frame) => frame.message.clientMsgId === clientMsgId);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(
+      bobSocket
+        .of('message.new')
+        .filter((frame) => frame.message.clientMsgId === clientMsgId)
+        .map((frame) => frame.message.body),
+    ).toEqual(['the original']);
+  });
+});
+
+describe('WebSocket /ws: hostile input', () => {
+  it('refuses bodies with control characters or nothing visible, with an error frame and no ack', async () => {
+    const socket = await connect(alice.accessToken);
+    const bodies = [
+      'nul\u0000inside',
+      'bell\u0007',
+      'lone \uD800',
+      '\u200B\u200B',
+      '\u200D\u2060\uFEFF',
+      ' \u3164 ',
+    ];
+    for (const [index, body] of bodies.entries())
+      socket.send({ type: 'message.send', chatId, clientMsgId: `hostile-${index}`, body });
+    for (const index of bodies.keys()) {
+      const refused = await socket.next('error', (frame) => frame.clientMsgId === `hostile-${index}`);
+      expect(refused.code, JSON.stringify(bodies[index])).toBe('bad_frame');
+      expect(refused.message).toMatch(/body/);
+    }
+    socket.send({ type: 'ping' });
+    await socket.next('pong');
+    expect(socket.of('message.ack')).toEqual([]);
+  });
+
+  it('answers a made-up afterMessageId as the client’s error, and bounds the history reads it causes', async () => {
+    // chat-api (the running stack's) must know the chat before it can say the cursor is unknown.
+    await expect
+      .poll(
+        async () =>
+          (await call(gateway.baseUrl, 'GET', `/api/chats/${chatId}/messages`, { token: bob.accessToken }))
+            .status,
+        {
+          timeout: 15_000,
+        },
+      )
+      .toBe(200);
+    const socket = await connect(bob.accessToken);
+    socket.send({ type: 'subscribe', chatId, afterMessageId: randomUUID() });
+    const refused = await socket.next('error', (frame) => frame.chatId === chatId);
+    expect(refused.code).toBe('unknown_message');
+    expect(socket.of('subscribed')).toEqual([]);
+
+    // Each unknown cursor costs a chat-api read: past the per-connection budget they are refused unread.
+    for (let index = 0; index < 10; index += 1)
+      socket.send({ type: 'subscribe', chatId, afterMessageId: randomUUID() });
+    await expect.poll(() => socket.of('error').length).toBe(11);
+    const codes = socket.of('error').map((frame) => frame.code);
+    expect(codes.filter((code) => code === 'unknown_message')).toHaveLength(5);
+    expect(codes.filter((code) => code === 'rate_limited')).toHaveLength(6);
+  });
+
+  it('limits subscribes per connection', async () => {
+    const limited = await startGateway({ WS_SUBSCRIBES_PER_10S: '3' });
+    extraGateways.push(limited);
+    const socket = await connect(alice.accessToken, limited.baseUrl);
+    for (let index = 1; index <= 5; index += 1) {
+      socket.send({ type: 'subscribe', chatId });
+      await expect.poll(() => socket.of('subscribed').length + socket.of('error').length).toBe(index);
+    }
+    expect(socket.of('subscribed')).toHaveLength(3);
+    expect(socket.of('error').map((frame) => frame.code)).toEqual(['rate_limited', 'rate_limited']);
+  });
+
+  it('coalesces a flood of read receipts: the first at once, then the newest once per interval', async () => {
+    const aliceSocket = await subscribed(alice.accessToken);
+    const bobSocket = await subscribed(bob.accessToken);
+    const ids: string[] = [];
+    for (let index = 0; index < 3; index += 1) {
+      const clientMsgId = randomUUID();
+      aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: `read flood ${index}` });
+      ids.push(
+        (await aliceSocket.next('message.ack', (frame) => frame.clientMsgId === clientMsgId)).messageId,
+      );
+    }
+    const [first, middle, last] = ids as [string, string, string];
+    bobSocket.send({ type: 'message.read', chatId, messageId: first });
+    for (let index = 0; index < 298; index += 1)
+      bobSocket.send({ type: 'message.read', chatId, messageId: middle });
+    bobSocket.send({ type: 'message.read', chatId, messageId: last });
+
+    await aliceSocket.next('message.read', (frame) => frame.messageId === last);
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const receipts = aliceSocket.of('message.read').map((frame) => frame.messageId);
+    expect(receipts).toEqual([first, last]);
+  });
+
+  it('refuses an upgrade that does not offer the relay.v1 subprotocol, with 400', async () => {
+    await expect(connect(alice.accessToken, gateway.baseUrl, [])).rejects.toThrow('upgrade answered 400');
+    await expect(connect(alice.accessToken, gateway.baseUrl, ['chat.v0'])).rejects.toThrow(
+      'upgrade answered 400',
+    );
+  });
+});

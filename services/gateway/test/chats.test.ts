@@ -48,16 +48,56 @@ describe('chats', () => {
     expect(carolsList.json.chats.map((chat: { id: string }) => chat.id)).not.toContain(created.json.id);
   });
 
-  it('refuses members without an active account, naming them, and creates nothing', async () => {
+  it('creates the chat with the members who have an account and reports every other address as invited', async () => {
     const stranger = uniqueEmail();
-    const before = await call(gateway.baseUrl, 'GET', '/api/chats', { token: alice.accessToken });
-    const refused = await createChat(alice.accessToken, { memberEmails: [bob.email, stranger] });
-    expect(refused.status).toBe(422);
-    expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
-    expect(refused.json).toMatchObject({ code: 'unknown_members', errors: [{ path: 'memberEmails' }] });
-    expect(refused.json.detail).toContain(stranger);
-    const after = await call(gateway.baseUrl, 'GET', '/api/chats', { token: alice.accessToken });
-    expect(after.json.chats).toHaveLength(before.json.chats.length);
+    const created = await createChat(alice.accessToken, { memberEmails: [bob.email, stranger, stranger] });
+    expect(created.status).toBe(201);
+    expect(created.json.invited).toEqual([stranger]);
+    expect(created.json.members.map((member: { email: string }) => member.email).sort()).toEqual(
+      [alice.email, bob.email].sort(),
+    );
+    // Nobody is named in an error: the answer has one shape whichever addresses have accounts.
+    const allKnown = await createChat(alice.accessToken, { memberEmails: [bob.email] });
+    expect(allKnown.status).toBe(201);
+    expect(allKnown.json.invited).toEqual([]);
+    const added = await call(gateway.baseUrl, 'POST', `/api/chats/${allKnown.json.id}/members`, {
+      token: alice.accessToken,
+      body: { emails: [stranger] },
+    });
+    expect(added.status).toBe(200);
+    expect(added.json.invited).toEqual([stranger]);
+    expect(added.json.members).toHaveLength(2);
+  });
+
+  it('limits how many addresses one user may look up, across creating chats and adding members', async () => {
+    const limited = await startGateway({ CHAT_MEMBER_LOOKUPS_PER_HOUR: '5' });
+    try {
+      const dave = await activeUser(limited.baseUrl, 'Dave');
+      const probe = (emails: string[]) =>
+        call(limited.baseUrl, 'POST', '/api/chats', {
+          token: dave.accessToken,
+          body: { memberEmails: emails },
+        });
+      expect((await probe([uniqueEmail(), uniqueEmail(), bob.email])).status).toBe(201);
+      const refused = await probe([uniqueEmail(), uniqueEmail(), uniqueEmail()]);
+      expect(refused.status).toBe(429);
+      expect(refused.json.code).toBe('rate_limited');
+      expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+      // A chat without members to look up costs nothing.
+      expect((await probe([])).status).toBe(201);
+    } finally {
+      await limited.close();
+    }
+  });
+
+  it('refuses control characters and invisible titles with a 400 problem, never a 500', async () => {
+    for (const title of ['tea\u0000time', 'bell\u0007', '\u200B\u200D', 'line\nbreak']) {
+      const refused = await createChat(alice.accessToken, { title });
+      expect(refused.status, JSON.stringify(title)).toBe(400);
+      expect(refused.headers.get('content-type')).toMatch(/application\/problem\+json/);
+      expect(refused.json.code).toBe('validation_failed');
+      expect(refused.json.errors[0].path).toBe('body.title');
+    }
   });
 
   it('validates the body', async () => {

@@ -1,6 +1,12 @@
-import { type ChatMessage, ChatSummaryList, CORRELATION_HEADER, MessagePage } from '@relay/contracts';
+import {
+  type ChatMessage,
+  ChatSummaryList,
+  CORRELATION_HEADER,
+  MessagePage,
+  UNKNOWN_CURSOR,
+} from '@relay/contracts';
 import { currentCorrelationId } from '@relay/platform';
-import { historyUnavailable } from './chat.errors.ts';
+import { historyUnavailable, notAMember, unknownMessage } from './chat.errors.ts';
 
 export interface ChatApiClientOptions {
   baseUrl: string;
@@ -29,7 +35,7 @@ export class ChatApiClient {
     while (cursor !== null && messages.length < max) {
       const query = new URLSearchParams({ after: cursor, limit: '200' });
       const response = await this.historyResponse(accessToken, chatId, query);
-      if (!response.ok) throw historyUnavailable(new Error(`chat-api answered ${response.status}`));
+      if (!response.ok) throw await refusal(response, afterMessageId);
       const page = MessagePage.parse(await response.json());
       messages.push(...page.messages);
       cursor = page.nextCursor;
@@ -62,4 +68,12 @@ export class ChatApiClient {
     }
     return response;
   }
+}
+
+/** chat-api's 4xx for a replay, as the caller's error; anything else means history is unavailable. */
+async function refusal(response: Response, afterMessageId: string): Promise<Error> {
+  const problem = (await response.json().catch(() => undefined)) as { code?: unknown } | undefined;
+  if (response.status === 400 && problem?.code === UNKNOWN_CURSOR) return unknownMessage(afterMessageId);
+  if (response.status === 403) return notAMember();
+  return historyUnavailable(new Error(`chat-api answered ${response.status}`));
 }

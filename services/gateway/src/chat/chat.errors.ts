@@ -3,8 +3,9 @@ import { AppError } from '@relay/platform';
 
 export const ChatErrorCode = {
   NotAMember: NOT_A_MEMBER,
-  UnknownMembers: 'unknown_members',
   HistoryUnavailable: 'chat_history_unavailable',
+  ClientMsgIdReused: 'client_msg_id_reused',
+  UnknownMessage: 'unknown_message',
 } as const;
 
 export const notAMember = () =>
@@ -15,15 +16,6 @@ export const notAMember = () =>
     detail: 'You are not a member of this chat.',
   });
 
-export const unknownMembers = (emails: readonly string[]) =>
-  new AppError({
-    code: ChatErrorCode.UnknownMembers,
-    status: 422,
-    title: 'Unprocessable Content',
-    detail: `No active account for: ${emails.join(', ')}.`,
-    errors: emails.map((email) => ({ path: 'memberEmails', message: `no active account for ${email}` })),
-  });
-
 export const historyUnavailable = (cause?: unknown) =>
   new AppError({
     code: ChatErrorCode.HistoryUnavailable,
@@ -32,4 +24,12 @@ export const historyUnavailable = (cause?: unknown) =>
     detail: 'Chat history is unavailable right now; live messages still work. Try again shortly.',
     headers: { 'retry-after': '5' },
     cause,
+  });
+
+export const unknownMessage = (messageId: string) =>
+  new AppError({
+    code: ChatErrorCode.UnknownMessage,
+    status: 400,
+    title: 'Bad Request',
+    detail: `No message ${JSON.stringify(messageId)} in this chat to replay from; subscribe without afterMessageId and load the history.`,
   });

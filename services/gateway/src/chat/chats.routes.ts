@@ -1,8 +1,8 @@
 import { Readable } from 'node:stream';
 import {
   AddMembersBody,
-  Chat,
   ChatList,
+  ChatWithInvites,
   CreateChatBody,
   MessagePage,
   MessagePageQuery,
@@ -31,7 +31,7 @@ export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi 
 
   app.post(
     '/api/chats',
-    { schema: { tags, security, body: CreateChatBody, response: { 201: Chat } } },
+    { schema: { tags, security, body: CreateChatBody, response: { 201: ChatWithInvites } } },
     async (request, reply) => {
       const chat = await chats.create(await caller(request), request.body);
       return reply.code(201).send(chat);
@@ -44,7 +44,15 @@ export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi 
 
   app.post(
     '/api/chats/:chatId/members',
-    { schema: { tags, security, params: ChatParams, body: AddMembersBody, response: { 200: Chat } } },
+    {
+      schema: {
+        tags,
+        security,
+        params: ChatParams,
+        body: AddMembersBody,
+        response: { 200: ChatWithInvites },
+      },
+    },
     async (request) => chats.addMembers(await caller(request), request.params.chatId, request.body.emails),
   );
 

@@ -1,7 +1,9 @@
-import type { Chat, ChatSummary, CreateChatBody } from '@relay/contracts';
+import type { Chat, ChatSummary, ChatWithInvites, CreateChatBody } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
-import { notAMember, unknownMembers } from './chat.errors.ts';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import { consumeOrRefuse } from '../rate-limit.ts';
+import { notAMember } from './chat.errors.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
 import { chatEvent, publishChatEvents } from './chat-events.ts';
 import type { ChatsRepository } from './chats.repository.ts';
@@ -22,17 +24,26 @@ export class ChatsService {
   readonly #producer: EventProducer;
   readonly #chatApi: ChatApiClient;
   readonly #logger: Logger;
+  readonly #memberLookups: RateLimiterAbstract;
 
-  constructor(repository: ChatsRepository, producer: EventProducer, chatApi: ChatApiClient, logger: Logger) {
-    this.#repository = repository;
-    this.#producer = producer;
-    this.#chatApi = chatApi;
-    this.#logger = logger;
+  constructor(options: {
+    repository: ChatsRepository;
+    producer: EventProducer;
+    chatApi: ChatApiClient;
+    logger: Logger;
+    /** E-mail addresses a user may look up when adding members, keyed by user id. */
+    memberLookups: RateLimiterAbstract;
+  }) {
+    this.#repository = options.repository;
+    this.#producer = options.producer;
+    this.#chatApi = options.chatApi;
+    this.#logger = options.logger;
+    this.#memberLookups = options.memberLookups;
   }
 
-  async create(caller: Caller, body: CreateChatBody): Promise<Chat> {
-    const others = await this.#resolveMembers(body.memberEmails);
-    const memberIds = [...new Set([caller.userId, ...others])];
+  async create(caller: Caller, body: CreateChatBody): Promise<ChatWithInvites> {
+    const { userIds, invited } = await this.#resolveMembers(caller, body.memberEmails);
+    const memberIds = [...new Set([caller.userId, ...userIds])];
     const title = body.title ?? null;
     const chat = await this.#repository.transaction(async (tx) => {
       const created = await this.#repository.insertChat(tx, { title, createdBy: caller.userId }, memberIds);
@@ -41,12 +52,19 @@ export class ChatsService {
       ]);
       return created;
     });
-    return (await this.#describe([chat], new Map()))[0] as Chat;
+    return { ...((await this.#describe([chat], new Map()))[0] as Chat), invited };
   }
 
-  async addMembers(caller: Caller, chatId: string, emails: readonly string[]): Promise<Chat> {
+  async addMembers(caller: Caller, chatId: string, emails: readonly string[]): Promise<ChatWithInvites> {
     await this.requireMember(chatId, caller.userId);
-    const userIds = await this.#resolveMembers(emails);
+    const { userIds, invited } = await this.#resolveMembers(caller, emails);
+    if (userIds.length > 0) await this.#addKnownMembers(caller, chatId, userIds);
+    const chat = await this.#repository.findChat(chatId);
+    if (chat === undefined) throw notAMember();
+    return { ...((await this.#describe([chat], await this.#summaries(caller)))[0] as Chat), invited };
+  }
+
+  async #addKnownMembers(caller: Caller, chatId: string, userIds: readonly string[]): Promise<void> {
     await this.#repository.transaction(async (tx) => {
       const added = await this.#repository.addMembers(tx, chatId, userIds, caller.userId);
       if (added.length === 0) return;
@@ -55,9 +73,6 @@ export class ChatsService {
         added.map((userId) => chatEvent('chat.member.added', { chatId, userId, addedBy: caller.userId })),
       );
     });
-    const chat = await this.#repository.findChat(chatId);
-    if (chat === undefined) throw notAMember();
-    return (await this.#describe([chat], await this.#summaries(caller)))[0] as Chat;
   }
 
   /** The caller's chats with last message and unread count (from chat-api when it answers). */
@@ -70,13 +85,17 @@ export class ChatsService {
     if (!(await this.#repository.isMember(chatId, userId))) throw notAMember();
   }
 
-  async #resolveMembers(emails: readonly string[]): Promise<string[]> {
+  /** Every address looked up costs the caller a point, whether or not it has an account. */
+  async #resolveMembers(
+    caller: Caller,
+    emails: readonly string[],
+  ): Promise<{ userIds: string[]; invited: string[] }> {
     const unique = [...new Set(emails)];
+    if (unique.length === 0) return { userIds: [], invited: [] };
+    await consumeOrRefuse(this.#memberLookups, caller.userId, 'Adding members too fast', unique.length);
     const found = await this.#repository.activeUsersByEmail(unique);
     const known = new Set(found.map((user) => user.email));
-    const missing = unique.filter((email) => !known.has(email));
-    if (missing.length > 0) throw unknownMembers(missing);
-    return found.map((user) => user.id);
+    return { userIds: found.map((user) => user.id), invited: unique.filter((email) => !known.has(email)) };
   }
 
   /** A list without last messages beats no list: chat-api being down degrades, not fails. */

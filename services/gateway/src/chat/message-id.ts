@@ -1,12 +1,18 @@
 import { createHash } from 'node:crypto';
 
 /**
- * UUIDv5 (RFC 9562) with the sender's id as namespace and the client's message id as name:
- * a resent message gets the same id on any gateway, which is what collapses duplicates.
+ * UUIDv5 (RFC 9562) with the sender's id as namespace and (chat, client message id) as name:
+ * a resent message gets the same id on any gateway, which is what collapses duplicates, while
+ * a client that numbers its messages per chat ("1", "2", … in every chat) gets distinct ids.
  */
-export function messageIdFor(senderId: string, clientMsgId: string): string {
-  const namespace = Buffer.from(senderId.replaceAll('-', ''), 'hex');
-  const hash = createHash('sha1').update(namespace).update(clientMsgId, 'utf8').digest();
+export function messageIdFor(senderId: string, chatId: string, clientMsgId: string): string {
+  // The chat id is a fixed-length UUID, so the name cannot be read two ways.
+  return uuidV5(senderId, `${chatId}/${clientMsgId}`);
+}
+
+export function uuidV5(namespaceUuid: string, name: string): string {
+  const namespace = Buffer.from(namespaceUuid.replaceAll('-', ''), 'hex');
+  const hash = createHash('sha1').update(namespace).update(name, 'utf8').digest();
   hash[6] = ((hash[6] ?? 0) & 0x0f) | 0x50;
   hash[8] = ((hash[8] ?? 0) & 0x3f) | 0x80;
   const hex = hash.subarray(0, 16).toString('hex');

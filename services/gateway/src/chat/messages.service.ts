@@ -5,6 +5,7 @@ import type { EventProducer } from '@relay/kafka';
 import { AppError, CommonErrorCode, type Logger } from '@relay/platform';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { consumeOrRefuse } from '../rate-limit.ts';
+import { ChatErrorCode } from './chat.errors.ts';
 import { chatEvent, publishChatEvents } from './chat-events.ts';
 import { messageIdFor } from './message-id.ts';
 import { messageOnceKey } from './rooms.ts';
@@ -34,6 +35,14 @@ export interface MessagesServiceOptions {
   /** How long to keep retrying the Redis step of an accepted message before giving up. */
   recordRetryMs?: number;
 }
+
+const clientMsgIdReused = (clientMsgId: string) =>
+  new AppError({
+    code: ChatErrorCode.ClientMsgIdReused,
+    status: 409,
+    title: 'Conflict',
+    detail: `clientMsgId ${JSON.stringify(clientMsgId)} already names another message in this chat; send this one with a new id.`,
+  });
 
 const unavailable = (detail: string, cause?: unknown) =>
   new AppError({
@@ -75,7 +84,7 @@ export class MessagesService {
    */
   send(sender: Sender, request: SendRequest): Promise<Accepted> {
     const message: ChatMessage = {
-      messageId: messageIdFor(sender.userId, request.clientMsgId),
+      messageId: messageIdFor(sender.userId, request.chatId, request.clientMsgId),
       chatId: request.chatId,
       senderId: sender.userId,
       clientMsgId: request.clientMsgId,
@@ -114,13 +123,17 @@ export class MessagesService {
         const { position, sent } = await this.#channelLayer.groupSendRecorded(
           group,
           { type: 'chat.message', message, origin },
-          messageOnceKey(message.messageId),
+          messageOnceKey(message.chatId, message.messageId),
         );
         if (sent) return { messageId: message.messageId, sentAt: message.sentAt };
         const first = await this.#channelLayer.recordedAt(group, position);
-        const sentAt = first?.type === 'chat.message' ? first.message.sentAt : message.sentAt;
-        return { messageId: message.messageId, sentAt };
+        if (first?.type !== 'chat.message') return { messageId: message.messageId, sentAt: message.sentAt };
+        // The store keeps the first message with this id: acking another body would promise one
+        // that never exists.
+        if (first.message.body !== message.body) throw clientMsgIdReused(message.clientMsgId);
+        return { messageId: message.messageId, sentAt: first.message.sentAt };
       } catch (error) {
+        if (error instanceof AppError) throw error;
         if (Date.now() >= deadline) {
           throw unavailable('The message is stored but could not be delivered yet; send it again.', error);
         }

@@ -2,6 +2,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChannelLayer, comparePositions, type Position, type RecordedEvent } from '@relay/channel-layer';
 import { type ChannelEvent, type ChatMessage, Groups, type ServerFrame } from '@relay/contracts';
 import type { Logger } from '@relay/platform';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { consumeOrRefuse } from '../rate-limit.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
 
 /** A WebSocket connection as rooms see it. */
@@ -27,8 +29,11 @@ interface Room {
   listener: (event: ChannelEvent, position: Position | undefined) => void;
 }
 
-/** Where a send with this message id is recorded in its chat's recent stream. */
-export const messageOnceKey = (messageId: string) => `chat-msg:${messageId}`;
+/**
+ * Where a send with this message id is recorded in its chat's recent stream. Scoped by chat, so
+ * an id from another chat never finds a position in this one's stream.
+ */
+export const messageOnceKey = (chatId: string, messageId: string) => `chat-msg:${chatId}:${messageId}`;
 
 const START: Position = '0-0';
 const CATCH_UP_ATTEMPTS = 8;
@@ -44,6 +49,7 @@ export class Rooms {
   readonly #chatApi: ChatApiClient;
   readonly #logger: Logger;
   readonly #replayMax: number;
+  readonly #historyReplays: RateLimiterMemory;
   readonly #rooms = new Map<string, Room>();
   /** Counts Redis reconnects, so a join that overlapped one knows to catch up afterwards. */
   #reconnects = 0;
@@ -53,11 +59,14 @@ export class Rooms {
     chatApi: ChatApiClient;
     logger: Logger;
     replayMax: number;
+    /** Replays from chat-api's history per connection per 10 s. */
+    historyReplaysPer10s: number;
   }) {
     this.#channelLayer = options.channelLayer;
     this.#chatApi = options.chatApi;
     this.#logger = options.logger.child({ component: 'rooms' });
     this.#replayMax = options.replayMax;
+    this.#historyReplays = new RateLimiterMemory({ points: options.historyReplaysPer10s, duration: 10 });
     this.#channelLayer.onResubscribed(() => {
       this.#reconnects += 1;
       for (const [chatId, room] of this.#rooms) void this.#catchUp(chatId, room);
@@ -128,14 +137,16 @@ export class Rooms {
     if (afterMessageId === undefined) {
       return { messages: [], last: (await this.#channelLayer.latestPosition(group)) ?? START };
     }
-    const position = await this.#channelLayer.positionOf(messageOnceKey(afterMessageId));
+    const position = await this.#channelLayer.positionOf(messageOnceKey(chatId, afterMessageId));
     if (position !== undefined) {
       const recent = await this.#channelLayer.recordedSince(group, position);
       if (recent.complete) {
         return { messages: messagesOf(recent.events), last: recent.events.at(-1)?.position ?? position };
       }
     }
-    // Older than the recent stream: persisted history first, then whatever the stream adds.
+    // Older than the recent stream: persisted history first, then whatever the stream adds. Each
+    // such replay costs chat-api queries, so a connection gets only a few of them per window.
+    await consumeOrRefuse(this.#historyReplays, member.connectionId, 'Replaying history too often');
     const persisted = await this.#chatApi.messagesAfter(
       member.accessToken,
       chatId,

@@ -7,10 +7,14 @@ import {
   type WsErrorCode,
 } from '@relay/contracts';
 import { type AccessTokenClaims, AppError, type JwtVerifier, type Logger } from '@relay/platform';
+import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { WebSocket } from 'ws';
 import type { ChatsService } from '../chat/chats.service.ts';
 import type { MessagesService } from '../chat/messages.service.ts';
+import { ReadReceiptCoalescer } from '../chat/read-receipts.ts';
 import type { RoomMember, Rooms } from '../chat/rooms.ts';
+import { consumeOrRefuse } from '../rate-limit.ts';
+import { NOT_THE_CLIENTS_FAULT, wsErrorCode } from './ws-errors.ts';
 
 export interface ConnectionDeps {
   rooms: Rooms;
@@ -20,6 +24,10 @@ export interface ConnectionDeps {
   logger: Logger;
   /** A slow reader past this much unsent data is closed; it reconnects and replays. */
   maxBufferedBytes: number;
+  /** Subscribes per connection, keyed by connection id: each one reads Redis and may replay. */
+  subscribeLimiter: RateLimiterAbstract;
+  /** Read receipts leave at most once per this interval per chat (the newest wins). */
+  readReceiptIntervalMs: number;
 }
 
 const KNOWN_TYPES = new Set<string>(ClientFrame.options.map((option) => option.shape.type.value));
@@ -44,6 +52,7 @@ export class ClientConnection implements RoomMember {
   /** Sends are admitted one after another, so they reach Kafka in the order the client sent them. */
   #admission: Promise<void> = Promise.resolve();
   #errors: number[] = [];
+  readonly #readReceipts: ReadReceiptCoalescer;
   alive = true;
 
   constructor(socket: WebSocket, claims: AccessTokenClaims, accessToken: string, deps: ConnectionDeps) {
@@ -53,6 +62,11 @@ export class ClientConnection implements RoomMember {
     this.#deps = deps;
     this.#logger = deps.logger.child({ connectionId: this.connectionId, userId: claims.sub });
     this.#scheduleExpiry(accessToken);
+    this.#readReceipts = new ReadReceiptCoalescer(
+      (chatId, messageId) =>
+        void this.#guard(chatId, undefined, () => deps.messages.markRead(this.userId, chatId, messageId)),
+      deps.readReceiptIntervalMs,
+    );
     socket.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
     socket.on('pong', () => {
       this.alive = true;
@@ -153,7 +167,7 @@ export class ClientConnection implements RoomMember {
       case 'message.read':
         void this.#guard(frame.chatId, undefined, async () => {
           await this.#requireMember(frame.chatId);
-          await this.#deps.messages.markRead(this.userId, frame.chatId, frame.messageId);
+          this.#readReceipts.mark(frame.chatId, frame.messageId);
         });
         break;
       case 'typing':
@@ -166,6 +180,7 @@ export class ClientConnection implements RoomMember {
   }
 
   async #subscribe(chatId: string, afterMessageId: string | undefined): Promise<void> {
+    await consumeOrRefuse(this.#deps.subscribeLimiter, this.connectionId, 'Subscribing too often');
     await this.#requireMember(chatId);
     this.#subscribed.add(chatId);
     await this.#deps.rooms.join(this, chatId, afterMessageId);
@@ -191,7 +206,7 @@ export class ClientConnection implements RoomMember {
     void this.#guard(chatId, clientMsgId, async () => {
       const { sending } = await admitted;
       const accepted = await sending;
-      this.deliver({ type: 'message.ack', clientMsgId, ...accepted });
+      this.deliver({ type: 'message.ack', chatId, clientMsgId, ...accepted });
     });
   }
 
@@ -230,7 +245,8 @@ export class ClientConnection implements RoomMember {
       await work();
     } catch (error) {
       const context = { chatId, clientMsgId };
-      if (error instanceof AppError) return this.#error(wsCode(error), error.detail ?? error.title, context);
+      if (error instanceof AppError)
+        return this.#error(wsErrorCode(error), error.detail ?? error.title, context);
       this.#logger.error({ err: error, chatId }, 'frame handling failed');
       this.#error('internal', 'Something went wrong; try again.', context);
     }
@@ -241,7 +257,7 @@ export class ClientConnection implements RoomMember {
     if (typeof context.clientMsgId === 'string') frame.clientMsgId = context.clientMsgId.slice(0, 64);
     if (context.chatId !== undefined) frame.chatId = context.chatId;
     this.deliver(frame);
-    if (code === 'unavailable' || code === 'internal' || code === 'rate_limited') return;
+    if (NOT_THE_CLIENTS_FAULT.has(code)) return;
     const now = Date.now();
     this.#errors = this.#errors.filter((at) => now - at < ERROR_WINDOW_MS);
     this.#errors.push(now);
@@ -269,18 +285,10 @@ export class ClientConnection implements RoomMember {
 
   async #onClose(): Promise<void> {
     clearTimeout(this.#expiry);
+    this.#readReceipts.close();
     await this.#deps.rooms.leaveAll(this, this.#subscribed);
     this.#subscribed.clear();
   }
-}
-
-function wsCode(error: AppError): WsErrorCode {
-  if (error.status === 401) return error.code === 'token_expired' ? 'token_expired' : 'unauthorized';
-  if (error.status === 403) return 'forbidden';
-  if (error.status === 429) return 'rate_limited';
-  if (error.status === 503) return 'unavailable';
-  if (error.status >= 400 && error.status < 500) return 'bad_frame';
-  return 'internal';
 }
 
 /** `exp` of a token that was already verified, in ms. */

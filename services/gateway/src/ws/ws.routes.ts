@@ -11,15 +11,29 @@ export interface WsOptions {
 /** Frames far beyond the protocol's limit are not read at all: the socket closes with 1009. */
 const HARD_MAX_PAYLOAD = 64 * 1024;
 
+function offeredProtocols(request: FastifyRequest): string[] {
+  return String(request.headers['sec-websocket-protocol'] ?? '')
+    .split(',')
+    .map((protocol) => protocol.trim());
+}
+
 /** The access token: `Authorization: Bearer …` (non-browser clients) or the `relay.token.…` subprotocol. */
 function tokenOf(request: FastifyRequest): string | undefined {
   const fromHeader = bearerToken(request.headers.authorization);
   if (fromHeader !== undefined) return fromHeader;
-  const protocols = String(request.headers['sec-websocket-protocol'] ?? '').split(',');
-  const carrier = protocols
-    .map((protocol) => protocol.trim())
-    .find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
+  const carrier = offeredProtocols(request).find((p) => p.startsWith(WS_TOKEN_PROTOCOL_PREFIX));
   return carrier?.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
+}
+
+/** A client that does not speak the protocol would only collect error frames: refused before the upgrade. */
+function requireProtocol(request: FastifyRequest): void {
+  if (offeredProtocols(request).includes(WS_PROTOCOL)) return;
+  throw new AppError({
+    code: 'subprotocol_required',
+    status: 400,
+    title: 'Bad Request',
+    detail: `Offer the WebSocket subprotocol "${WS_PROTOCOL}".`,
+  });
 }
 
 /** `/ws`: authenticated before the upgrade, so a bad token is a plain 401 problem, not a socket. */
@@ -55,6 +69,7 @@ export async function registerWsRoutes(
         description: `WebSocket, subprotocol "${WS_PROTOCOL}"; see packages/contracts/src/ws.ts.`,
       },
       preValidation: async (request) => {
+        requireProtocol(request);
         const token = tokenOf(request);
         if (token === undefined) {
           throw new AppError({
