@@ -283,10 +283,15 @@ describe('WebSocket /ws: message identity', () => {
     // A client numbering its messages per chat: "1" in each.
     const clientMsgId = `per-chat-${randomUUID()}`;
     aliceSocket.send({ type: 'message.send', chatId, clientMsgId, body: 'in the first chat' });
-    const firstAck = await aliceSocket.next('message.ack', (frame) => frame.chatId === chatId);
+    const firstAck = await aliceSocket.next('message.ack', (frame) => frame.clientMsgId === clientMsgId);
     aliceSocket.send({ type: 'message.send', chatId: secondChatId, clientMsgId, body: 'in the second chat' });
-    const secondAck = await aliceSocket.next('message.ack', (frame) => frame.chatId === secondChatId);
+    await expect
+      .poll(() => aliceSocket.of('message.ack').filter((frame) => frame.clientMsgId === clientMsgId).length)
+      .toBe(2);
+    const secondAck = aliceSocket.of('message.ack').filter((frame) => frame.clientMsgId === clientMsgId)[1];
+    if (secondAck === undefined) throw new Error('no second ack');
     expect(secondAck.messageId).not.toBe(firstAck.messageId);
+    expect([firstAck.chatId, secondAck.chatId]).toEqual([chatId, secondChatId]);
 
     const inFirst = await bobSocket.next(
       'message.new',
