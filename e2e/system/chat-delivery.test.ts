@@ -51,6 +51,25 @@ describe('chat across two gateway processes', () => {
     );
   });
 
+  it('keeps a message in each chat when a client numbers its messages per chat (same clientMsgId)', async () => {
+    const first = await cluster.pairInChat(alice, bob);
+    const second = await cluster.pairInChat(alice, bob);
+    const inFirst = await first.onA.client.send(first.chatId, 'first chat, message 1', '1');
+    const inSecond = await second.onA.client.send(second.chatId, 'second chat, message 1', '1');
+    expect(inSecond.messageId).not.toBe(inFirst.messageId);
+
+    await expect
+      .poll(() => first.onB.received.map((message) => message.body))
+      .toEqual(['first chat, message 1']);
+    await expect
+      .poll(() => second.onB.received.map((message) => message.body))
+      .toEqual(['second chat, message 1']);
+    const bodies = async (chatId: string) =>
+      (await cluster.history(bob, chatId)).map((message) => message.body);
+    await expect.poll(() => bodies(first.chatId), { timeout: 15_000 }).toEqual(['first chat, message 1']);
+    await expect.poll(() => bodies(second.chatId), { timeout: 15_000 }).toEqual(['second chat, message 1']);
+  });
+
   it('keeps non-members out of chat-api itself, even with a valid token', async () => {
     const chatId = await cluster.createChat(alice, [bob]);
     const mallory = await cluster.user('Mallory');
