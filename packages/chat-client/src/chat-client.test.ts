@@ -191,6 +191,19 @@ describe('ChatClient', () => {
     expect((await retried).messageId).toBe('m-9');
   });
 
+  it('resubscribes from now when the server does not know the last message, and reports it', async () => {
+    const { client, events, socket } = await connected();
+    client.subscribe(CHAT, 'm-gone');
+    socket.receive({ type: 'error', code: 'unknown_message', message: 'no such message', chatId: CHAT });
+    expect(socket.framesOf('subscribe')).toEqual([
+      { type: 'subscribe', chatId: CHAT, afterMessageId: 'm-gone' },
+      { type: 'subscribe', chatId: CHAT },
+    ]);
+    expect(events.filter((event) => event.type === 'error').map((event) => event.code)).toEqual([
+      'unknown_message',
+    ]);
+  });
+
   it('tells apart sends in two chats that use the same clientMsgId', async () => {
     const { client, socket } = await connected();
     const inFirst = client.send(CHAT, 'first chat', 'c-1');

@@ -269,7 +269,12 @@ export class ChatClient {
     if (chatId !== undefined && frame.clientMsgId === undefined && this.#subscribed.has(chatId)) {
       // A subscription the server refused for good ends; one it could not serve now is retried.
       if (frame.code === 'forbidden') this.#subscribed.delete(chatId);
-      else if (TRANSIENT.has(frame.code)) {
+      else if (frame.code === 'unknown_message') {
+        // The server cannot replay from a message it does not know: go live from now; the app
+        // sees the error event and reloads the chat's history.
+        this.#chat(chatId).lastMessageId = undefined;
+        this.#writeSubscribe(chatId);
+      } else if (TRANSIENT.has(frame.code)) {
         setTimeout(() => {
           if (this.#subscribed.has(chatId)) this.#writeSubscribe(chatId);
         }, 1000);
