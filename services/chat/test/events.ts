@@ -33,3 +33,12 @@ export const messageCreated = (chatId: string, senderId: string, body: string) =
 
 export const messageRead = (chatId: string, userId: string, messageId: string) =>
   envelope('chat.message.read', { chatId, userId, messageId, readAt: new Date().toISOString() });
+
+/**
+ * A message the contract accepts but no store can hold: there is no year 0 (PostgreSQL refuses it,
+ * and SQLite is held to the same), so the store rejects it however often it is applied.
+ */
+export const yearZeroMessage = (chatId: string, senderId: string) => {
+  const event = messageCreated(chatId, senderId, 'sent in year zero');
+  return { ...event, payload: { ...event.payload, sentAt: '0000-01-01T00:00:00.000Z' } };
+};

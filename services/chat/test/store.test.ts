@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import type { MessagePage } from '@relay/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ChatStore, PageQuery } from '../src/store/chat-store.ts';
-import { chatCreated, memberAdded, messageCreated, messageRead } from './events.ts';
+import { type ChatStore, EventsRejected, type PageQuery } from '../src/store/chat-store.ts';
+import { chatCreated, memberAdded, messageCreated, messageRead, yearZeroMessage } from './events.ts';
 import { type StoreKind, type TestStore, testStore } from './stores.ts';
 
 describe.each<StoreKind>(['sqlite', 'postgres'])('%s chat store', (kind) => {
@@ -98,5 +98,58 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('%s chat store', (kind) => {
     await store.applyEvents([messageRead(chatId, bob, ids[5] as string)]);
     expect(await summaryOf(bob)).toMatchObject({ unreadCount: 0, lastReadMessageId: ids[5] });
     expect((await store.summaries(randomUUID())).length).toBe(0);
+  });
+
+  it('rejects a batch with a value it cannot hold as EventsRejected, keeping none of that batch', async () => {
+    const chatId = randomUUID();
+    const good = messageCreated(chatId, alice, 'fine');
+    const error = await store
+      .applyEvents([chatCreated(chatId, [alice]), good, yearZeroMessage(chatId, alice)])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(EventsRejected);
+    expect(error).toMatchObject(
+      kind === 'postgres'
+        ? { code: '22008', message: 'date/time field value out of range: "0000-01-01T00:00:00.000Z"' }
+        : { code: 'SQLITE_CONSTRAINT', message: 'messages.sent_at: before year 0001' },
+    );
+    expect(await handle.rows(chatId)).toEqual({ rows: 0, distinct: 0 });
+    expect(await store.isMember(chatId, alice)).toBe(false);
+    await store.applyEvents([chatCreated(chatId, [alice]), good]);
+    expect(await handle.bodies(chatId)).toEqual(['fine']);
+  });
+
+  it.each([
+    [
+      'chat.created',
+      (chatId: string) => ({ ...chatCreated(chatId, [alice]), occurredAt: '0000-12-31T23:59:59Z' }),
+    ],
+    [
+      'chat.member.added',
+      (chatId: string) => ({ ...memberAdded(chatId, bob), occurredAt: '0000-06-01T00:00:00Z' }),
+    ],
+    [
+      'chat.message.read',
+      (chatId: string, messageId: string) => {
+        const read = messageRead(chatId, bob, messageId);
+        return { ...read, payload: { ...read.payload, readAt: '0000-01-01T00:00:00Z' } };
+      },
+    ],
+  ])('rejects a %s event dated year 0000, as PostgreSQL does', async (_, event) => {
+    const chatId = randomUUID();
+    const sent = messageCreated(chatId, alice, 'to read');
+    await store.applyEvents([chatCreated(chatId, [alice, bob]), sent]);
+    await expect(store.applyEvents([event(chatId, sent.payload.messageId)])).rejects.toBeInstanceOf(
+      EventsRejected,
+    );
+  });
+
+  it('does not call a store it cannot reach a rejection', async () => {
+    const closed = await handle.open();
+    await closed.close();
+    const error = await closed
+      .applyEvents([chatCreated(randomUUID(), [alice])])
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(Error);
+    expect(error).not.toBeInstanceOf(EventsRejected);
   });
 });

@@ -12,7 +12,11 @@ export interface PageQuery {
  * events. Two implementations (SQLite, PostgreSQL) behave the same and share one test suite.
  */
 export interface ChatStore {
-  /** Applies a batch in one transaction; applying it again changes nothing. */
+  /**
+   * Applies a batch in one transaction; applying it again changes nothing. Throws EventsRejected
+   * when the store refuses the batch for what it holds; any other error means the store could not
+   * do it now (unreachable, busy, failing) and the same batch may well go in later.
+   */
   applyEvents(events: readonly ChatServiceEvent[]): Promise<void>;
   isMember(chatId: string, userId: string): Promise<boolean>;
   /** A page of messages oldest first; undefined when the cursor is no message of this chat. */
@@ -20,6 +24,21 @@ export interface ChatStore {
   summaries(userId: string): Promise<ChatSummary[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * The store refused events for their content: a value it cannot hold, a constraint they break.
+ * Applying them again fails the same way, so they must be set aside, not retried forever.
+ */
+export class EventsRejected extends Error {
+  /** The driver's code for the refusal: a PostgreSQL SQLSTATE, an SQLite result code name. */
+  readonly code: string;
+
+  constructor(message: string, code: string, cause: unknown) {
+    super(message, { cause });
+    this.name = 'EventsRejected';
+    this.code = code;
+  }
 }
 
 /** A row as both stores read it. */

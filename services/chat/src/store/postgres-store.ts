@@ -1,6 +1,13 @@
 import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
 import pg from 'pg';
-import { type ChatStore, type MessageRow, type PageQuery, toMessage, toPage } from './chat-store.ts';
+import {
+  type ChatStore,
+  EventsRejected,
+  type MessageRow,
+  type PageQuery,
+  toMessage,
+  toPage,
+} from './chat-store.ts';
 import { postgresMigrations } from './migrations.ts';
 
 /** One multi-row insert, in event order (ordinality), so seq follows the partition's order. */
@@ -22,6 +29,67 @@ async function insertMessages(client: pg.PoolClient, messages: readonly ChatMess
       messages.map((m) => m.sentAt),
     ],
   );
+}
+
+/**
+ * The events in order. Consecutive messages go in as one statement; anything else flushes them
+ * first, so every event sees the ones before it.
+ */
+async function writeEvents(client: pg.PoolClient, events: readonly ChatServiceEvent[]): Promise<void> {
+  const pending: ChatMessage[] = [];
+  for (const event of events) {
+    if (event.type !== 'chat.message.created') await insertMessages(client, pending.splice(0));
+    switch (event.type) {
+      case 'chat.created': {
+        const { chatId, title, createdBy, memberIds } = event.payload;
+        await client.query(
+          'insert into chats (chat_id, title, created_by, created_at) values ($1, $2, $3, $4) on conflict do nothing',
+          [chatId, title, createdBy, event.occurredAt],
+        );
+        await client.query(
+          `insert into chat_members (chat_id, user_id, joined_at)
+           select $1, unnest($2::uuid[]), $3 on conflict do nothing`,
+          [chatId, memberIds, event.occurredAt],
+        );
+        break;
+      }
+      case 'chat.member.added':
+        await client.query(
+          'insert into chat_members (chat_id, user_id, joined_at) values ($1, $2, $3) on conflict do nothing',
+          [event.payload.chatId, event.payload.userId, event.occurredAt],
+        );
+        break;
+      case 'chat.message.created':
+        pending.push(event.payload);
+        continue;
+      case 'chat.message.read': {
+        const { chatId, userId, messageId, readAt } = event.payload;
+        await client.query(
+          `insert into read_positions (chat_id, user_id, message_seq, message_id, read_at)
+           select chat_id, $2::uuid, seq, message_id, $4::timestamptz from messages where chat_id = $1 and message_id = $3
+           on conflict (chat_id, user_id) do update set
+             message_seq = excluded.message_seq, message_id = excluded.message_id, read_at = excluded.read_at
+           where excluded.message_seq > read_positions.message_seq`,
+          [chatId, userId, messageId, readAt],
+        );
+        break;
+      }
+    }
+  }
+  await insertMessages(client, pending);
+}
+
+/**
+ * SQLSTATE classes 22 (data exception: a value out of range, malformed or not valid in the
+ * encoding) and 23 (integrity constraint violation) are about the rows sent. Anything else
+ * (connection lost, pool exhausted, server shutting down, a lock or serialization conflict)
+ * is about the server, and the same rows may go in later.
+ */
+function asRejection(error: unknown): unknown {
+  if (error instanceof pg.DatabaseError && error.code !== undefined && /^2[23]/.test(error.code)) {
+    return new EventsRejected(error.message, error.code, error);
+  }
+  return error;
 }
 
 const MESSAGE_COLUMNS = 'seq, message_id, chat_id, sender_id, client_msg_id, body, sent_at';
@@ -64,52 +132,12 @@ export class PostgresChatStore implements ChatStore {
     return store;
   }
 
-  applyEvents(events: readonly ChatServiceEvent[]): Promise<void> {
-    return this.#transaction(async (client) => {
-      // Consecutive messages go in as one statement; anything else flushes them first, so
-      // every event sees the ones before it.
-      const pending: ChatMessage[] = [];
-      for (const event of events) {
-        if (event.type !== 'chat.message.created') await insertMessages(client, pending.splice(0));
-        switch (event.type) {
-          case 'chat.created': {
-            const { chatId, title, createdBy, memberIds } = event.payload;
-            await client.query(
-              'insert into chats (chat_id, title, created_by, created_at) values ($1, $2, $3, $4) on conflict do nothing',
-              [chatId, title, createdBy, event.occurredAt],
-            );
-            await client.query(
-              `insert into chat_members (chat_id, user_id, joined_at)
-               select $1, unnest($2::uuid[]), $3 on conflict do nothing`,
-              [chatId, memberIds, event.occurredAt],
-            );
-            break;
-          }
-          case 'chat.member.added':
-            await client.query(
-              'insert into chat_members (chat_id, user_id, joined_at) values ($1, $2, $3) on conflict do nothing',
-              [event.payload.chatId, event.payload.userId, event.occurredAt],
-            );
-            break;
-          case 'chat.message.created':
-            pending.push(event.payload);
-            continue;
-          case 'chat.message.read': {
-            const { chatId, userId, messageId, readAt } = event.payload;
-            await client.query(
-              `insert into read_positions (chat_id, user_id, message_seq, message_id, read_at)
-               select chat_id, $2::uuid, seq, message_id, $4::timestamptz from messages where chat_id = $1 and message_id = $3
-               on conflict (chat_id, user_id) do update set
-                 message_seq = excluded.message_seq, message_id = excluded.message_id, read_at = excluded.read_at
-               where excluded.message_seq > read_positions.message_seq`,
-              [chatId, userId, messageId, readAt],
-            );
-            break;
-          }
-        }
-      }
-      await insertMessages(client, pending);
-    });
+  async applyEvents(events: readonly ChatServiceEvent[]): Promise<void> {
+    try {
+      await this.#transaction((client) => writeEvents(client, events));
+    } catch (error) {
+      throw asRejection(error);
+    }
   }
 
   async isMember(chatId: string, userId: string): Promise<boolean> {

@@ -2,8 +2,37 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import type { ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
-import { type ChatStore, type MessageRow, type PageQuery, toMessage, toPage } from './chat-store.ts';
+import {
+  type ChatStore,
+  EventsRejected,
+  type MessageRow,
+  type PageQuery,
+  toMessage,
+  toPage,
+} from './chat-store.ts';
 import { sqliteMigrations } from './migrations.ts';
+
+/**
+ * SQLite result codes (an error's `errcode` carries the extended code; its low byte is the primary
+ * one) that are about the values sent: a constraint (CHECK, NOT NULL, UNIQUE, a trigger's RAISE),
+ * a datatype mismatch, a value too big. Anything else (busy, locked, I/O, disk full, a closed
+ * database) is about the file, and the same rows may go in later. SQLITE_RANGE (a bind index out
+ * of range) is left out on purpose: that is a bug in a statement, not in a record.
+ */
+const REJECTION_CODES = new Map([
+  [18, 'SQLITE_TOOBIG'],
+  [19, 'SQLITE_CONSTRAINT'],
+  [20, 'SQLITE_MISMATCH'],
+]);
+
+function asRejection(error: unknown): unknown {
+  const { code, errcode } = (error ?? {}) as { code?: unknown; errcode?: unknown };
+  const name =
+    code === 'ERR_SQLITE_ERROR' && typeof errcode === 'number'
+      ? REJECTION_CODES.get(errcode & 0xff)
+      : undefined;
+  return name === undefined ? error : new EventsRejected((error as Error).message, name, error);
+}
 
 const MESSAGE_COLUMNS = 'seq, message_id, chat_id, sender_id, client_msg_id, body, sent_at';
 
@@ -86,7 +115,7 @@ export class SqliteChatStore implements ChatStore {
       this.#db.exec('commit');
     } catch (error) {
       this.#db.exec('rollback');
-      throw error;
+      throw asRejection(error);
     }
   }
 
