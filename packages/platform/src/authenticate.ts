@@ -1,10 +1,14 @@
 import type { FastifyRequest } from 'fastify';
 import { AppError, CommonErrorCode } from './errors.ts';
-import { type AccessTokenClaims, bearerToken, type JwtVerifier } from './jwt.ts';
+import { type AccessTokenClaims, bearerToken, invalidTokenError, type JwtVerifier } from './jwt.ts';
 
 export type Authenticate = (request: FastifyRequest) => Promise<AccessTokenClaims>;
 
-/** Every service's way to resolve the caller from `Authorization: Bearer <access token>`, or rejects with 401. */
+/**
+ * Every service's way to resolve the caller from `Authorization: Bearer <access token>`, or rejects
+ * with 401 and an RFC 6750 challenge: a bare `Bearer` when no token came, `error="invalid_token"`
+ * when the token was refused.
+ */
 export function createAuthenticate(verify: JwtVerifier): Authenticate {
   return async (request) => {
     const token = bearerToken(request.headers.authorization);
@@ -17,6 +21,17 @@ export function createAuthenticate(verify: JwtVerifier): Authenticate {
         headers: { 'www-authenticate': 'Bearer' },
       });
     }
-    return verify(token);
+    try {
+      return await verify(token);
+    } catch (error) {
+      // A verifier of another making (a wrapper, a stub) may refuse without the challenge.
+      if (
+        error instanceof AppError &&
+        error.status === 401 &&
+        error.headers['www-authenticate'] === undefined
+      )
+        throw invalidTokenError(error.code, error.detail ?? 'The access token is not valid.', error);
+      throw error;
+    }
   };
 }

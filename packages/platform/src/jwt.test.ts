@@ -44,7 +44,7 @@ afterEach(() => {
 
 describe('createJwtVerifier', () => {
   it('accepts a valid EdDSA token and returns its claims', async () => {
-    expect(await verify(await sign())).toEqual(claims);
+    expect(await verify(await sign())).toEqual({ ...claims, iat: expect.any(Number) });
   });
 
   it('rejects an expired token as token_expired', async () => {
@@ -53,9 +53,33 @@ describe('createJwtVerifier', () => {
     expect(error).toMatchObject({ status: 401, code: 'token_expired' });
   });
 
+  it('answers every refusal with an RFC 6750 invalid_token challenge', async () => {
+    const expired = await rejection(await sign({ exp: Math.floor(Date.now() / 1000) - 60 }));
+    expect(expired.headers).toEqual({
+      'www-authenticate': 'Bearer error="invalid_token", error_description="The access token has expired."',
+    });
+    const invalid = await rejection(await sign({ iss: 'someone-else' }));
+    expect(invalid.headers['www-authenticate']).toBe(
+      'Bearer error="invalid_token", error_description="The access token is not valid."',
+    );
+  });
+
+  it('returns the session id and the issue time when the token has them', async () => {
+    const sid = crypto.randomUUID();
+    const token = await new SignJWT({ email: claims.email, name: claims.name, sid })
+      .setProtectedHeader({ alg: 'EdDSA', kid: 'k1' })
+      .setSubject(claims.sub)
+      .setIssuer('relay-gateway')
+      .setAudience('relay')
+      .setIssuedAt()
+      .setExpirationTime('15m')
+      .sign(privateKey);
+    expect(await verify(token)).toEqual({ ...claims, sid, iat: expect.any(Number) });
+  });
+
   it('does not serve a remembered token past its expiry', async () => {
     const token = await sign({ exp: '1m' });
-    expect(await verify(token)).toEqual(claims);
+    expect(await verify(token)).toMatchObject(claims);
     vi.useFakeTimers({ toFake: ['Date'] });
     vi.setSystemTime(Date.now() + 2 * 60_000);
     expect(await rejection(token)).toMatchObject({ status: 401, code: 'token_expired' });

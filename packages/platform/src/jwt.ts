@@ -6,6 +6,10 @@ export const AccessTokenClaims = z.object({
   sub: z.uuid(),
   email: z.email(),
   name: z.string(),
+  /** The session (refresh-token family) the token was issued for; absent in tokens of older gateways. */
+  sid: z.uuid().optional(),
+  /** Issued at, in seconds since the epoch. */
+  iat: z.number().optional(),
 });
 export type AccessTokenClaims = z.infer<typeof AccessTokenClaims>;
 
@@ -29,8 +33,19 @@ export type JwtVerifier = (token: string) => Promise<AccessTokenClaims>;
 /** Verified tokens remembered, so a client's every request does not pay a signature check. */
 const CACHE_LIMIT = 10_000;
 
-const unauthorized = (code: string, detail: string, cause?: unknown) =>
-  new AppError({ code, status: 401, title: 'Unauthorized', detail, cause });
+/** A 401 for a token that was sent but is not acceptable, with the RFC 6750 §3.1 challenge. */
+export function invalidTokenError(code: string, detail: string, cause?: unknown): AppError {
+  // error_description is a quoted-string of printable ASCII: no quote, backslash or control character.
+  const description = detail.replace(/[^\x20-\x7e]|["\\]/g, "'");
+  return new AppError({
+    code,
+    status: 401,
+    title: 'Unauthorized',
+    detail,
+    cause,
+    headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` },
+  });
+}
 
 /** Only EdDSA is accepted, which closes `alg: none` and HS256-with-the-public-key confusion. */
 export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
@@ -55,7 +70,7 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       });
       const claims = AccessTokenClaims.safeParse(payload);
       if (!claims.success)
-        throw unauthorized(CommonErrorCode.TokenInvalid, 'The token lacks required claims.');
+        throw invalidTokenError(CommonErrorCode.TokenInvalid, 'The token lacks required claims.');
       if (payload.exp !== undefined) {
         // Oldest first out: Map keeps insertion order.
         if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value as string);
@@ -65,9 +80,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (error instanceof errors.JWTExpired) {
-        throw unauthorized(CommonErrorCode.TokenExpired, 'The access token has expired.', error);
+        throw invalidTokenError(CommonErrorCode.TokenExpired, 'The access token has expired.', error);
       }
-      throw unauthorized(CommonErrorCode.TokenInvalid, 'The access token is not valid.', error);
+      throw invalidTokenError(CommonErrorCode.TokenInvalid, 'The access token is not valid.', error);
     }
   };
 }

@@ -25,6 +25,7 @@ import { MessagesService } from './chat/messages.service.ts';
 import { Rooms } from './chat/rooms.ts';
 import type { GatewayConfig } from './config.ts';
 import * as schema from './schema.ts';
+import { AccessTokenRevocations } from './users/access-token-revocations.ts';
 import { AccessTokens } from './users/access-tokens.ts';
 import { AuthRateLimiter } from './users/auth.rate-limit.ts';
 import { registerAuthRoutes } from './users/auth.routes.ts';
@@ -86,6 +87,11 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const users = new UsersRepository(database.db);
+  // Signature (cached) plus revocation (one Redis round trip): the one verifier of HTTP and WebSocket.
+  const revocations = new AccessTokenRevocations(redis, logger, {
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  });
+  const verify = revocations.guard(tokens.verify);
 
   const http = await createHttpApp({
     name: 'gateway',
@@ -108,14 +114,17 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
 
   registerJwksRoute(http, tokens);
   registerAuthRoutes(http, {
-    auth: new AuthService(users, mailQueue, tokens, { refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS }),
+    auth: new AuthService(users, mailQueue, tokens, revocations, {
+      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+      refreshReuseIntervalMs: config.REFRESH_TOKEN_REUSE_INTERVAL_MS,
+    }),
     rateLimiter: new AuthRateLimiter(redis, {
       perIpPerMinute: config.AUTH_RATE_LIMIT_PER_IP,
       perAccountPerMinute: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
     }),
     cookieSecure: config.COOKIE_SECURE,
   });
-  const authenticate = createAuthenticate(tokens.verify);
+  const authenticate = createAuthenticate(verify);
   const chatApi = new ChatApiClient({ baseUrl: config.CHAT_URL, timeoutMs: config.CHAT_API_TIMEOUT_MS });
   const chats = new ChatsService({
     repository: new ChatsRepository(database.db),
@@ -151,7 +160,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
         ratePerSecond: config.CHAT_SEND_RATE_PER_SECOND,
       }),
       chats,
-      verify: tokens.verify,
+      verify,
       logger,
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
       subscribeLimiter: new RateLimiterMemory({ points: config.WS_SUBSCRIBES_PER_10S, duration: 10 }),

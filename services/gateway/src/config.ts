@@ -28,6 +28,11 @@ export const gatewayEnv = {
   JWT_KEY_ID: z.string().min(1).max(64),
   ACCESS_TOKEN_TTL_SECONDS: positiveInt(15 * 60),
   REFRESH_TOKEN_TTL_DAYS: positiveInt(30),
+  /**
+   * A refresh token presented again this soon after its rotation gets a session (two tabs refreshing
+   * at once) instead of counting as theft; 0 turns the grace off. Auth0 calls it the reuse interval.
+   */
+  REFRESH_TOKEN_REUSE_INTERVAL_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
   ACTIVATION_TOKEN_TTL_HOURS: positiveInt(24),
   RESET_TOKEN_TTL_MINUTES: positiveInt(60),
   /** Secure cookies need HTTPS; local runs are plain HTTP on loopback. */

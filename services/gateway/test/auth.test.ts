@@ -153,20 +153,58 @@ describe('login and sessions', () => {
     expect(JSON.stringify(jwks.json)).not.toContain('"d"');
   });
 
-  it('rotates refresh tokens and revokes the whole family when a rotated one is replayed', async () => {
-    const { cookie: first } = await activeUser(gateway.baseUrl);
-    const rotated = await api('POST', '/api/auth/refresh', { cookie: first });
-    expect(rotated.status).toBe(200);
-    const second = refreshCookie(rotated.headers);
-    expect(second).not.toBe(first);
-    expect((await api('GET', '/api/users/me', { token: rotated.json.accessToken })).status).toBe(200);
+  it('lets two tabs refresh with the same cookie at once: both get a session and the user stays logged in', async () => {
+    const { cookie } = await activeUser(gateway.baseUrl);
+    const [a, b] = await Promise.all([
+      api('POST', '/api/auth/refresh', { cookie }),
+      api('POST', '/api/auth/refresh', { cookie }),
+    ]);
+    expect([a.status, b.status]).toEqual([200, 200]);
+    for (const tab of [a, b])
+      expect((await api('GET', '/api/users/me', { token: tab.json.accessToken })).status).toBe(200);
+    // Whichever of the two cookies the browser kept, the session goes on.
+    const next = await api('POST', '/api/auth/refresh', { cookie: refreshCookie(b.headers) });
+    expect(next.status).toBe(200);
+    expect((await api('POST', '/api/auth/refresh', { cookie: refreshCookie(next.headers) })).status).toBe(
+      200,
+    );
+  });
 
+  it('grants the grace only to the latest rotated token: an older one is reuse even within the window', async () => {
+    const { cookie: first } = await activeUser(gateway.baseUrl);
+    const second = refreshCookie((await api('POST', '/api/auth/refresh', { cookie: first })).headers);
+    const third = await api('POST', '/api/auth/refresh', { cookie: second });
+    expect(third.status).toBe(200);
     const replay = await api('POST', '/api/auth/refresh', { cookie: first });
     expect(replay.status).toBe(401);
     expect(replay.json.code).toBe('refresh_token_reused');
-    const afterReplay = await api('POST', '/api/auth/refresh', { cookie: second });
-    expect(afterReplay.status).toBe(401);
-    expect(afterReplay.json.code).toBe('refresh_token_invalid');
+    expect((await api('POST', '/api/auth/refresh', { cookie: refreshCookie(third.headers) })).status).toBe(
+      401,
+    );
+  });
+
+  it('revokes the whole family when a rotated token is replayed after the reuse window', async () => {
+    const shortWindow = await startGateway({ REFRESH_TOKEN_REUSE_INTERVAL_MS: '200' });
+    try {
+      const short = (method: string, path: string, options?: Parameters<typeof call>[3]) =>
+        call(shortWindow.baseUrl, method, path, options);
+      const { cookie: first } = await activeUser(shortWindow.baseUrl);
+      const rotated = await short('POST', '/api/auth/refresh', { cookie: first });
+      expect(rotated.status).toBe(200);
+      const second = refreshCookie(rotated.headers);
+      expect(second).not.toBe(first);
+      expect((await short('GET', '/api/users/me', { token: rotated.json.accessToken })).status).toBe(200);
+
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      const replay = await short('POST', '/api/auth/refresh', { cookie: first });
+      expect(replay.status).toBe(401);
+      expect(replay.json.code).toBe('refresh_token_reused');
+      const afterReplay = await short('POST', '/api/auth/refresh', { cookie: second });
+      expect(afterReplay.status).toBe(401);
+      expect(afterReplay.json.code).toBe('refresh_token_invalid');
+    } finally {
+      await shortWindow.close();
+    }
   });
 
   it('ends the session on logout', async () => {
@@ -207,7 +245,10 @@ describe('access tokens at the API', () => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(JSON.stringify(jwks.keys[0])));
 
-    expect((await api('GET', '/api/users/me')).json.code).toBe('unauthorized');
+    const missing = await api('GET', '/api/users/me');
+    expect(missing.json.code).toBe('unauthorized');
+    // RFC 6750 §3.1: no error code when the request carried no token at all.
+    expect(missing.headers.get('www-authenticate')).toBe('Bearer');
     const results = await Promise.all(
       [expired, tampered, none, hs256].map((token) => api('GET', '/api/users/me', { token })),
     );
@@ -217,6 +258,12 @@ describe('access tokens at the API', () => {
       'token_invalid',
       'token_invalid',
       'token_invalid',
+    ]);
+    expect(results.map((result) => result.headers.get('www-authenticate'))).toEqual([
+      'Bearer error="invalid_token", error_description="The access token has expired."',
+      'Bearer error="invalid_token", error_description="The access token is not valid."',
+      'Bearer error="invalid_token", error_description="The access token is not valid."',
+      'Bearer error="invalid_token", error_description="The access token is not valid."',
     ]);
     expect((await api('GET', '/api/users/me', { token: accessToken })).status).toBe(200);
   });

@@ -46,8 +46,9 @@ export class AccessTokens {
     return new AccessTokens(options, privateKey, publicJwk);
   }
 
-  async sign(claims: AccessTokenClaims): Promise<string> {
-    return new SignJWT({ email: claims.email, name: claims.name })
+  /** `iat` and `exp` are set here; `sid` names the session (refresh-token family) the token belongs to. */
+  async sign(claims: Omit<AccessTokenClaims, 'iat'>): Promise<string> {
+    return new SignJWT({ email: claims.email, name: claims.name, sid: claims.sid })
       .setProtectedHeader({ alg: 'EdDSA', kid: this.#options.keyId, typ: 'JWT' })
       .setSubject(claims.sub)
       .setIssuer(this.#options.issuer)

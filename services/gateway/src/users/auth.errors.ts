@@ -1,4 +1,4 @@
-import { AppError } from '@relay/platform';
+import { AppError, invalidTokenError } from '@relay/platform';
 
 export const AuthErrorCode = {
   InvalidCredentials: 'invalid_credentials',
@@ -12,12 +12,21 @@ export const AuthErrorCode = {
   RefreshTokenMissing: 'refresh_token_missing',
   RefreshTokenInvalid: 'refresh_token_invalid',
   RefreshTokenReused: 'refresh_token_reused',
+  TokenRevoked: 'token_revoked',
   PhotoInvalid: 'photo_invalid',
   PhotoMissing: 'photo_missing',
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 
-const DETAILS: Record<AuthErrorCode, { status: number; title: string; detail: string }> = {
+interface ErrorDetails {
+  status: number;
+  title: string;
+  detail: string;
+  /** A refused bearer token: answered with the RFC 6750 `invalid_token` challenge. */
+  bearer?: true;
+}
+
+const DETAILS: Record<AuthErrorCode, ErrorDetails> = {
   invalid_credentials: { status: 401, title: 'Unauthorized', detail: 'The e-mail or password is wrong.' },
   account_not_activated: {
     status: 403,
@@ -53,6 +62,12 @@ const DETAILS: Record<AuthErrorCode, { status: number; title: string; detail: st
     title: 'Unauthorized',
     detail: 'This session was used twice, so every session of it was ended: log in again.',
   },
+  token_revoked: {
+    status: 401,
+    title: 'Unauthorized',
+    detail: 'The session of this access token has ended (logout or password reset): log in again.',
+    bearer: true,
+  },
   photo_invalid: {
     status: 415,
     title: 'Unsupported Media Type',
@@ -67,5 +82,6 @@ const DETAILS: Record<AuthErrorCode, { status: number; title: string; detail: st
 
 export function authError(code: AuthErrorCode, detail?: string): AppError {
   const known = DETAILS[code];
+  if (known.bearer) return invalidTokenError(code, detail ?? known.detail);
   return new AppError({ code, status: known.status, title: known.title, detail: detail ?? known.detail });
 }

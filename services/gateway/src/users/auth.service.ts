@@ -1,6 +1,7 @@
 import type { ActivateBody, LoginBody, ResetPasswordBody, SignupBody } from '@relay/contracts';
 import type { JobQueue } from '@relay/jobs';
 import type { AccessTokenClaims } from '@relay/platform';
+import type { AccessTokenRevocations } from './access-token-revocations.ts';
 import type { AccessTokens } from './access-tokens.ts';
 import { AuthErrorCode, authError } from './auth.errors.ts';
 import type { MailJob } from './mail.jobs.ts';
@@ -17,6 +18,8 @@ export interface Session {
 
 export interface AuthSettings {
   refreshTtlDays: number;
+  /** A just-rotated refresh token presented again this soon is a race (two tabs), not reuse. */
+  refreshReuseIntervalMs: number;
 }
 
 /** Sign-up, activation, login and sessions. */
@@ -24,17 +27,20 @@ export class AuthService {
   readonly #users: UsersRepository;
   readonly #mail: JobQueue<typeof MailJob>;
   readonly #tokens: AccessTokens;
+  readonly #revocations: AccessTokenRevocations;
   readonly #settings: AuthSettings;
 
   constructor(
     users: UsersRepository,
     mail: JobQueue<typeof MailJob>,
     tokens: AccessTokens,
+    revocations: AccessTokenRevocations,
     settings: AuthSettings,
   ) {
     this.#users = users;
     this.#mail = mail;
     this.#tokens = tokens;
+    this.#revocations = revocations;
     this.#settings = settings;
   }
 
@@ -70,30 +76,35 @@ export class AuthService {
     if (!user.active) throw authError(AuthErrorCode.AccountNotActivated);
     const refreshToken = newSecureToken();
     const refreshExpiresAt = this.#refreshExpiry();
-    await this.#users.insertRefreshToken({
+    const sessionId = await this.#users.insertRefreshToken({
       userId: user.id,
       tokenHash: hashSecureToken(refreshToken),
       expiresAt: refreshExpiresAt,
     });
-    return { ...(await this.#accessToken(user)), refreshToken, refreshExpiresAt };
+    return { ...(await this.#accessToken(user, sessionId)), refreshToken, refreshExpiresAt };
   }
 
-  /** Rotates the refresh token: the presented one stops working, replaying it ends the session. */
+  /**
+   * Rotates the refresh token: the presented one stops working, and replaying it ends the session
+   * with its access tokens — unless the replay follows its rotation within the reuse interval.
+   */
   async refresh(presented: string | undefined): Promise<Session> {
     if (presented === undefined || presented === '') throw authError(AuthErrorCode.RefreshTokenMissing);
     const refreshToken = newSecureToken();
     const refreshExpiresAt = this.#refreshExpiry();
-    const outcome = await this.#users.rotateRefreshToken(hashSecureToken(presented), {
-      tokenHash: hashSecureToken(refreshToken),
-      expiresAt: refreshExpiresAt,
-    });
+    const outcome = await this.#users.rotateRefreshToken(
+      hashSecureToken(presented),
+      { tokenHash: hashSecureToken(refreshToken), expiresAt: refreshExpiresAt },
+      this.#settings.refreshReuseIntervalMs,
+    );
     switch (outcome.status) {
       case 'ok': {
         const user = await this.#users.findById(outcome.userId);
         if (user === undefined || !user.active) throw authError(AuthErrorCode.RefreshTokenInvalid);
-        return { ...(await this.#accessToken(user)), refreshToken, refreshExpiresAt };
+        return { ...(await this.#accessToken(user, outcome.familyId)), refreshToken, refreshExpiresAt };
       }
       case 'reused':
+        await this.#revocations.revokeSessions([outcome.familyId]);
         throw authError(AuthErrorCode.RefreshTokenReused);
       case 'unknown':
       case 'expired':
@@ -102,9 +113,11 @@ export class AuthService {
     }
   }
 
+  /** Ends the session: its refresh token and every access token issued for it. */
   async logout(presented: string | undefined): Promise<void> {
     if (presented === undefined || presented === '') return;
-    await this.#users.revokeFamilyOf(hashSecureToken(presented));
+    const sessionId = await this.#users.revokeFamilyOf(hashSecureToken(presented));
+    if (sessionId !== undefined) await this.#revocations.revokeSessions([sessionId]);
   }
 
   async requestPasswordReset(email: string): Promise<void> {
@@ -115,8 +128,11 @@ export class AuthService {
     const passwordHash = await hashPassword(password);
     const outcome = await this.#users.consumeOneTimeToken('password_reset', hashSecureToken(token));
     switch (outcome.status) {
-      case 'ok':
-        return this.#users.setPasswordAndRevokeSessions(outcome.userId, passwordHash);
+      case 'ok': {
+        const resetAt = new Date();
+        const sessionIds = await this.#users.setPasswordAndRevokeSessions(outcome.userId, passwordHash);
+        return this.#revocations.revokeUser(outcome.userId, sessionIds, resetAt);
+      }
       case 'unknown':
         throw authError(AuthErrorCode.ResetTokenUnknown);
       case 'expired':
@@ -126,8 +142,8 @@ export class AuthService {
     }
   }
 
-  async #accessToken(user: User): Promise<{ accessToken: string; expiresIn: number }> {
-    const claims: AccessTokenClaims = { sub: user.id, email: user.email, name: user.name };
+  async #accessToken(user: User, sessionId: string): Promise<{ accessToken: string; expiresIn: number }> {
+    const claims: AccessTokenClaims = { sub: user.id, email: user.email, name: user.name, sid: sessionId };
     return { accessToken: await this.#tokens.sign(claims), expiresIn: this.#tokens.ttlSeconds };
   }
 
