@@ -32,6 +32,7 @@ import { registerAuthRoutes } from './users/auth.routes.ts';
 import { AuthService } from './users/auth.service.ts';
 import { registerJwksRoute } from './users/jwks.routes.ts';
 import { MailJobHandler, mailJobDefinition } from './users/mail.jobs.ts';
+import { PhotoUploadRateLimiter } from './users/photo.rate-limit.ts';
 import { registerProfileRoutes } from './users/profile.routes.ts';
 import { ProfileService } from './users/profile.service.ts';
 import { UsersRepository } from './users/users.repository.ts';
@@ -170,7 +171,12 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   );
   registerProfileRoutes(http, {
     authenticate,
-    profiles: new ProfileService(users, storage, config.PHOTO_URL_TTL_SECONDS),
+    profiles: new ProfileService(
+      users,
+      storage,
+      new PhotoUploadRateLimiter(redis, { perUserPerHour: config.PHOTO_UPLOADS_PER_HOUR }),
+      config.PHOTO_URL_TTL_SECONDS,
+    ),
   });
 
   return {

@@ -40,6 +40,8 @@ export const gatewayEnv = {
 
   PHOTO_MAX_BYTES: positiveInt(5 * 1024 * 1024),
   PHOTO_URL_TTL_SECONDS: positiveInt(10 * 60),
+  /** Photo uploads per user per hour: each one costs a full image decode. */
+  PHOTO_UPLOADS_PER_HOUR: positiveInt(20),
 
   /** Attempts per minute on sign-up, login, resend and reset, per client IP and per e-mail address. */
   AUTH_RATE_LIMIT_PER_IP: positiveInt(30),

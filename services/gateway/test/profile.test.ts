@@ -136,3 +136,70 @@ describe('profile photo', () => {
     expect(result.json.code).toBe('photo_missing');
   });
 });
+
+describe('profile photo: malformed multipart', () => {
+  const boundary = 'relay-test-boundary';
+  const part = (body: string) =>
+    `--${boundary}\r\nContent-Disposition: form-data; name="photo"; filename="me.png"\r\n` +
+    `Content-Type: image/png\r\n\r\n${body}`;
+
+  it.each([
+    ['multipart without a boundary', 'multipart/form-data', part('x'), 'multipart_malformed'],
+    [
+      'a boundary the body does not use',
+      'multipart/form-data; boundary=another',
+      part('x'),
+      'multipart_malformed',
+    ],
+    [
+      'a body cut off inside the file',
+      `multipart/form-data; boundary=${boundary}`,
+      part('\x89PNG\r\n'),
+      'multipart_malformed',
+    ],
+    [
+      'a malformed part header',
+      `multipart/form-data; boundary=${boundary}`,
+      `--${boundary}\r\nContent-Disposition\r\n\r\nx\r\n--${boundary}--\r\n`,
+      'photo_missing',
+    ],
+    ['an empty multipart body', `multipart/form-data; boundary=${boundary}`, '', 'photo_missing'],
+    ['another multipart type', `multipart/mixed; boundary=${boundary}`, part('x'), 'unsupported_media_type'],
+    ['a non-multipart content type', 'application/octet-stream', 'not a form', 'unsupported_media_type'],
+    ['text', 'text/plain', 'not a form', 'photo_missing'],
+  ])('answers %s with a 4xx problem, never a 500', async (_name, contentType, body, code) => {
+    const { accessToken } = await activeUser(gateway.baseUrl);
+    const response = await fetch(`${gateway.baseUrl}/api/users/me/photo`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${accessToken}`, 'content-type': contentType },
+      body,
+    });
+    const problem = (await response.json()) as { status: number; code: string; detail?: string };
+    expect(response.status).toBeGreaterThanOrEqual(400);
+    expect(response.status).toBeLessThan(500);
+    expect(response.headers.get('content-type')).toContain('application/problem+json');
+    expect(problem.status).toBe(response.status);
+    expect(problem.code).toBe(code);
+    expect(problem.detail).toBeTruthy();
+  });
+});
+
+describe('profile photo: dimensions', () => {
+  it('refuses a photo of more than 25 megapixels from its header, before decoding it', async () => {
+    const { accessToken } = await activeUser(gateway.baseUrl);
+    // 6000 x 6000 at 1 bit per pixel: a few kilobytes on the wire, 36 MP to decode.
+    const bomb = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: '#fff' } })
+      .png({ palette: true, colours: 2 })
+      .toBuffer();
+    const started = performance.now();
+    const result = await uploadPhoto(accessToken, bomb);
+    const elapsedMs = performance.now() - started;
+    expect(result.status).toBe(422);
+    expect(result.json.code).toBe('photo_too_large');
+    expect(result.json.detail).toContain('6000 × 6000');
+    expect(result.json.detail).toContain('25 megapixels');
+    expect(elapsedMs).toBeLessThan(500);
+    const me = await call(gateway.baseUrl, 'GET', '/api/users/me', { token: accessToken });
+    expect(me.json.photo).toBeNull();
+  });
+});

@@ -15,6 +15,8 @@ export const AuthErrorCode = {
   TokenRevoked: 'token_revoked',
   PhotoInvalid: 'photo_invalid',
   PhotoMissing: 'photo_missing',
+  PhotoTooLarge: 'photo_too_large',
+  MultipartMalformed: 'multipart_malformed',
 } as const;
 export type AuthErrorCode = (typeof AuthErrorCode)[keyof typeof AuthErrorCode];
 
@@ -77,6 +79,16 @@ const DETAILS: Record<AuthErrorCode, ErrorDetails> = {
     status: 400,
     title: 'Bad Request',
     detail: 'Send the photo as the multipart field "photo".',
+  },
+  photo_too_large: {
+    status: 422,
+    title: 'Unprocessable Content',
+    detail: 'The photo has too many pixels for a profile photo.',
+  },
+  multipart_malformed: {
+    status: 400,
+    title: 'Bad Request',
+    detail: 'The multipart/form-data body could not be read.',
   },
 };
 

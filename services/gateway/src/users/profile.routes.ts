@@ -1,6 +1,6 @@
 import { UpdateProfileBody, UserProfile } from '@relay/contracts';
 import type { Authenticate, HttpApp } from '@relay/platform';
-import { AuthErrorCode, authError } from './auth.errors.ts';
+import { readUploadedFile } from './photo-upload.ts';
 import type { ProfileService } from './profile.service.ts';
 
 export interface ProfileRouteDeps {
@@ -36,17 +36,14 @@ export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: 
       schema: {
         tags,
         security,
-        description: 'multipart/form-data with one file field "photo": PNG, JPEG or WebP',
+        description:
+          'multipart/form-data with one file field "photo": PNG, JPEG or WebP of at most 25 megapixels; uploads per user are rate-limited (PHOTO_UPLOADS_PER_HOUR).',
         response: { 200: UserProfile },
       },
     },
     async (request) => {
       const user = await authenticate(request);
-      if (!request.isMultipart()) throw authError(AuthErrorCode.PhotoMissing);
-      const file = await request.file();
-      if (file === undefined || file.fieldname !== 'photo') throw authError(AuthErrorCode.PhotoMissing);
-      // toBuffer() stops at the configured size limit and rejects with 413.
-      return profiles.setPhoto(user.sub, await file.toBuffer());
+      return profiles.setPhoto(user.sub, () => readUploadedFile(request, 'photo'));
     },
   );
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { PhotoUrls, UpdateProfileBody, UserProfile } from '@relay/contracts';
 import type { ObjectStorage } from '@relay/object-storage';
 import { AppError, CommonErrorCode } from '@relay/platform';
+import type { PhotoUploadRateLimiter } from './photo.rate-limit.ts';
 import { PHOTO_SIZES, type PhotoSize, renderPhoto } from './photos.ts';
 import type { User, UsersRepository } from './users.repository.ts';
 
@@ -12,11 +13,18 @@ const photoObjectKey = (prefix: string, size: PhotoSize) => `${prefix}/${size}.w
 export class ProfileService {
   readonly #users: UsersRepository;
   readonly #storage: ObjectStorage;
+  readonly #uploads: PhotoUploadRateLimiter;
   readonly #photoUrlTtlSeconds: number;
 
-  constructor(users: UsersRepository, storage: ObjectStorage, photoUrlTtlSeconds: number) {
+  constructor(
+    users: UsersRepository,
+    storage: ObjectStorage,
+    uploads: PhotoUploadRateLimiter,
+    photoUrlTtlSeconds: number,
+  ) {
     this.#users = users;
     this.#storage = storage;
+    this.#uploads = uploads;
     this.#photoUrlTtlSeconds = photoUrlTtlSeconds;
   }
 
@@ -29,10 +37,14 @@ export class ProfileService {
     return this.#present(user ?? (await this.#existing(userId)));
   }
 
-  /** Stores the new renditions first, then switches the pointer, then deletes the old ones. */
-  async setPhoto(userId: string, upload: Buffer): Promise<UserProfile> {
+  /**
+   * Counts the upload against the user's rate before reading a byte of it, renders it, stores the
+   * new renditions, then switches the pointer, then deletes the old ones.
+   */
+  async setPhoto(userId: string, readUpload: () => Promise<Buffer>): Promise<UserProfile> {
+    await this.#uploads.consume(userId);
     await this.#existing(userId);
-    const renditions = await renderPhoto(upload);
+    const renditions = await renderPhoto(await readUpload());
     // A random segment makes the key unguessable and every version a new object (no stale caches).
     const prefix = `users/${userId}/photos/${randomUUID()}`;
     await Promise.all(
