@@ -1,7 +1,15 @@
 export { chatRows } from './chat-rows.ts';
 export { Cluster, type ClusterOptions, RecordingClient, ROOT, type TestUser } from './cluster.ts';
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
-export { type KeyedRecord, type ReadKeyOptions, readKey } from './kafka-records.ts';
+export {
+  committedOffsets,
+  endOffsets,
+  type KeyedRecord,
+  produceRaw,
+  type RawRecord,
+  type ReadKeyOptions,
+  readKey,
+} from './kafka-records.ts';
 export { type CaughtMail, mailsTo, tokenFromMail, waitForMail } from './maildev.ts';
 export {
   freePort,

@@ -1,4 +1,5 @@
-import { Consumer, stringDeserializers } from '@platformatic/kafka';
+import { randomUUID } from 'node:crypto';
+import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
 
 export interface KeyedRecord {
   value: string;
@@ -43,5 +44,57 @@ export async function readKey(options: ReadKeyOptions): Promise<KeyedRecord[]> {
     return found;
   } finally {
     await consumer.close(true);
+  }
+}
+
+export interface RawRecord {
+  key: string;
+  /** Written as is: a hand-made event, or poison that no producer of the system writes. */
+  value: string;
+}
+
+/** Writes `records` to `topic` as they are, in one request, so records of one key keep this order. */
+export async function produceRaw(
+  brokers: string[],
+  topic: string,
+  records: readonly RawRecord[],
+): Promise<void> {
+  const producer = new Producer({
+    clientId: 'relay-test-raw',
+    bootstrapBrokers: brokers,
+    serializers: stringSerializers,
+  });
+  try {
+    await producer.send({ messages: records.map(({ key, value }) => ({ topic, key, value })) });
+  } finally {
+    await producer.close();
+  }
+}
+
+/** The offset after the last record of each partition of `topic`, by partition index. */
+export async function endOffsets(brokers: string[], topic: string): Promise<bigint[]> {
+  const reader = new Consumer({
+    groupId: `offsets-${randomUUID()}`,
+    clientId: 'relay-test-offsets',
+    bootstrapBrokers: brokers,
+  });
+  try {
+    return (await reader.listOffsets({ topics: [topic] })).get(topic) ?? [];
+  } finally {
+    await reader.close();
+  }
+}
+
+/** The group's committed offset of each partition of `topic`, by partition index (0 where it never committed). */
+export async function committedOffsets(brokers: string[], groupId: string, topic: string): Promise<bigint[]> {
+  const admin = new Admin({ clientId: 'relay-test-offsets', bootstrapBrokers: brokers });
+  try {
+    const [group] = await admin.listConsumerGroupOffsets({ groups: [groupId] });
+    const partitions = group?.topics.find((entry) => entry.name === topic)?.partitions ?? [];
+    return (await endOffsets(brokers, topic)).map(
+      (_, index) => partitions.find((partition) => partition.partitionIndex === index)?.committedOffset ?? 0n,
+    );
+  } finally {
+    await admin.close();
   }
 }

@@ -4,9 +4,18 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Producer, stringSerializers } from '@platformatic/kafka';
 import { type ChatServiceEvent, Topics } from '@relay/contracts';
 import { EventProducer, startGroupAtEnd } from '@relay/kafka';
-import { freePort, readKey, type ServiceProcess, startProcess, stopAllProcesses } from '@relay/testing';
+import {
+  committedOffsets,
+  endOffsets,
+  freePort,
+  produceRaw,
+  readKey,
+  type ServiceProcess,
+  startProcess,
+  stopAllProcesses,
+} from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { chatCreated, messageCreated } from './events.ts';
+import { chatCreated, memberAdded, messageCreated, yearZeroMessage } from './events.ts';
 import { type StoreKind, type TestStore, testStore } from './stores.ts';
 
 const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
@@ -55,19 +64,33 @@ async function metric(port: number, name: string): Promise<number> {
   return Number(line?.split(' ').at(-1) ?? Number.NaN);
 }
 
+/** Membership as the store holds it, through a store of the test's own. */
+async function isMember(handle: TestStore, chatId: string, userId: string): Promise<boolean> {
+  const store = await handle.open();
+  try {
+    return await store.isMember(chatId, userId);
+  } finally {
+    await store.close();
+  }
+}
+
 const publish = (events: ChatServiceEvent[]) =>
   producer.publish(events.map((event) => ({ topic: Topics.chat, key: event.payload.chatId, value: event })));
 
 /** Dead letters for one key, read from the start of chat_service.dlq by a new group. */
-async function deadLettersFor(key: string, count: number) {
+async function deadLettersFor(key: string, count: number, timeoutMs?: number) {
   const records = await readKey({
     brokers,
     topic: Topics.chatDeadLetter,
     groupId: `dlq-reader-${randomUUID()}`,
     key,
     count,
+    ...(timeoutMs === undefined ? {} : { timeoutMs }),
   });
-  return records.map((record) => JSON.parse(record.value) as { reason: string; value: string | null });
+  return records.map(
+    (record) =>
+      JSON.parse(record.value) as { reason: string; value: string | null; source: { topic: string } },
+  );
 }
 
 describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) => {
@@ -121,6 +144,62 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
       value: '{"type": "chat.message.created", oops',
       source: { topic: Topics.chat },
     });
+  });
+
+  it('dead-letters a record the store rejects, applies the rest of its batch in order and goes on', {
+    timeout: 90_000,
+  }, async () => {
+    const port = await freePort();
+    const group = `chat-service-rejects-${randomUUID()}`;
+    const consumer = await startConsumer(handle, group, { CHAT_CONSUMER_PORT: String(port) });
+    const [first, second] = [randomUUID(), randomUUID()];
+    const [alice, bob, carol] = [randomUUID(), randomUUID(), randomUUID()];
+    const poison = yearZeroMessage(randomUUID(), alice);
+    const batch = [
+      chatCreated(first, [alice]),
+      messageCreated(first, alice, 'before'),
+      poison,
+      messageCreated(first, alice, 'after'),
+      chatCreated(second, [bob]),
+      messageCreated(second, bob, 'other chat'),
+      memberAdded(first, carol),
+    ];
+    // One key: one partition, in this order, read in one batch. Raw, so no producer-side check stands in the way.
+    await produceRaw(
+      brokers,
+      Topics.chat,
+      batch.map((event) => ({ key: first, value: JSON.stringify(event) })),
+    );
+    const ends = await endOffsets(brokers, Topics.chat);
+
+    await expect.poll(() => handle.bodies(first), { timeout: 30_000 }).toEqual(['before', 'after']);
+    expect(await handle.bodies(second)).toEqual(['other chat']);
+    expect(await handle.bodies(poison.payload.chatId)).toEqual([]);
+    await expect.poll(() => isMember(handle, first, carol), { timeout: 10_000 }).toBe(true);
+    // Every group reading the shared topic dead-letters it (the running stack's too): find this store's letter.
+    const reason =
+      kind === 'postgres'
+        ? 'store rejected: date/time field value out of range: "0000-01-01T00:00:00.000Z" (22008)'
+        : 'store rejected: messages.sent_at: before year 0001 (SQLITE_CONSTRAINT)';
+    await expect
+      .poll(async () => (await deadLettersFor(first, 10, 2000)).find((letter) => letter.reason === reason), {
+        timeout: 20_000,
+      })
+      .toMatchObject({ value: JSON.stringify(poison), source: { topic: Topics.chat } });
+    expect(await metric(port, 'chat_consumer_dead_lettered_total')).toBeGreaterThanOrEqual(1);
+    await expect
+      .poll(
+        async () =>
+          (await committedOffsets(brokers, group, Topics.chat)).every((at, i) => at >= (ends[i] ?? 0n)),
+        {
+          timeout: 20_000,
+        },
+      )
+      .toBe(true);
+
+    await publish([messageCreated(second, bob, 'later')]);
+    await expect.poll(() => handle.bodies(second), { timeout: 20_000 }).toEqual(['other chat', 'later']);
+    await consumer.stop();
   });
 
   it('loses and doubles nothing when killed with -9 mid-stream', { timeout: 120_000 }, async () => {

@@ -3,9 +3,10 @@ import { Consumer, type Message, type MessagesStream, stringDeserializers } from
 import { type ChatServiceEvent, CORRELATION_HEADER, Topics } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import { type Logger, withTimeout } from '@relay/platform';
-import type { ChatStore } from '../store/chat-store.ts';
+import { type ChatStore, EventsRejected } from '../store/chat-store.ts';
 import type { ChatConsumerMetrics } from './consumer.metrics.ts';
 import { decodeRecord } from './decode.ts';
+import { applyIsolating } from './isolate.ts';
 
 type Record = Message<string, string, string, string>;
 type Stream = MessagesStream<string, string, string, string>;
@@ -31,10 +32,22 @@ interface Session {
   stream: Stream;
 }
 
+/** A record that decoded, with its event. */
+interface EventRecord {
+  record: Record;
+  event: ChatServiceEvent;
+}
+
+/** A record for the dead-letter topic: it does not decode, or the store refuses its event. */
 interface Poison {
   record: Record;
   reason: string;
+  /** The event's own, when the record has no correlation header. */
+  correlationId?: string;
 }
+
+/** Thrown out of a step when its batch is given up (the stream is gone, or the process stops). */
+class GaveUp extends Error {}
 
 /** Longer than a session timeout, so a rejoin in progress has time to finish. */
 const COMMIT_TIMEOUT_MS = 30_000;
@@ -42,9 +55,29 @@ const COMMIT_TIMEOUT_MS = 30_000;
 const backoff = (attempt: number) => Math.min(5000, 200 * 2 ** attempt);
 
 /**
+ * How often a batch the store rejects is retried whole before its refused records are isolated:
+ * a constraint may fail for a moment (a conflicting writer), a value it cannot hold never passes.
+ */
+const REJECTED_BATCH_RETRIES = 3;
+
+const isRejection = (error: unknown): error is EventsRejected => error instanceof EventsRejected;
+
+function decodeBatch(batch: readonly Record[]): { events: EventRecord[]; poison: Poison[] } {
+  const events: EventRecord[] = [];
+  const poison: Poison[] = [];
+  for (const record of batch) {
+    const decoded = decodeRecord(record.value);
+    if (decoded.ok) events.push({ record, event: decoded.event });
+    else poison.push({ record, reason: decoded.reason });
+  }
+  return { events, poison };
+}
+
+/**
  * chat-consumer's loop: take what the stream has (up to a batch), dead-letter the poison,
- * apply the rest in one store transaction, and only then commit the offsets. A crash at any
- * point replays from the last commit, and the idempotent inserts make the replay harmless.
+ * apply the rest in one store transaction (around any record the store refuses, which is
+ * dead-lettered too), and only then commit the offsets. A crash at any point replays from the
+ * last commit, and the idempotent inserts make the replay harmless.
  */
 export class ChatConsumer {
   readonly #options: ChatConsumerOptions;
@@ -191,48 +224,80 @@ export class ChatConsumer {
   }
 
   /**
-   * Retries until the batch is in: skipping would lose messages, crashing would only replay
-   * them. Gives the batch up, uncommitted, only when its stream is gone or the process stops;
-   * whoever reads those partitions next gets it again from the last commit.
+   * Every record of the batch ends applied or dead-lettered, and only then are the offsets
+   * committed. Each step is retried until done: skipping would lose messages, crashing would only
+   * replay them. Gives the batch up, uncommitted, only when its stream is gone or the process
+   * stops; whoever reads those partitions next gets it again from the last commit.
    */
   async #handle(batch: Record[], stream: Stream): Promise<boolean> {
-    const events: ChatServiceEvent[] = [];
-    const poison: Poison[] = [];
-    for (const record of batch) {
-      const decoded = decodeRecord(record.value);
-      if (decoded.ok) events.push(decoded.event);
-      else poison.push({ record, reason: decoded.reason });
+    const { events, poison } = decodeBatch(batch);
+    this.#options.metrics?.consumed.inc(batch.length);
+    const untilDone = <T>(step: () => Promise<T>) => this.#untilDone(step, batch.length, stream);
+    try {
+      await untilDone(() => this.#deadLetter(poison));
+      const refused = await untilDone(this.#applying(events));
+      await untilDone(() => this.#deadLetter(refused));
+      await untilDone(() => this.#commit(batch));
+      return true;
+    } catch (error) {
+      if (error instanceof GaveUp) return false;
+      throw error;
     }
-    const metrics = this.#options.metrics;
-    metrics?.consumed.inc(batch.length);
-    let deadLettered = poison.length === 0;
-    let applied = events.length === 0;
+  }
+
+  /** Runs `step` until it succeeds, backing off; GaveUp when the stream or the process ends first. */
+  async #untilDone<T>(step: () => Promise<T>, records: number, stream: Stream): Promise<T> {
     for (let attempt = 0; ; attempt += 1) {
       try {
-        if (!deadLettered) {
-          await this.#deadLetter(poison);
-          deadLettered = true;
-          metrics?.deadLettered.inc(poison.length);
-        }
-        if (!applied) {
-          const end = metrics?.batchSeconds.startTimer();
-          await this.#options.store.applyEvents(events);
-          end?.();
-          applied = true;
-          metrics?.applied.inc(events.length);
-        }
-        await this.#commit(batch);
-        return true;
+        return await step();
       } catch (err) {
-        metrics?.retries.inc();
-        this.#logger.error({ err, attempt, records: batch.length }, 'batch failed; retrying');
-        if (stream.destroyed) return false;
-        if (!(await this.#pause(backoff(attempt)))) return false;
+        this.#options.metrics?.retries.inc();
+        this.#logger.error({ err, attempt, records }, 'batch failed; retrying');
+        if (stream.destroyed || !(await this.#pause(backoff(attempt)))) throw new GaveUp();
       }
     }
   }
 
+  /**
+   * The step that puts the batch's events in the store; resolves to the records the store
+   * refuses. An outage (any error but a rejection) fails the step, to be retried for as long as
+   * it lasts: nothing is ever dead-lettered for it. A batch the store rejects is retried whole a
+   * few times, then in parts, so every other record goes in and the refused ones come back.
+   */
+  #applying(events: readonly EventRecord[]): () => Promise<Poison[]> {
+    let rejections = 0;
+    return async () => {
+      if (events.length === 0) return [];
+      if (rejections < REJECTED_BATCH_RETRIES) {
+        try {
+          await this.#apply(events);
+          return [];
+        } catch (error) {
+          if (isRejection(error)) rejections += 1;
+          throw error;
+        }
+      }
+      // Its first try is the batch whole once more: the last of the retries.
+      const refused = await applyIsolating(events, (part) => this.#apply(part), isRejection);
+      return refused.map(({ item: { record, event }, rejection }) => ({
+        record,
+        reason: `store rejected: ${rejection.message} (${rejection.code})`,
+        correlationId: event.correlationId,
+      }));
+    };
+  }
+
+  /** One store transaction. */
+  async #apply(events: readonly EventRecord[]): Promise<void> {
+    const metrics = this.#options.metrics;
+    const end = metrics?.batchSeconds.startTimer();
+    await this.#options.store.applyEvents(events.map(({ event }) => event));
+    end?.();
+    metrics?.applied.inc(events.length);
+  }
+
   async #deadLetter(poison: readonly Poison[]): Promise<void> {
+    if (poison.length === 0) return;
     await this.#options.deadLetters.publish(
       poison.map(({ record, reason }) => ({
         topic: Topics.chatDeadLetter,
@@ -247,13 +312,14 @@ export class ChatConsumer {
         },
       })),
     );
-    for (const { record, reason } of poison) {
+    this.#options.metrics?.deadLettered.inc(poison.length);
+    for (const { record, reason, correlationId } of poison) {
       this.#logger.warn(
         {
           reason,
           partition: record.partition,
           offset: String(record.offset),
-          correlationId: record.headers.get(CORRELATION_HEADER),
+          correlationId: record.headers.get(CORRELATION_HEADER) ?? correlationId,
         },
         'poison record sent to the dead-letter topic',
       );

@@ -17,7 +17,7 @@ export function chatConsumerMetrics(metrics: Metrics): ChatConsumerMetrics {
     deadLettered: metricCounter(
       metrics,
       'chat_consumer_dead_lettered_total',
-      'Poison records sent to chat_service.dlq',
+      'Records sent to chat_service.dlq: undecodable, or refused by the store for their content',
     ),
     retries: metricCounter(metrics, 'chat_consumer_batch_retries_total', 'Failed batch attempts retried'),
     reconnects: metricCounter(
@@ -28,7 +28,7 @@ export function chatConsumerMetrics(metrics: Metrics): ChatConsumerMetrics {
     batchSeconds: metricHistogram(
       metrics,
       'chat_consumer_apply_seconds',
-      'Time to apply one batch in one store transaction',
+      'Time of one store transaction: a batch, or a part of one while a refused record is isolated',
       [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     ),
   };
