@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { AppError } from './errors.ts';
 import { createHttpApp, type HttpApp } from './http.ts';
 import { createLogger } from './logger.ts';
+import { noContent, problemResponses } from './problem-responses.ts';
 
 function captureLogs() {
   const lines: Record<string, unknown>[] = [];
@@ -136,5 +137,96 @@ describe('createHttpApp', () => {
     expect(response.statusCode).toBe(200);
     expect(response.body).toMatch(/http_request_duration_seconds_count\{[^}]*route="\/conflict"[^}]*\} 1/);
     expect(response.body).toContain('process_cpu_user_seconds_total');
+  });
+
+  it('answers a known path asked with another method 405 with Allow, an unknown path 404', async () => {
+    const { app } = await buildApp();
+    app.put('/items/:id', async () => ({}));
+    const wrongMethod = await app.inject({ method: 'DELETE', url: '/items' });
+    expect(wrongMethod.statusCode).toBe(405);
+    expect(wrongMethod.headers.allow).toBe('POST');
+    expect(wrongMethod.headers['content-type']).toContain('application/problem+json');
+    expect(wrongMethod.json()).toMatchObject({ status: 405, code: 'method_not_allowed' });
+    const withParam = await app.inject({ method: 'GET', url: '/items/42?x=1' });
+    expect(withParam.statusCode).toBe(405);
+    expect(withParam.headers.allow).toBe('PUT');
+    const readable = await app.inject({ method: 'POST', url: '/healthz' });
+    expect(readable.headers.allow).toBe('GET, HEAD');
+    const unknown = await app.inject({ method: 'DELETE', url: '/nothing/here' });
+    expect(unknown.statusCode).toBe(404);
+    expect(unknown.headers.allow).toBeUndefined();
+  });
+});
+
+describe('documented problem answers', () => {
+  async function documented() {
+    const { logger } = captureLogs();
+    app = await createHttpApp({
+      name: 'test',
+      version: '1.0.0',
+      logger,
+      readiness: [],
+      openapi: { title: 'test', description: 'test' },
+    });
+    app.post(
+      '/things',
+      {
+        schema: {
+          security: [{ bearerAuth: [] }],
+          body: z.object({ name: z.string() }),
+          response: { 201: z.object({ name: z.string() }), ...problemResponses({ 400: ['name_taken'] }) },
+        },
+      },
+      async () => {
+        throw new AppError({ code: 'not_documented', status: 400, title: 'Bad Request' });
+      },
+    );
+    app.get('/things', { schema: { response: { 200: z.object({}) } } }, async () => ({}));
+    app.delete('/things', { schema: { response: { 204: noContent('Gone.') } } }, async (_request, reply) =>
+      reply.code(204).send(),
+    );
+    await app.ready();
+    const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
+    return { app, paths: document.paths };
+  }
+
+  // biome-ignore lint/suspicious/noExplicitAny: the OpenAPI document is read field by field
+  const problemCodes = (operation: { responses: Record<string, any> }, status: number) =>
+    operation.responses[status]?.content?.['application/problem+json']?.schema?.properties?.code?.enum;
+
+  it('adds what every route can answer to its own problems, as problem+json with their codes', async () => {
+    const { paths } = await documented();
+    const post = paths['/things'].post;
+    expect(Object.keys(post.responses).sort()).toEqual([
+      '201',
+      '400',
+      '401',
+      '408',
+      '413',
+      '415',
+      '500',
+      '503',
+    ]);
+    expect(problemCodes(post, 400)).toEqual(['name_taken', 'validation_failed']);
+    expect(problemCodes(post, 401)).toEqual(['token_expired', 'token_invalid', 'unauthorized']);
+    expect(problemCodes(post, 408)).toEqual(['request_timeout']);
+    expect(post.responses[500].content['application/problem+json'].schema.properties.status.enum).toEqual([
+      500,
+    ]);
+    expect(post.responses['201'].content).toHaveProperty('application/json');
+  });
+
+  it('documents only what a route can answer: no 400 without input, no 401 without security', async () => {
+    const { paths } = await documented();
+    expect(Object.keys(paths['/things'].get.responses).sort()).toEqual(['200', '500', '503']);
+    const removal = paths['/things'].delete.responses;
+    expect(removal['204']).toEqual({ description: 'Gone.' });
+  });
+
+  it('still sends a problem whose code the route does not document', async () => {
+    const { app } = await documented();
+    const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x' } });
+    expect(response.statusCode).toBe(400);
+    expect(response.json()).toMatchObject({ code: 'not_documented', status: 400 });
   });
 });

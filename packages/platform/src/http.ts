@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
-import { CORRELATION_HEADER } from '@relay/contracts';
+import { CORRELATION_HEADER, Problem } from '@relay/contracts';
 import Fastify, {
   type FastifyBaseLogger,
   type FastifyError,
@@ -19,11 +19,20 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
+import { AllowedMethods } from './allowed-methods.ts';
 import { enterCorrelation, sanitizeCorrelationId } from './correlation.ts';
 import { AppError, CommonErrorCode, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts';
 import { type ReadinessCheck, runReadinessChecks } from './health.ts';
+import {
+  bodyDeadline,
+  clientErrorHandler,
+  DEFAULT_HTTP_TIMEOUTS,
+  type HttpTimeouts,
+  timeoutServerOptions,
+} from './http-timeouts.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
+import { documentProblems, HttpErrorCode, httpTitle, isProblemSchema } from './problem-responses.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -43,14 +52,23 @@ export interface HttpAppOptions {
   bodyLimit?: number;
   /** The registry /metrics serves; one of its own by default. Pass one to add the process's own metrics. */
   metrics?: Metrics;
+  /** Deadlines for slow clients; DEFAULT_HTTP_TIMEOUTS for any left out. */
+  timeouts?: Partial<HttpTimeouts>;
 }
 
+/** Answered by every process itself, whatever state it is in; no problem documents for them. */
+const OPERATIONAL_ROUTES = new Set(['/healthz', '/readyz', '/metrics']);
+
 /**
- * The base every HTTP process shares: correlation ids, problem+json errors,
+ * The base every HTTP process shares: correlation ids, problem+json errors (documented on every
+ * route, 405 with `Allow` for a known path's unsupported method), deadlines for slow clients,
  * /healthz, /readyz, /metrics and (optionally) OpenAPI docs.
  */
 export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
+  const timeouts = { ...DEFAULT_HTTP_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
+    ...timeoutServerOptions(timeouts),
+    clientErrorHandler: clientErrorHandler(options.logger),
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
     genReqId: (req) => sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID(),
@@ -58,18 +76,33 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     logController: new LogController({ disableRequestLogging: true }),
     // The logger's mixin already adds the correlation id (= request id) to every line.
     childLoggerFactory: (logger, _bindings, options) => logger.child({}, options),
-    return503OnClosing: true,
+    // Our onRequest hook answers while draining, with a problem like every other refusal.
+    return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
   app.setValidatorCompiler(validatorCompiler);
-  app.setSerializerCompiler(serializerCompiler);
+  // Problem answers are documented per code; whatever their code, they are sent as problems.
+  type SerializedRoute = Parameters<typeof serializerCompiler>[0];
+  app.setSerializerCompiler((route) =>
+    serializerCompiler({
+      ...route,
+      schema: isProblemSchema(route.schema) ? Problem : route.schema,
+    } as SerializedRoute),
+  );
 
   const metrics = options.metrics ?? createMetrics(options.name);
+  const allowedMethods = new AllowedMethods();
   let draining = false;
 
+  app.addHook('onRoute', (route) => {
+    allowedMethods.learn(route);
+    documentProblems(route);
+  });
   app.addHook('onRequest', async (request, reply) => {
     enterCorrelation(request.id);
     reply.header(CORRELATION_HEADER, request.id);
+    if (draining && !OPERATIONAL_ROUTES.has(request.routeOptions.url ?? '')) throw shuttingDown();
   });
+  app.addHook('preParsing', bodyDeadline(timeouts));
   app.addHook('onResponse', async (request, reply) => {
     const route = request.routeOptions.url ?? 'unmatched';
     metrics.httpRequestDuration
@@ -85,8 +118,12 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
+  app.setNotFoundHandler((request, reply) => {
+    const allowed = allowedMethods.of(app, request.url);
+    if (allowed.length > 0 && !allowed.includes(request.method)) {
+      return sendProblem(methodNotAllowed(request.method, allowed), request, reply);
+    }
+    return sendProblem(
       new AppError({
         code: CommonErrorCode.NotFound,
         status: 404,
@@ -95,8 +132,8 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
       }),
       request,
       reply,
-    ),
-  );
+    );
+  });
 
   if (options.openapi !== undefined) {
     await app.register(fastifySwagger, {
@@ -135,7 +172,30 @@ function registerOperationalRoutes(
   );
 }
 
+const methodNotAllowed = (method: string, allowed: readonly string[]) =>
+  new AppError({
+    code: HttpErrorCode.MethodNotAllowed,
+    status: 405,
+    title: httpTitle(405),
+    detail: `${method} is not supported here; use ${allowed.join(', ')}.`,
+    headers: { allow: allowed.join(', ') },
+  });
+
+const shuttingDown = () =>
+  new AppError({
+    code: HttpErrorCode.ShuttingDown,
+    status: 503,
+    title: httpTitle(503),
+    detail: 'This instance is shutting down; try again, another one will answer.',
+    headers: { connection: 'close', 'retry-after': '1' },
+  });
+
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply) {
+  // The client hung up (or was cut off) mid-request: nobody hears the answer, and it is no fault of ours.
+  if (request.raw.destroyed && (error as { code?: unknown } | undefined)?.code === 'ECONNRESET') {
+    request.log.info({ err: error }, 'client gone before the answer');
+    return reply.code(499).send(); // nginx's "client closed request", for the metrics
+  }
   const appError = toAppError(error);
   if (appError.status >= 500) {
     const errorId = request.id;
@@ -178,6 +238,7 @@ function toAppError(error: unknown): AppError {
       status,
       title: httpTitle(status),
       detail: fastifyError?.message,
+      cause: error,
     });
   }
   if (status === 503) {
@@ -206,6 +267,10 @@ function clientErrorCode(status: number): string {
       return CommonErrorCode.NotFound;
     case 413:
       return CommonErrorCode.PayloadTooLarge;
+    case 405:
+      return HttpErrorCode.MethodNotAllowed;
+    case 408:
+      return HttpErrorCode.RequestTimeout;
     case 415:
       return CommonErrorCode.UnsupportedMediaType;
     case 429:
@@ -213,20 +278,4 @@ function clientErrorCode(status: number): string {
     default:
       return CommonErrorCode.ValidationFailed;
   }
-}
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  409: 'Conflict',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  429: 'Too Many Requests',
-};
-
-function httpTitle(status: number): string {
-  return TITLES[status] ?? 'Bad Request';
 }

@@ -7,7 +7,7 @@ import {
   ResetPasswordBody,
   SignupBody,
 } from '@relay/contracts';
-import type { HttpApp } from '@relay/platform';
+import { type HttpApp, noContent } from '@relay/platform';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import type { AuthRateLimiter } from './auth.rate-limit.ts';
@@ -24,6 +24,7 @@ export interface AuthRouteDeps {
 
 const tags = ['auth'];
 const accepted = (message: string) => ({ status: 'accepted' as const, message });
+const loggedOut = { 204: noContent('Logged out: the refresh cookie is cleared.') };
 
 export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecure }: AuthRouteDeps): void {
   const sendSession = (reply: FastifyReply, session: Session) =>
@@ -84,7 +85,7 @@ export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecu
     async (request, reply) => sendSession(reply, await auth.refresh(request.cookies[REFRESH_COOKIE])),
   );
 
-  app.post('/api/auth/logout', { schema: { tags } }, async (request, reply) => {
+  app.post('/api/auth/logout', { schema: { tags, response: loggedOut } }, async (request, reply) => {
     await auth.logout(request.cookies[REFRESH_COOKIE]);
     return reply.clearCookie(REFRESH_COOKIE, { path: REFRESH_COOKIE_PATH }).code(204).send();
   });
