@@ -81,6 +81,20 @@ describe('access tokens after logout', () => {
   });
 });
 
+describe('access tokens after a refresh token was reused', () => {
+  it('refuses the access tokens of the session whose refresh token leaked', async () => {
+    const { cookie: first } = await activeUser(gateway.baseUrl);
+    const second = await api('POST', '/api/auth/refresh', { cookie: first });
+    const third = await api('POST', '/api/auth/refresh', { cookie: refreshCookie(second.headers) });
+    await expectWorking(third.json.accessToken);
+    // Not the latest rotation, so no grace: this is reuse, and the whole session ends.
+    expect((await api('POST', '/api/auth/refresh', { cookie: first })).json.code).toBe(
+      'refresh_token_reused',
+    );
+    await expectRevoked(third.json.accessToken);
+  });
+});
+
 describe('access tokens after a password reset', () => {
   it('refuses every access token the user held before the reset; a new login works at once', async () => {
     const laptop = await activeUser(gateway.baseUrl);
