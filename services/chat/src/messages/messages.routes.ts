@@ -1,6 +1,7 @@
 import { MessagePage, MessagePageQuery } from '@relay/contracts';
-import { createAuthenticate, type HttpApp, type JwtVerifier } from '@relay/platform';
+import { createAuthenticate, type HttpApp, type JwtVerifier, problemResponses } from '@relay/platform';
 import { z } from 'zod';
+import { ChatErrorCode } from '../chat.errors.ts';
 import type { MessagesService } from './messages.service.ts';
 
 export function registerMessageRoutes(
@@ -18,7 +19,10 @@ export function registerMessageRoutes(
         security: [{ bearerAuth: [] }],
         params: z.object({ chatId: z.uuid() }),
         querystring: MessagePageQuery,
-        response: { 200: MessagePage },
+        response: {
+          200: MessagePage,
+          ...problemResponses({ 400: [ChatErrorCode.UnknownCursor], 403: [ChatErrorCode.NotAMember] }),
+        },
       },
     },
     async (request) => {

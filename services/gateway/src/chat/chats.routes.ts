@@ -6,10 +6,19 @@ import {
   CreateChatBody,
   MessagePage,
   MessagePageQuery,
+  UNKNOWN_CURSOR,
 } from '@relay/contracts';
-import { type Authenticate, bearerToken, type HttpApp } from '@relay/platform';
+import {
+  type Authenticate,
+  bearerToken,
+  CommonErrorCode,
+  type HttpApp,
+  problemResponses,
+} from '@relay/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { AuthErrorCode } from '../users/auth.errors.ts';
+import { ChatErrorCode } from './chat.errors.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
 import type { Caller, ChatsService } from './chats.service.ts';
 
@@ -22,6 +31,9 @@ export interface ChatRouteDeps {
 const tags = ['chats'];
 const security = [{ bearerAuth: [] }];
 const ChatParams = z.object({ chatId: z.uuid() });
+const revoked = [AuthErrorCode.TokenRevoked];
+const rateLimited = [CommonErrorCode.RateLimited];
+const notAMember = [ChatErrorCode.NotAMember];
 
 export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi }: ChatRouteDeps): void {
   const caller = async (request: FastifyRequest): Promise<Caller> => {
@@ -31,16 +43,25 @@ export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi 
 
   app.post(
     '/api/chats',
-    { schema: { tags, security, body: CreateChatBody, response: { 201: ChatWithInvites } } },
+    {
+      schema: {
+        tags,
+        security,
+        body: CreateChatBody,
+        response: { 201: ChatWithInvites, ...problemResponses({ 401: revoked, 429: rateLimited }) },
+      },
+    },
     async (request, reply) => {
       const chat = await chats.create(await caller(request), request.body);
       return reply.code(201).send(chat);
     },
   );
 
-  app.get('/api/chats', { schema: { tags, security, response: { 200: ChatList } } }, async (request) => ({
-    chats: await chats.list(await caller(request)),
-  }));
+  app.get(
+    '/api/chats',
+    { schema: { tags, security, response: { 200: ChatList, ...problemResponses({ 401: revoked }) } } },
+    async (request) => ({ chats: await chats.list(await caller(request)) }),
+  );
 
   app.post(
     '/api/chats/:chatId/members',
@@ -50,7 +71,10 @@ export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi 
         security,
         params: ChatParams,
         body: AddMembersBody,
-        response: { 200: ChatWithInvites },
+        response: {
+          200: ChatWithInvites,
+          ...problemResponses({ 401: revoked, 403: notAMember, 429: rateLimited }),
+        },
       },
     },
     async (request) => chats.addMembers(await caller(request), request.params.chatId, request.body.emails),
@@ -65,7 +89,16 @@ export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi 
         description: 'History from the chat service, oldest first; `before` pages back ("continue chat").',
         params: ChatParams,
         querystring: MessagePageQuery,
-        response: { 200: MessagePage },
+        // chat-api's own refusals come through as it answered them.
+        response: {
+          200: MessagePage,
+          ...problemResponses({
+            400: [UNKNOWN_CURSOR],
+            401: revoked,
+            403: notAMember,
+            503: [ChatErrorCode.HistoryUnavailable],
+          }),
+        },
       },
     },
     async (request, reply) => {

@@ -7,9 +7,10 @@ import {
   ResetPasswordBody,
   SignupBody,
 } from '@relay/contracts';
-import { type HttpApp, noContent } from '@relay/platform';
+import { CommonErrorCode, type HttpApp, noContent, problemResponses } from '@relay/platform';
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { AuthErrorCode as Code } from './auth.errors.ts';
 import type { AuthRateLimiter } from './auth.rate-limit.ts';
 import type { AuthService, Session } from './auth.service.ts';
 
@@ -25,6 +26,36 @@ export interface AuthRouteDeps {
 const tags = ['auth'];
 const accepted = (message: string) => ({ status: 'accepted' as const, message });
 const loggedOut = { 204: noContent('Logged out: the refresh cookie is cleared.') };
+const rateLimited = problemResponses({ 429: [CommonErrorCode.RateLimited] });
+const activated = {
+  200: z.object({ status: z.literal('activated') }),
+  ...problemResponses({
+    400: [Code.ActivationTokenUnknown],
+    409: [Code.ActivationTokenUsed],
+    410: [Code.ActivationTokenExpired],
+  }),
+};
+const loggedIn = {
+  200: AccessTokenResponse,
+  ...problemResponses({
+    401: [Code.InvalidCredentials],
+    403: [Code.AccountNotActivated],
+    429: [CommonErrorCode.RateLimited],
+  }),
+};
+const refreshed = {
+  200: AccessTokenResponse,
+  ...problemResponses({ 401: [Code.RefreshTokenMissing, Code.RefreshTokenInvalid, Code.RefreshTokenReused] }),
+};
+const passwordReset = {
+  200: z.object({ status: z.literal('password_reset') }),
+  ...problemResponses({
+    400: [Code.ResetTokenUnknown],
+    409: [Code.ResetTokenUsed],
+    410: [Code.ResetTokenExpired],
+    429: [CommonErrorCode.RateLimited],
+  }),
+};
 
 export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecure }: AuthRouteDeps): void {
   const sendSession = (reply: FastifyReply, session: Session) =>
@@ -41,7 +72,7 @@ export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecu
 
   app.post(
     '/api/auth/signup',
-    { schema: { tags, body: SignupBody, response: { 202: AcceptedResponse } } },
+    { schema: { tags, body: SignupBody, response: { 202: AcceptedResponse, ...rateLimited } } },
     async (request, reply) => {
       await rateLimiter.consume('signup', request.ip, request.body.email);
       await auth.signup(request.body);
@@ -51,7 +82,7 @@ export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecu
 
   app.post(
     '/api/auth/activate',
-    { schema: { tags, body: ActivateBody, response: { 200: z.object({ status: z.literal('activated') }) } } },
+    { schema: { tags, body: ActivateBody, response: activated } },
     async (request) => {
       await auth.activate(request.body);
       return { status: 'activated' as const };
@@ -60,7 +91,7 @@ export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecu
 
   app.post(
     '/api/auth/resend-activation',
-    { schema: { tags, body: EmailBody, response: { 202: AcceptedResponse } } },
+    { schema: { tags, body: EmailBody, response: { 202: AcceptedResponse, ...rateLimited } } },
     async (request, reply) => {
       await rateLimiter.consume('resend', request.ip, request.body.email);
       await auth.resendActivation(request.body.email);
@@ -72,17 +103,15 @@ export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecu
 
   app.post(
     '/api/auth/login',
-    { schema: { tags, body: LoginBody, response: { 200: AccessTokenResponse } } },
+    { schema: { tags, body: LoginBody, response: loggedIn } },
     async (request, reply) => {
       await rateLimiter.consume('login', request.ip, request.body.email);
       return sendSession(reply, await auth.login(request.body));
     },
   );
 
-  app.post(
-    '/api/auth/refresh',
-    { schema: { tags, response: { 200: AccessTokenResponse } } },
-    async (request, reply) => sendSession(reply, await auth.refresh(request.cookies[REFRESH_COOKIE])),
+  app.post('/api/auth/refresh', { schema: { tags, response: refreshed } }, async (request, reply) =>
+    sendSession(reply, await auth.refresh(request.cookies[REFRESH_COOKIE])),
   );
 
   app.post('/api/auth/logout', { schema: { tags, response: loggedOut } }, async (request, reply) => {
@@ -92,7 +121,7 @@ export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecu
 
   app.post(
     '/api/auth/forgot-password',
-    { schema: { tags, body: EmailBody, response: { 202: AcceptedResponse } } },
+    { schema: { tags, body: EmailBody, response: { 202: AcceptedResponse, ...rateLimited } } },
     async (request, reply) => {
       await rateLimiter.consume('reset', request.ip, request.body.email);
       await auth.requestPasswordReset(request.body.email);
@@ -106,7 +135,7 @@ export function registerAuthRoutes(app: HttpApp, { auth, rateLimiter, cookieSecu
       schema: {
         tags,
         body: ResetPasswordBody,
-        response: { 200: z.object({ status: z.literal('password_reset') }) },
+        response: passwordReset,
       },
     },
     async (request) => {

@@ -1,5 +1,6 @@
 import { UpdateProfileBody, UserProfile } from '@relay/contracts';
-import type { Authenticate, HttpApp } from '@relay/platform';
+import { type Authenticate, CommonErrorCode, type HttpApp, problemResponses } from '@relay/platform';
+import { AuthErrorCode as Code } from './auth.errors.ts';
 import { readUploadedFile } from './photo-upload.ts';
 import type { ProfileService } from './profile.service.ts';
 
@@ -10,11 +11,20 @@ export interface ProfileRouteDeps {
 
 const tags = ['users'];
 const security = [{ bearerAuth: [] }];
+const profileProblems = problemResponses({ 401: [Code.TokenRevoked], 404: [CommonErrorCode.NotFound] });
+const photoProblems = problemResponses({
+  400: [Code.PhotoMissing, Code.MultipartMalformed],
+  401: [Code.TokenRevoked],
+  404: [CommonErrorCode.NotFound],
+  415: [Code.PhotoInvalid],
+  422: [Code.PhotoTooLarge],
+  429: [CommonErrorCode.RateLimited],
+});
 
 export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: ProfileRouteDeps): void {
   app.get(
     '/api/users/me',
-    { schema: { tags, security, response: { 200: UserProfile } } },
+    { schema: { tags, security, response: { 200: UserProfile, ...profileProblems } } },
     async (request) => {
       const user = await authenticate(request);
       return profiles.get(user.sub);
@@ -23,7 +33,9 @@ export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: 
 
   app.patch(
     '/api/users/me',
-    { schema: { tags, security, body: UpdateProfileBody, response: { 200: UserProfile } } },
+    {
+      schema: { tags, security, body: UpdateProfileBody, response: { 200: UserProfile, ...profileProblems } },
+    },
     async (request) => {
       const user = await authenticate(request);
       return profiles.update(user.sub, request.body);
@@ -38,7 +50,7 @@ export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: 
         security,
         description:
           'multipart/form-data with one file field "photo": PNG, JPEG or WebP of at most 25 megapixels; uploads per user are rate-limited (PHOTO_UPLOADS_PER_HOUR).',
-        response: { 200: UserProfile },
+        response: { 200: UserProfile, ...photoProblems },
       },
     },
     async (request) => {
@@ -49,7 +61,7 @@ export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: 
 
   app.delete(
     '/api/users/me/photo',
-    { schema: { tags, security, response: { 200: UserProfile } } },
+    { schema: { tags, security, response: { 200: UserProfile, ...profileProblems } } },
     async (request) => {
       const user = await authenticate(request);
       return profiles.removePhoto(user.sub);
