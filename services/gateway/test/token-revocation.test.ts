@@ -1,3 +1,4 @@
+import { WsCloseCode } from '@relay/contracts';
 import { tokenFromMail, waitForMail } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -63,6 +64,28 @@ describe('access tokens after logout', () => {
     await expectRevoked(laptop.accessToken);
     await expectRevoked(refreshed.json.accessToken);
     await expectWorking(phone.accessToken);
+  });
+
+  it('closes a WebSocket already open on the session within a heartbeat of its logout', async () => {
+    const beating = await startGateway({ WS_HEARTBEAT_MS: '200' });
+    try {
+      const laptop = await activeUser(beating.baseUrl);
+      const phone = await login(laptop.email);
+      const onLaptop = new TestSocket(wsUrl(beating.baseUrl), laptop.accessToken);
+      const onPhone = new TestSocket(wsUrl(beating.baseUrl), phone.accessToken);
+      await Promise.all([onLaptop.opened(), onPhone.opened()]);
+      expect((await api('POST', '/api/auth/logout', { cookie: laptop.cookie })).status).toBe(204);
+      expect(await onLaptop.closed()).toBe(WsCloseCode.tokenExpired);
+      expect(onLaptop.of('error').map((frame) => frame.code)).toEqual(['unauthorized']);
+      // The other session's socket lives on.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      onPhone.send({ type: 'ping' });
+      await onPhone.next('pong');
+      expect(onPhone.closeCode).toBeUndefined();
+      onPhone.close();
+    } finally {
+      await beating.close();
+    }
   });
 
   it('answers an auth.refresh frame carrying a logged-out token with an error and keeps the old token', async () => {

@@ -93,6 +93,17 @@ export class ClientConnection implements RoomMember {
     this.#socket.send(JSON.stringify(frame));
   }
 
+  /** Run on each heartbeat: a session ended since connecting (logout, password reset) ends the socket. */
+  async recheckToken(): Promise<void> {
+    try {
+      await this.#deps.verify(this.#accessToken);
+    } catch (error) {
+      if (!(error instanceof AppError) || error.status !== 401) return;
+      this.deliver({ type: 'error', code: wsErrorCode(error), message: error.detail ?? error.title });
+      this.close(WsCloseCode.tokenExpired, 'session ended');
+    }
+  }
+
   reconnect(reason: string): void {
     this.close(WsCloseCode.tryAgainLater, reason);
   }

@@ -91,7 +91,8 @@ export async function registerWsRoutes(
     },
   );
 
-  // Server pings find dead peers (a laptop lid closed) that TCP alone would keep for minutes.
+  // Server pings find dead peers (a laptop lid closed) that TCP alone would keep for minutes; the
+  // same beat ends sockets whose session was revoked since they connected.
   const heartbeat = setInterval(() => {
     for (const connection of connections) {
       if (!connection.alive) {
@@ -100,6 +101,7 @@ export async function registerWsRoutes(
       }
       connection.alive = false;
       connection.ping();
+      void connection.recheckToken();
     }
   }, options.heartbeatMs);
   heartbeat.unref();
