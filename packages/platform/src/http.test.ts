@@ -1,10 +1,11 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { multipartBody, noContent } from './documented-bodies.ts';
 import { AppError } from './errors.ts';
 import { createHttpApp, type HttpApp } from './http.ts';
 import { createLogger } from './logger.ts';
-import { noContent, problemResponses } from './problem-responses.ts';
+import { problemResponses } from './problem-responses.ts';
 
 function captureLogs() {
   const lines: Record<string, unknown>[] = [];
@@ -150,6 +151,9 @@ describe('createHttpApp', () => {
     const withParam = await app.inject({ method: 'GET', url: '/items/42?x=1' });
     expect(withParam.statusCode).toBe(405);
     expect(withParam.headers.allow).toBe('PUT');
+    // QUERY carries a body: Fastify would demand a content type before any not-found handler ran.
+    const query = await app.inject({ method: 'QUERY', url: '/items' });
+    expect(query.statusCode).toBe(405);
     const readable = await app.inject({ method: 'POST', url: '/healthz' });
     expect(readable.headers.allow).toBe('GET, HEAD');
     const unknown = await app.inject({ method: 'DELETE', url: '/nothing/here' });
@@ -184,6 +188,18 @@ describe('documented problem answers', () => {
     app.get('/things', { schema: { response: { 200: z.object({}) } } }, async () => ({}));
     app.delete('/things', { schema: { response: { 204: noContent('Gone.') } } }, async (_request, reply) =>
       reply.code(204).send(),
+    );
+    app.addContentTypeParser('multipart/form-data', (_request, _payload, done) => done(null));
+    app.put(
+      '/upload',
+      {
+        schema: {
+          consumes: ['multipart/form-data'],
+          body: multipartBody(z.object({ file: z.file() })),
+          response: { 200: z.object({ read: z.boolean() }) },
+        },
+      },
+      async () => ({ read: true }),
     );
     await app.ready();
     const document = (await app.inject({ method: 'GET', url: '/docs/json' })).json();
@@ -225,8 +241,36 @@ describe('documented problem answers', () => {
 
   it('still sends a problem whose code the route does not document', async () => {
     const { app } = await documented();
-    const response = await app.inject({ method: 'POST', url: '/things', payload: { name: 'x' } });
+    const response = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { authorization: 'Bearer any' },
+      payload: { name: 'x' },
+    });
     expect(response.statusCode).toBe(400);
     expect(response.json()).toMatchObject({ code: 'not_documented', status: 400 });
+  });
+
+  it('refuses a route that declares security without credentials before looking at its body', async () => {
+    const { app } = await documented();
+    const response = await app.inject({ method: 'POST', url: '/things', payload: { wrong: 1 } });
+    expect(response.statusCode).toBe(401);
+    expect(response.headers['www-authenticate']).toBe('Bearer');
+    expect(response.json()).toMatchObject({ code: 'unauthorized', status: 401 });
+  });
+
+  it('documents a multipart body without validating it: the handler reads it', async () => {
+    const { app, paths } = await documented();
+    expect(paths['/upload'].put.requestBody.content['multipart/form-data'].schema).toMatchObject({
+      properties: { file: { type: 'string', format: 'binary' } },
+      required: ['file'],
+    });
+    const response = await app.inject({
+      method: 'PUT',
+      url: '/upload',
+      headers: { 'content-type': 'multipart/form-data; boundary=x' },
+      payload: '--x--\r\n',
+    });
+    expect(response.json()).toEqual({ read: true });
   });
 });

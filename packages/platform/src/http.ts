@@ -21,6 +21,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { AllowedMethods } from './allowed-methods.ts';
 import { enterCorrelation, sanitizeCorrelationId } from './correlation.ts';
+import { isDocumentOnly } from './documented-bodies.ts';
 import { AppError, CommonErrorCode, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts';
 import { type ReadinessCheck, runReadinessChecks } from './health.ts';
 import {
@@ -30,6 +31,7 @@ import {
   type HttpTimeouts,
   timeoutServerOptions,
 } from './http-timeouts.ts';
+import { bearerToken } from './jwt.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { documentProblems, HttpErrorCode, httpTitle, isProblemSchema } from './problem-responses.ts';
@@ -79,7 +81,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     // Our onRequest hook answers while draining, with a problem like every other refusal.
     return503OnClosing: false,
   }).withTypeProvider<ZodTypeProvider>();
-  app.setValidatorCompiler(validatorCompiler);
+  type ValidatedPart = Parameters<typeof validatorCompiler>[0];
+  app.setValidatorCompiler((part) =>
+    isDocumentOnly(part.schema) ? (value: unknown) => ({ value }) : validatorCompiler(part as ValidatedPart),
+  );
   // Problem answers are documented per code; whatever their code, they are sent as problems.
   type SerializedRoute = Parameters<typeof serializerCompiler>[0];
   app.setSerializerCompiler((route) =>
@@ -101,6 +106,11 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     enterCorrelation(request.id);
     reply.header(CORRELATION_HEADER, request.id);
     if (draining && !OPERATIONAL_ROUTES.has(request.routeOptions.url ?? '')) throw shuttingDown();
+    // No credentials at all for a route that needs them: 401 before its body is read or validated.
+    const secured = (request.routeOptions.schema?.security ?? []).length > 0;
+    if (secured && bearerToken(request.headers.authorization) === undefined) throw noCredentials();
+    // Here, before Fastify reads (or demands a content type for) a body no route will take.
+    if (request.is404) throw noRoute(request.method, request.url, allowedMethods.of(app, request.url));
   });
   app.addHook('preParsing', bodyDeadline(timeouts));
   app.addHook('onResponse', async (request, reply) => {
@@ -118,22 +128,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
 
   app.setErrorHandler((error, request, reply) => sendProblem(error, request, reply));
-  app.setNotFoundHandler((request, reply) => {
-    const allowed = allowedMethods.of(app, request.url);
-    if (allowed.length > 0 && !allowed.includes(request.method)) {
-      return sendProblem(methodNotAllowed(request.method, allowed), request, reply);
-    }
-    return sendProblem(
-      new AppError({
-        code: CommonErrorCode.NotFound,
-        status: 404,
-        title: 'Not Found',
-        detail: `${request.method} ${request.url} does not exist.`,
-      }),
-      request,
-      reply,
-    );
-  });
+  // A handler's reply.callNotFound() ends here; requests matching no route are answered on arrival.
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(noRoute(request.method, request.url, []), request, reply),
+  );
 
   if (options.openapi !== undefined) {
     await app.register(fastifySwagger, {
@@ -172,13 +170,33 @@ function registerOperationalRoutes(
   );
 }
 
-const methodNotAllowed = (method: string, allowed: readonly string[]) =>
-  new AppError({
+/** 405 with `Allow` when the path is known under other methods, else 404. */
+function noRoute(method: string, url: string, allowed: readonly string[]): AppError {
+  if (allowed.length === 0 || allowed.includes(method)) {
+    return new AppError({
+      code: CommonErrorCode.NotFound,
+      status: 404,
+      title: httpTitle(404),
+      detail: `${method} ${url} does not exist.`,
+    });
+  }
+  return new AppError({
     code: HttpErrorCode.MethodNotAllowed,
     status: 405,
     title: httpTitle(405),
     detail: `${method} is not supported here; use ${allowed.join(', ')}.`,
     headers: { allow: allowed.join(', ') },
+  });
+}
+
+/** As createAuthenticate answers a request without a token. */
+const noCredentials = () =>
+  new AppError({
+    code: CommonErrorCode.Unauthorized,
+    status: 401,
+    title: httpTitle(401),
+    detail: 'Send an access token as "Authorization: Bearer <token>".',
+    headers: { 'www-authenticate': 'Bearer' },
   });
 
 const shuttingDown = () =>

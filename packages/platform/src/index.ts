@@ -1,6 +1,7 @@
 export * from './authenticate.ts';
 export * from './config.ts';
 export * from './correlation.ts';
+export * from './documented-bodies.ts';
 export * from './errors.ts';
 export * from './health.ts';
 export * from './html.ts';

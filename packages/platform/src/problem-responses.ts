@@ -126,9 +126,3 @@ export function documentProblems(route: RouteOptions): void {
   }
   route.schema = { ...schema, response };
 }
-
-/**
- * A response without a body (204): typed `undefined` for handlers, documented without content
- * (@fastify/swagger leaves out the content of a `type: 'null'` schema).
- */
-export const noContent = (description: string) => z.undefined().meta({ type: 'null', description });

@@ -1,5 +1,12 @@
 import { UpdateProfileBody, UserProfile } from '@relay/contracts';
-import { type Authenticate, CommonErrorCode, type HttpApp, problemResponses } from '@relay/platform';
+import {
+  type Authenticate,
+  CommonErrorCode,
+  type HttpApp,
+  multipartBody,
+  problemResponses,
+} from '@relay/platform';
+import { z } from 'zod';
 import { AuthErrorCode as Code } from './auth.errors.ts';
 import { readUploadedFile } from './photo-upload.ts';
 import type { ProfileService } from './profile.service.ts';
@@ -50,6 +57,8 @@ export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: 
         security,
         description:
           'multipart/form-data with one file field "photo": PNG, JPEG or WebP of at most 25 megapixels; uploads per user are rate-limited (PHOTO_UPLOADS_PER_HOUR).',
+        consumes: ['multipart/form-data'],
+        body: multipartBody(z.object({ photo: z.file() })),
         response: { 200: UserProfile, ...photoProblems },
       },
     },
