@@ -61,9 +61,9 @@ export const Chat = z.object({
 export type Chat = z.infer<typeof Chat>;
 
 /**
- * A chat after members were added by e-mail. `invited` holds the addresses with no active account
- * (they are not members); the answer is the same shape whichever addresses have one, and lookups
- * are rate-limited per user, so the route is no faster way to probe for accounts than any other.
+ * A chat after members were added by e-mail. `invited` holds the addresses with no active account:
+ * each becomes a member at its first sign-in. Nothing fails or names an address as unknown, and
+ * lookups are rate-limited per user, so the route is no fast way to probe for accounts.
  */
 export const ChatWithInvites = Chat.extend({ invited: z.array(z.string()) });
 export type ChatWithInvites = z.infer<typeof ChatWithInvites>;

@@ -113,19 +113,6 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     limits: { fileSize: config.PHOTO_MAX_BYTES, files: 1, fields: 5 },
   });
 
-  registerJwksRoute(http, tokens);
-  registerAuthRoutes(http, {
-    auth: new AuthService(users, mailQueue, tokens, revocations, {
-      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
-      refreshReuseIntervalMs: config.REFRESH_TOKEN_REUSE_INTERVAL_MS,
-    }),
-    rateLimiter: new AuthRateLimiter(redis, {
-      perIpPerMinute: config.AUTH_RATE_LIMIT_PER_IP,
-      perAccountPerMinute: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
-    }),
-    cookieSecure: config.COOKIE_SECURE,
-  });
-  const authenticate = createAuthenticate(verify);
   const chatApi = new ChatApiClient({ baseUrl: config.CHAT_URL, timeoutMs: config.CHAT_API_TIMEOUT_MS });
   const chats = new ChatsService({
     repository: new ChatsRepository(database.db),
@@ -143,6 +130,21 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       }),
     }),
   });
+
+  registerJwksRoute(http, tokens);
+  registerAuthRoutes(http, {
+    auth: new AuthService(users, mailQueue, tokens, revocations, {
+      refreshTtlDays: config.REFRESH_TOKEN_TTL_DAYS,
+      refreshReuseIntervalMs: config.REFRESH_TOKEN_REUSE_INTERVAL_MS,
+      onLogin: (userId) => chats.joinInvitedChats(userId),
+    }),
+    rateLimiter: new AuthRateLimiter(redis, {
+      perIpPerMinute: config.AUTH_RATE_LIMIT_PER_IP,
+      perAccountPerMinute: config.AUTH_RATE_LIMIT_PER_ACCOUNT,
+    }),
+    cookieSecure: config.COOKIE_SECURE,
+  });
+  const authenticate = createAuthenticate(verify);
   registerChatRoutes(http, { authenticate, chats, chatApi });
   await registerWsRoutes(
     http,

@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { freePort } from '@relay/testing';
+import { freePort, tokenFromMail, waitForMail } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { activeUser, call, type Running, startGateway, startWorker, uniqueEmail } from './helpers.ts';
+import {
+  activeUser,
+  call,
+  PASSWORD,
+  type Running,
+  startGateway,
+  startWorker,
+  uniqueEmail,
+} from './helpers.ts';
 
 let gateway: Running;
 let worker: { close: () => Promise<void> };
@@ -67,6 +75,26 @@ describe('chats', () => {
     expect(added.status).toBe(200);
     expect(added.json.invited).toEqual([stranger]);
     expect(added.json.members).toHaveLength(2);
+
+    // The invitee signs up later: at the first sign-in both chats are theirs.
+    const signup = await call(gateway.baseUrl, 'POST', '/api/auth/signup', {
+      body: { email: stranger, password: PASSWORD, name: 'Late Comer' },
+    });
+    expect(signup.status).toBe(202);
+    const token = tokenFromMail(await waitForMail(stranger, (mail) => mail.subject.includes('Activate')));
+    expect((await call(gateway.baseUrl, 'POST', '/api/auth/activate', { body: { token } })).status).toBe(200);
+    const login = await call(gateway.baseUrl, 'POST', '/api/auth/login', {
+      body: { email: stranger, password: PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    const listed = await call(gateway.baseUrl, 'GET', '/api/chats', { token: login.json.accessToken });
+    expect(listed.json.chats.map((chat: { id: string }) => chat.id).sort()).toEqual(
+      [created.json.id, allKnown.json.id].sort(),
+    );
+    const joined = listed.json.chats.find((chat: { id: string }) => chat.id === created.json.id);
+    expect(joined.members.map((member: { email: string }) => member.email).sort()).toEqual(
+      [alice.email, bob.email, stranger].sort(),
+    );
   });
 
   it('limits how many addresses one user may look up, across creating chats and adding members', async () => {

@@ -1,8 +1,8 @@
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import type * as schema from '../schema.ts';
 import { users } from '../users/users.schema.ts';
-import { type ChatRow, chatMembers, chats } from './chats.schema.ts';
+import { type ChatRow, chatInvitations, chatMembers, chats } from './chats.schema.ts';
 
 type Db = NodePgDatabase<typeof schema>;
 export type ChatTransaction = Parameters<Parameters<Db['transaction']>[0]>[0];
@@ -55,12 +55,42 @@ export class ChatsRepository {
     userIds: readonly string[],
     addedBy: string,
   ): Promise<string[]> {
+    if (userIds.length === 0) return [];
     const added = await tx
       .insert(chatMembers)
       .values(userIds.map((userId) => ({ chatId, userId, addedBy })))
       .onConflictDoNothing()
       .returning({ userId: chatMembers.userId });
     return added.map((row) => row.userId);
+  }
+
+  async invite(tx: ChatTransaction, chatId: string, emails: readonly string[], invitedBy: string) {
+    if (emails.length === 0) return;
+    await tx
+      .insert(chatInvitations)
+      .values(emails.map((email) => ({ chatId, email, invitedBy })))
+      .onConflictDoNothing();
+  }
+
+  /**
+   * Turns the user's pending invitations into memberships, in one statement per table; returns the
+   * memberships made, with who invited them. Invitations to chats the user is already in just go.
+   */
+  async acceptInvitations(
+    tx: ChatTransaction,
+    userId: string,
+  ): Promise<{ chatId: string; addedBy: string }[]> {
+    const result = await tx.execute<{ chat_id: string; added_by: string }>(sql`
+      with accepted as (
+        delete from chat_invitations
+         where email = (select email from users where id = ${userId} and active)
+        returning chat_id, invited_by
+      )
+      insert into chat_members (chat_id, user_id, added_by)
+      select chat_id, ${userId}, invited_by from accepted
+      on conflict do nothing
+      returning chat_id, added_by`);
+    return result.rows.map((row) => ({ chatId: row.chat_id, addedBy: row.added_by }));
   }
 
   async isMember(chatId: string, userId: string): Promise<boolean> {

@@ -29,3 +29,22 @@ export const chatMembers = pgTable(
 );
 
 export type ChatRow = typeof chats.$inferSelect;
+
+/** Addresses added to a chat before they had an active account; they join at their first sign-in. */
+export const chatInvitations = pgTable(
+  'chat_invitations',
+  {
+    chatId: uuid('chat_id')
+      .notNull()
+      .references(() => chats.id, { onDelete: 'cascade' }),
+    email: text('email').notNull(),
+    invitedBy: uuid('invited_by')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    invitedAt: timestamp('invited_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (table) => [
+    primaryKey({ columns: [table.chatId, table.email] }),
+    index('chat_invitations_email_idx').on(table.email),
+  ],
+);

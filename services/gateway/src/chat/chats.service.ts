@@ -47,6 +47,7 @@ export class ChatsService {
     const title = body.title ?? null;
     const chat = await this.#repository.transaction(async (tx) => {
       const created = await this.#repository.insertChat(tx, { title, createdBy: caller.userId }, memberIds);
+      await this.#repository.invite(tx, created.id, invited, caller.userId);
       await publishChatEvents(this.#producer, [
         chatEvent('chat.created', { chatId: created.id, title, createdBy: caller.userId, memberIds }),
       ]);
@@ -58,21 +59,38 @@ export class ChatsService {
   async addMembers(caller: Caller, chatId: string, emails: readonly string[]): Promise<ChatWithInvites> {
     await this.requireMember(chatId, caller.userId);
     const { userIds, invited } = await this.#resolveMembers(caller, emails);
-    if (userIds.length > 0) await this.#addKnownMembers(caller, chatId, userIds);
+    await this.#repository.transaction(async (tx) => {
+      await this.#repository.invite(tx, chatId, invited, caller.userId);
+      const added = await this.#repository.addMembers(tx, chatId, userIds, caller.userId);
+      await this.#publishMembersAdded(added.map((userId) => ({ chatId, userId, addedBy: caller.userId })));
+    });
     const chat = await this.#repository.findChat(chatId);
     if (chat === undefined) throw notAMember();
     return { ...((await this.#describe([chat], await this.#summaries(caller)))[0] as Chat), invited };
   }
 
-  async #addKnownMembers(caller: Caller, chatId: string, userIds: readonly string[]): Promise<void> {
-    await this.#repository.transaction(async (tx) => {
-      const added = await this.#repository.addMembers(tx, chatId, userIds, caller.userId);
-      if (added.length === 0) return;
-      await publishChatEvents(
-        this.#producer,
-        added.map((userId) => chatEvent('chat.member.added', { chatId, userId, addedBy: caller.userId })),
-      );
-    });
+  /**
+   * At sign-in: the chats the user was invited to (by e-mail, before the account was active) become
+   * theirs. A failure here never blocks signing in; the invitations stay and the next sign-in tries again.
+   */
+  async joinInvitedChats(userId: string): Promise<void> {
+    try {
+      await this.#repository.transaction(async (tx) => {
+        const joined = await this.#repository.acceptInvitations(tx, userId);
+        await this.#publishMembersAdded(joined.map(({ chatId, addedBy }) => ({ chatId, userId, addedBy })));
+      });
+    } catch (err) {
+      this.#logger.warn({ err, userId }, 'joining invited chats failed; kept for the next sign-in');
+    }
+  }
+
+  /** Inside the transaction that made them: a failed publish undoes the memberships. */
+  async #publishMembersAdded(added: { chatId: string; userId: string; addedBy: string }[]): Promise<void> {
+    if (added.length === 0) return;
+    await publishChatEvents(
+      this.#producer,
+      added.map((member) => chatEvent('chat.member.added', member)),
+    );
   }
 
   /** The caller's chats with last message and unread count (from chat-api when it answers). */

@@ -18,6 +18,8 @@ export interface Session {
 
 export interface AuthSettings {
   refreshTtlDays: number;
+  /** Runs after each successful login (the chats feature lets invitees join their chats here). */
+  onLogin?: (userId: string) => Promise<void>;
   /** A just-rotated refresh token presented again this soon is a race (two tabs), not reuse. */
   refreshReuseIntervalMs: number;
 }
@@ -81,6 +83,7 @@ export class AuthService {
       tokenHash: hashSecureToken(refreshToken),
       expiresAt: refreshExpiresAt,
     });
+    await this.#settings.onLogin?.(user.id);
     return { ...(await this.#accessToken(user, sessionId)), refreshToken, refreshExpiresAt };
   }
 
