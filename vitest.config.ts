@@ -28,6 +28,17 @@ export default defineConfig({
           hookTimeout: 120_000,
         },
       },
+      {
+        // Schemathesis against each service's OpenAPI, as processes; needs infra/local/schemathesis.sh.
+        extends: true,
+        test: {
+          name: 'fuzz',
+          include: ['e2e/fuzz/**/*.test.ts'],
+          fileParallelism: false,
+          testTimeout: 300_000,
+          hookTimeout: 120_000,
+        },
+      },
     ],
   },
 });
