@@ -24,6 +24,7 @@ describe('the text rule', () => {
     expect(MessageBody.parse('line one\n\tline two\r\n')).toBe('line one\n\tline two');
     expect(UpdateProfileBody.parse({ bio: 'a\nb' })).toEqual({ bio: 'a\nb' });
     expect(refused(DisplayName, 'Ada\nLovelace')).toBe(true);
+    expect(refused(DisplayName, 'Ada\n')).toBe(true);
     expect(refused(ChatTitle, 'tab\there')).toBe(true);
   });
 
@@ -39,6 +40,12 @@ describe('the text rule', () => {
       expect(refused(MessageBody, invisible), JSON.stringify(invisible)).toBe(true);
       expect(refused(DisplayName, invisible), JSON.stringify(invisible)).toBe(true);
     }
+  });
+
+  it('checks the text as sent, then trims it', () => {
+    expect(DisplayName.parse('  Ada  ')).toBe('Ada');
+    expect(refused(DisplayName, ` ${'a'.repeat(80)}`)).toBe(true);
+    expect(DisplayName.parse('a'.repeat(80))).toHaveLength(80);
   });
 
   it('accepts ordinary text in any script, emoji with joiners included', () => {

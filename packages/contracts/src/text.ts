@@ -5,41 +5,52 @@ import { z } from 'zod';
  * the chat consumer's decoder): refuse, never silently rewrite. Control characters (NUL above
  * all: PostgreSQL cannot store it), the noncharacters U+FFFE/U+FFFF and ill-formed UTF-16 (a
  * lone surrogate) are refused. Single-line text refuses every control character; multi-line
- * text keeps tab, line feed and carriage return. The patterns show in OpenAPI, so clients see
- * the rule too.
+ * text keeps tab, line feed and carriage return. Every check reads the text as sent and only then
+ * is it trimmed, so the lengths and patterns OpenAPI shows are exactly the ones enforced.
  */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: naming the control characters is the point
 const SINGLE_LINE = /^[^\u0000-\u001F\u007F-\u009F\uFFFE\uFFFF]*$/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: naming the control characters is the point
 const MULTI_LINE = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE\uFFFF]*$/;
-/** Something a reader sees: not only white space, format characters (zero-width space, joiners, BOM) or blank-looking fillers. */
-const VISIBLE = /[^\p{White_Space}\p{Cf}\u115F\u1160\u2800\u3164\uFFA0]/u;
+/**
+ * Something a reader sees: a character that is not white space, an invisible format character
+ * (zero-width space, joiners, direction marks, BOM, variation selectors) or a blank-looking filler.
+ * Spelled without `\s` or `\p{…}` so that it means the same in OpenAPI's pattern for every client.
+ */
+const VISIBLE =
+  /[^\t\n\v\f\r \u00A0\u00AD\u034F\u061C\u115F\u1160\u1680\u17B4\u17B5\u180B-\u180F\u2000-\u200F\u2028-\u202F\u205F-\u206F\u2800\u3000\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]/;
 
 const CONTROL_MESSAGE = 'must not contain control characters';
 const WELL_FORMED_MESSAGE = 'must be well-formed Unicode';
 
-/** Text on one line: names, titles. Trimmed; at least one visible character. */
+/** Text on one line: names, titles. At least one visible character; trimmed. */
 export const singleLineText = (max: number) =>
   z
     .string()
-    .trim()
     .max(max)
     .regex(SINGLE_LINE, CONTROL_MESSAGE)
+    .regex(VISIBLE, 'must not be empty')
     .refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE)
-    .refine((value) => VISIBLE.test(value), 'must not be empty');
+    .trim();
 
-/** Text that may span lines: a bio (may be empty), a message body (see `visibleText`). */
+/** Text that may span lines and may be empty: a bio. Trimmed. */
 export const multiLineText = (max: number) =>
   z
     .string()
-    .trim()
     .max(max)
     .regex(MULTI_LINE, CONTROL_MESSAGE)
-    .refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE);
+    .refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE)
+    .trim();
 
 /** Multi-line text with at least one visible character (a message of only zero-width spaces is no message). */
 export const visibleText = (max: number) =>
-  multiLineText(max).refine((value) => VISIBLE.test(value), 'must contain visible text');
+  z
+    .string()
+    .max(max)
+    .regex(MULTI_LINE, CONTROL_MESSAGE)
+    .regex(VISIBLE, 'must contain visible text')
+    .refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE)
+    .trim();
 
 /** Ids chosen by clients or servers and echoed in URLs and frames: printable ASCII, no spaces. */
 export const opaqueId = (max: number) =>

@@ -4,6 +4,8 @@ import { multiLineText, opaqueId, singleLineText } from './text.ts';
 export const Email = z
   .email('must be an e-mail address')
   .max(254)
+  // RFC 5321: the part before the @ is at most 64 octets.
+  .regex(/^[^@]{1,64}@/, 'the part before @ must be at most 64 characters')
   .transform((value) => value.trim().toLowerCase());
 
 /** NIST 800-63B: length over composition rules, and a ceiling that bounds hashing work. */
@@ -65,5 +67,7 @@ export type UserProfile = z.infer<typeof UserProfile>;
 export const UpdateProfileBody = z
   .object({ name: DisplayName.optional(), bio: multiLineText(500).optional() })
   .strict()
-  .refine((body) => body.name !== undefined || body.bio !== undefined, 'give name or bio');
+  .refine((body) => body.name !== undefined || body.bio !== undefined, 'give name or bio')
+  // The refinement as OpenAPI can say it, so clients see it too.
+  .meta({ minProperties: 1 });
 export type UpdateProfileBody = z.infer<typeof UpdateProfileBody>;
