@@ -23,34 +23,21 @@ const VISIBLE =
 const CONTROL_MESSAGE = 'must not contain control characters';
 const WELL_FORMED_MESSAGE = 'must be well-formed Unicode';
 
+/** Length and control characters checked as sent, then (optionally) visibility, well-formedness, and trimmed. */
+function text(max: number, allowed: RegExp, emptyMessage?: string) {
+  const bounded = z.string().max(max).regex(allowed, CONTROL_MESSAGE);
+  const visible = emptyMessage === undefined ? bounded : bounded.regex(VISIBLE, emptyMessage);
+  return visible.refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE).trim();
+}
+
 /** Text on one line: names, titles. At least one visible character; trimmed. */
-export const singleLineText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(SINGLE_LINE, CONTROL_MESSAGE)
-    .regex(VISIBLE, 'must not be empty')
-    .refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE)
-    .trim();
+export const singleLineText = (max: number) => text(max, SINGLE_LINE, 'must not be empty');
 
 /** Text that may span lines and may be empty: a bio. Trimmed. */
-export const multiLineText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(MULTI_LINE, CONTROL_MESSAGE)
-    .refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE)
-    .trim();
+export const multiLineText = (max: number) => text(max, MULTI_LINE);
 
 /** Multi-line text with at least one visible character (a message of only zero-width spaces is no message). */
-export const visibleText = (max: number) =>
-  z
-    .string()
-    .max(max)
-    .regex(MULTI_LINE, CONTROL_MESSAGE)
-    .regex(VISIBLE, 'must contain visible text')
-    .refine((value) => value.isWellFormed(), WELL_FORMED_MESSAGE)
-    .trim();
+export const visibleText = (max: number) => text(max, MULTI_LINE, 'must contain visible text');
 
 /** Ids chosen by clients or servers and echoed in URLs and frames: printable ASCII, no spaces. */
 export const opaqueId = (max: number) =>
