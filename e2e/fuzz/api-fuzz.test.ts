@@ -146,7 +146,9 @@ function runSchemathesis(target: Target, signedIn: boolean): Promise<FuzzRun> {
 
 /** What a reader needs from a run: the failures and errors in full, then the summary (operations, cases). */
 function report(target: Target, signedIn: boolean, run: FuzzRun, ms: number): string {
-  const failures = run.output.match(/={3,} (FAILURES|ERRORS) ={3,}[\s\S]*?(?=={3,} (WARNINGS|SUMMARY) ={3,})/)?.[0];
+  const failures = run.output.match(
+    /={3,} (FAILURES|ERRORS) ={3,}[\s\S]*?(?=={3,} (WARNINGS|SUMMARY) ={3,})/,
+  )?.[0];
   const summary = run.output.match(/={3,} SUMMARY ={3,}[\s\S]*/)?.[0] ?? run.output.slice(-3000);
   const serverErrors = target.process
     .output()

@@ -18,6 +18,7 @@ const MULTI_LINE = /^[^\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uFFFE
  * Spelled without `\s` or `\p{…}` so that it means the same in OpenAPI's pattern for every client.
  */
 const VISIBLE =
+  // biome-ignore lint/suspicious/noMisleadingCharacterClass: invisible code points listed one by one on purpose, the combining grapheme joiner U+034F among them
   /[^\t\n\v\f\r \u00A0\u00AD\u034F\u061C\u115F\u1160\u1680\u17B4\u17B5\u180B-\u180F\u2000-\u200F\u2028-\u202F\u205F-\u206F\u2800\u3000\u3164\uFE00-\uFE0F\uFEFF\uFFA0\uFFF9-\uFFFB]/;
 
 const CONTROL_MESSAGE = 'must not contain control characters';
