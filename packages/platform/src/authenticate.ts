@@ -4,6 +4,16 @@ import { type AccessTokenClaims, bearerToken, invalidTokenError, type JwtVerifie
 
 export type Authenticate = (request: FastifyRequest) => Promise<AccessTokenClaims>;
 
+/** The answer to a request that needs a token and brought none: a bare `Bearer` challenge. */
+export const missingToken = () =>
+  new AppError({
+    code: CommonErrorCode.Unauthorized,
+    status: 401,
+    title: 'Unauthorized',
+    detail: 'Send an access token as "Authorization: Bearer <token>".',
+    headers: { 'www-authenticate': 'Bearer' },
+  });
+
 /**
  * Every service's way to resolve the caller from `Authorization: Bearer <access token>`, or rejects
  * with 401 and an RFC 6750 challenge: a bare `Bearer` when no token came, `error="invalid_token"`
@@ -13,13 +23,7 @@ export function createAuthenticate(verify: JwtVerifier): Authenticate {
   return async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
-      throw new AppError({
-        code: CommonErrorCode.Unauthorized,
-        status: 401,
-        title: 'Unauthorized',
-        detail: 'Send an access token as "Authorization: Bearer <token>".',
-        headers: { 'www-authenticate': 'Bearer' },
-      });
+      throw missingToken();
     }
     try {
       return await verify(token);

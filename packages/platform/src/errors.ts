@@ -13,6 +13,11 @@ export const CommonErrorCode = {
   UnsupportedMediaType: 'unsupported_media_type',
   DependencyUnavailable: 'dependency_unavailable',
   Internal: 'internal',
+  MalformedRequest: 'malformed_request',
+  MethodNotAllowed: 'method_not_allowed',
+  RequestTimeout: 'request_timeout',
+  HeadersTooLarge: 'headers_too_large',
+  ShuttingDown: 'shutting_down',
 } as const;
 
 export interface AppErrorOptions {

@@ -2,9 +2,9 @@ import type { ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, PROBLEM_CONTENT_TYPE, problemType } from './errors.ts';
+import { AppError, CommonErrorCode, PROBLEM_CONTENT_TYPE, problemType } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { HttpErrorCode, httpTitle } from './problem-responses.ts';
+import { httpTitle } from './problem-responses.ts';
 
 /**
  * How long a client may take, so a slow or stalled one cannot hold a connection (and a
@@ -54,7 +54,7 @@ export function timeoutServerOptions(timeouts: HttpTimeouts) {
 
 export const requestTimedOut = (ms: number) =>
   new AppError({
-    code: HttpErrorCode.RequestTimeout,
+    code: CommonErrorCode.RequestTimeout,
     status: 408,
     title: httpTitle(408),
     detail: `The request was not received within ${Math.round(ms / 1000)} s.`,
@@ -122,10 +122,10 @@ export function clientErrorHandler(logger: Logger) {
 function rawProblem(status: number, nodeCode: string | undefined): string {
   const [code, detail] =
     status === 408
-      ? [HttpErrorCode.RequestTimeout, 'The request was not received in time.']
+      ? [CommonErrorCode.RequestTimeout, 'The request was not received in time.']
       : status === 431
-        ? [HttpErrorCode.HeadersTooLarge, 'The request headers are too large.']
-        : [HttpErrorCode.MalformedRequest, `The request is not valid HTTP (${nodeCode ?? 'unknown'}).`];
+        ? [CommonErrorCode.HeadersTooLarge, 'The request headers are too large.']
+        : [CommonErrorCode.MalformedRequest, `The request is not valid HTTP (${nodeCode ?? 'unknown'}).`];
   const body = JSON.stringify({ type: problemType(code), title: httpTitle(status), status, code, detail });
   return [
     `HTTP/1.1 ${status} ${httpTitle(status)}`,

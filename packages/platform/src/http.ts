@@ -20,6 +20,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AllowedMethods } from './allowed-methods.ts';
+import { missingToken } from './authenticate.ts';
 import { enterCorrelation, sanitizeCorrelationId } from './correlation.ts';
 import { isDocumentOnly } from './documented-bodies.ts';
 import { AppError, CommonErrorCode, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts';
@@ -34,7 +35,7 @@ import {
 import { bearerToken } from './jwt.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { documentProblems, HttpErrorCode, httpTitle, isProblemSchema } from './problem-responses.ts';
+import { documentProblems, httpTitle, isProblemSchema } from './problem-responses.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -108,7 +109,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     if (draining && !OPERATIONAL_ROUTES.has(request.routeOptions.url ?? '')) throw shuttingDown();
     // No credentials at all for a route that needs them: 401 before its body is read or validated.
     const secured = (request.routeOptions.schema?.security ?? []).length > 0;
-    if (secured && bearerToken(request.headers.authorization) === undefined) throw noCredentials();
+    if (secured && bearerToken(request.headers.authorization) === undefined) throw missingToken();
     // Here, before Fastify reads (or demands a content type for) a body no route will take.
     if (request.is404) throw noRoute(request.method, request.url, allowedMethods.of(app, request.url));
   });
@@ -181,7 +182,7 @@ function noRoute(method: string, url: string, allowed: readonly string[]): AppEr
     });
   }
   return new AppError({
-    code: HttpErrorCode.MethodNotAllowed,
+    code: CommonErrorCode.MethodNotAllowed,
     status: 405,
     title: httpTitle(405),
     detail: `${method} is not supported here; use ${allowed.join(', ')}.`,
@@ -189,19 +190,9 @@ function noRoute(method: string, url: string, allowed: readonly string[]): AppEr
   });
 }
 
-/** As createAuthenticate answers a request without a token. */
-const noCredentials = () =>
-  new AppError({
-    code: CommonErrorCode.Unauthorized,
-    status: 401,
-    title: httpTitle(401),
-    detail: 'Send an access token as "Authorization: Bearer <token>".',
-    headers: { 'www-authenticate': 'Bearer' },
-  });
-
 const shuttingDown = () =>
   new AppError({
-    code: HttpErrorCode.ShuttingDown,
+    code: CommonErrorCode.ShuttingDown,
     status: 503,
     title: httpTitle(503),
     detail: 'This instance is shutting down; try again, another one will answer.',
@@ -286,9 +277,9 @@ function clientErrorCode(status: number): string {
     case 413:
       return CommonErrorCode.PayloadTooLarge;
     case 405:
-      return HttpErrorCode.MethodNotAllowed;
+      return CommonErrorCode.MethodNotAllowed;
     case 408:
-      return HttpErrorCode.RequestTimeout;
+      return CommonErrorCode.RequestTimeout;
     case 415:
       return CommonErrorCode.UnsupportedMediaType;
     case 429:

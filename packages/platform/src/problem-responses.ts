@@ -3,15 +3,6 @@ import type { RouteOptions } from 'fastify';
 import { z } from 'zod';
 import { CommonErrorCode, PROBLEM_CONTENT_TYPE } from './errors.ts';
 
-/** Codes the HTTP layer itself answers with, besides the common ones. */
-export const HttpErrorCode = {
-  MalformedRequest: 'malformed_request',
-  MethodNotAllowed: 'method_not_allowed',
-  RequestTimeout: 'request_timeout',
-  HeadersTooLarge: 'headers_too_large',
-  ShuttingDown: 'shutting_down',
-} as const;
-
 /** Per HTTP status, the problem `code`s an answer with that status can carry. */
 export type ProblemCodes = Readonly<Partial<Record<number, readonly string[]>>>;
 
@@ -94,7 +85,7 @@ export function commonProblems(route: Pick<RouteOptions, 'method' | 'schema'>): 
   );
   const codes: Record<number, string[]> = {
     500: [CommonErrorCode.Internal],
-    503: [CommonErrorCode.DependencyUnavailable, HttpErrorCode.ShuttingDown],
+    503: [CommonErrorCode.DependencyUnavailable, CommonErrorCode.ShuttingDown],
   };
   // A body that is not JSON, or JSON of the wrong shape, is refused before any handler runs.
   if (validates || takesBody) codes[400] = [CommonErrorCode.ValidationFailed];
@@ -102,7 +93,7 @@ export function commonProblems(route: Pick<RouteOptions, 'method' | 'schema'>): 
     codes[401] = [CommonErrorCode.Unauthorized, CommonErrorCode.TokenInvalid, CommonErrorCode.TokenExpired];
   }
   if (takesBody) {
-    codes[408] = [HttpErrorCode.RequestTimeout];
+    codes[408] = [CommonErrorCode.RequestTimeout];
     codes[413] = [CommonErrorCode.PayloadTooLarge];
     codes[415] = [CommonErrorCode.UnsupportedMediaType];
   }
