@@ -20,7 +20,9 @@ export const missingToken = () =>
  * when the token was refused.
  */
 export function createAuthenticate(verify: JwtVerifier): Authenticate {
-  return async (request) => {
+  // One answer per request: the HTTP base resolves the caller before the body, the route again.
+  const resolved = new WeakMap<FastifyRequest, Promise<AccessTokenClaims>>();
+  const authenticate: Authenticate = async (request) => {
     const token = bearerToken(request.headers.authorization);
     if (token === undefined) {
       throw missingToken();
@@ -37,5 +39,12 @@ export function createAuthenticate(verify: JwtVerifier): Authenticate {
         throw invalidTokenError(error.code, error.detail ?? 'The access token is not valid.', error);
       throw error;
     }
+  };
+  return (request) => {
+    const known = resolved.get(request);
+    if (known !== undefined) return known;
+    const answer = authenticate(request);
+    resolved.set(request, answer);
+    return answer;
   };
 }

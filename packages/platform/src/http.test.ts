@@ -1,6 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
+import { createAuthenticate } from './authenticate.ts';
 import { multipartBody, noContent } from './documented-bodies.ts';
 import { AppError } from './errors.ts';
 import { createHttpApp, type HttpApp } from './http.ts';
@@ -257,6 +258,38 @@ describe('documented problem answers', () => {
     expect(response.statusCode).toBe(401);
     expect(response.headers['www-authenticate']).toBe('Bearer');
     expect(response.json()).toMatchObject({ code: 'unauthorized', status: 401 });
+  });
+
+  it('with an authenticator, refuses a bad token before the body and resolves a good one once per request', async () => {
+    const verified: string[] = [];
+    const authenticate = createAuthenticate(async (token) => {
+      verified.push(token);
+      if (token !== 'good') throw new AppError({ code: 'token_invalid', status: 401, title: 'Unauthorized' });
+      return { sub: '6ba7b810-9dad-11d1-80b4-00c04fd430c8', email: 'a@example.com', name: 'A' };
+    });
+    const { logger } = captureLogs();
+    app = await createHttpApp({ name: 'test', version: '1.0.0', logger, readiness: [], authenticate });
+    app.post(
+      '/things',
+      { schema: { security: [{ bearerAuth: [] }], body: z.object({ name: z.string() }) } },
+      async (request) => ({ sub: (await authenticate(request)).sub }),
+    );
+    const bad = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { authorization: 'Bearer bad' },
+      payload: { wrong: 1 },
+    });
+    expect(bad.statusCode).toBe(401);
+    expect(bad.headers['www-authenticate']).toMatch(/^Bearer error="invalid_token"/);
+    const good = await app.inject({
+      method: 'POST',
+      url: '/things',
+      headers: { authorization: 'Bearer good' },
+      payload: { name: 'x' },
+    });
+    expect(good.statusCode).toBe(200);
+    expect(verified).toEqual(['bad', 'good']);
   });
 
   it('documents a multipart body without validating it: the handler reads it', async () => {

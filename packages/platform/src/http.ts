@@ -20,7 +20,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AllowedMethods } from './allowed-methods.ts';
-import { missingToken } from './authenticate.ts';
+import { type Authenticate, missingToken } from './authenticate.ts';
 import { enterCorrelation, sanitizeCorrelationId } from './correlation.ts';
 import { isDocumentOnly } from './documented-bodies.ts';
 import { AppError, CommonErrorCode, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts';
@@ -57,6 +57,11 @@ export interface HttpAppOptions {
   metrics?: Metrics;
   /** Deadlines for slow clients; DEFAULT_HTTP_TIMEOUTS for any left out. */
   timeouts?: Partial<HttpTimeouts>;
+  /**
+   * Resolves the caller of every route with `security` as the request arrives, so a bad token is a
+   * 401 before any body is read or validated; routes get the same answer from it (memoized).
+   */
+  authenticate?: Authenticate;
 }
 
 /** Answered by every process itself, whatever state it is in; no problem documents for them. */
@@ -107,9 +112,10 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     enterCorrelation(request.id);
     reply.header(CORRELATION_HEADER, request.id);
     if (draining && !OPERATIONAL_ROUTES.has(request.routeOptions.url ?? '')) throw shuttingDown();
-    // No credentials at all for a route that needs them: 401 before its body is read or validated.
+    // A route that needs credentials refuses missing or bad ones before its body is read or validated.
     const secured = (request.routeOptions.schema?.security ?? []).length > 0;
-    if (secured && bearerToken(request.headers.authorization) === undefined) throw missingToken();
+    if (secured && options.authenticate !== undefined) await options.authenticate(request);
+    else if (secured && bearerToken(request.headers.authorization) === undefined) throw missingToken();
     // Here, before Fastify reads (or demands a content type for) a body no route will take.
     if (request.is404) throw noRoute(request.method, request.url, allowedMethods.of(app, request.url));
   });

@@ -1,5 +1,6 @@
 import { EventProducer } from '@relay/kafka';
 import {
+  createAuthenticate,
   createHttpApp,
   createJwtVerifier,
   createMetrics,
@@ -31,21 +32,24 @@ export interface ChatConsumerProcess {
 /** Wires chat-api: the store, memberships and the history routes. */
 export async function buildChatService(config: ChatConfig, logger: Logger): Promise<ChatService> {
   const store = await openChatStore(config, logger);
+  const authenticate = createAuthenticate(
+    createJwtVerifier({
+      issuer: config.JWT_ISSUER,
+      audience: config.JWT_AUDIENCE,
+      jwksUrl: config.GATEWAY_JWKS_URL,
+    }),
+  );
   const http = await createHttpApp({
     name: 'chat',
     version: '0.1.0',
     logger,
     openapi: { title: 'Relay chat', description: 'Chat history and unread counts.' },
     readiness: [{ name: config.CHAT_STORE, check: () => store.ping() }],
-  });
-  const verify = createJwtVerifier({
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    jwksUrl: config.GATEWAY_JWKS_URL,
+    authenticate,
   });
   const memberships = new MembershipsService(store);
-  registerMessageRoutes(http, { messages: new MessagesService(store, memberships), verify });
-  registerMembershipRoutes(http, { memberships, verify });
+  registerMessageRoutes(http, { messages: new MessagesService(store, memberships), authenticate });
+  registerMembershipRoutes(http, { memberships, authenticate });
   return {
     http,
     shutdownSteps: [

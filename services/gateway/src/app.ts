@@ -93,12 +93,14 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
   });
   const verify = revocations.guard(tokens.verify);
+  const authenticate = createAuthenticate(verify);
 
   const http = await createHttpApp({
     name: 'gateway',
     version: '0.1.0',
     logger,
     openapi: { title: 'Relay gateway', description: 'Users, chats and conversions behind one API.' },
+    authenticate,
     readiness: [
       { name: 'postgres', check: database.ping },
       { name: 'redis', check: () => channelLayer.ping() },
@@ -144,7 +146,6 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     }),
     cookieSecure: config.COOKIE_SECURE,
   });
-  const authenticate = createAuthenticate(verify);
   registerChatRoutes(http, { authenticate, chats, chatApi });
   await registerWsRoutes(
     http,

@@ -1,12 +1,12 @@
 import { ChatSummaryList } from '@relay/contracts';
-import { createAuthenticate, type HttpApp, type JwtVerifier } from '@relay/platform';
+import type { Authenticate, HttpApp } from '@relay/platform';
 import type { MembershipsService } from './memberships.service.ts';
 
 export function registerMembershipRoutes(
   app: HttpApp,
-  deps: { memberships: MembershipsService; verify: JwtVerifier },
+  deps: { memberships: MembershipsService; authenticate: Authenticate },
 ): void {
-  const caller = createAuthenticate(deps.verify);
+  const caller = deps.authenticate;
 
   app.get(
     '/me/chats',

@@ -1,14 +1,14 @@
 import { MessagePage, MessagePageQuery } from '@relay/contracts';
-import { createAuthenticate, type HttpApp, type JwtVerifier, problemResponses } from '@relay/platform';
+import { type Authenticate, type HttpApp, problemResponses } from '@relay/platform';
 import { z } from 'zod';
 import { ChatErrorCode } from '../chat.errors.ts';
 import type { MessagesService } from './messages.service.ts';
 
 export function registerMessageRoutes(
   app: HttpApp,
-  deps: { messages: MessagesService; verify: JwtVerifier },
+  deps: { messages: MessagesService; authenticate: Authenticate },
 ): void {
-  const caller = createAuthenticate(deps.verify);
+  const caller = deps.authenticate;
 
   app.get(
     '/chats/:chatId/messages',
