@@ -69,7 +69,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     },
     schema,
   );
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3 });
+  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
   const channelLayer = new ChannelLayer({
     redisUrl: config.REDIS_URL,
     prefix: config.CHANNEL_LAYER_PREFIX,
