@@ -17,12 +17,13 @@ import {
 } from '@relay/platform';
 import { Redis } from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { ActivityService } from './chat/activity.service.ts';
 import { ChatApiClient } from './chat/chat-api.client.ts';
 import { ChatsRepository } from './chat/chats.repository.ts';
 import { registerChatRoutes } from './chat/chats.routes.ts';
 import { ChatsService } from './chat/chats.service.ts';
-import { MessagesService } from './chat/messages.service.ts';
 import { Rooms } from './chat/rooms.ts';
+import { SendMessageService } from './chat/send-message.service.ts';
 import type { GatewayConfig } from './config.ts';
 import * as schema from './schema.ts';
 import { AccessTokenRevocations } from './users/access-token-revocations.ts';
@@ -157,12 +158,14 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
         replayMax: config.CHAT_REPLAY_MAX,
         historyReplaysPer10s: config.CHAT_HISTORY_REPLAYS_PER_10S,
       }),
-      messages: new MessagesService({
+      sendMessage: new SendMessageService({
+        chats,
         producer,
         channelLayer,
         logger,
         ratePerSecond: config.CHAT_SEND_RATE_PER_SECOND,
       }),
+      activity: new ActivityService(producer, channelLayer),
       chats,
       verify,
       logger,

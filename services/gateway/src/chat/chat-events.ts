@@ -21,9 +21,13 @@ export function chatEvent<Type extends ChatServiceEvent['type']>(
   } as EventOf<Type>;
 }
 
-/** Publishes chat events keyed by chat id: one chat's events stay in one partition, in order. */
+/**
+ * Publishes chat events keyed by chat id: one chat's events stay in one partition, in order. The
+ * correlation id travels in the envelope only (validated, and kept by the dead-letter topic).
+ */
 export function publishChatEvents(producer: EventProducer, events: readonly ChatServiceEvent[]) {
   return producer.publish(
     events.map((event) => ({ topic: Topics.chat, key: event.payload.chatId, value: event })),
+    { correlationHeader: false },
   );
 }

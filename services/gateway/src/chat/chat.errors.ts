@@ -1,5 +1,5 @@
 import { NOT_A_MEMBER } from '@relay/contracts';
-import { AppError } from '@relay/platform';
+import { AppError, CommonErrorCode } from '@relay/platform';
 
 export const ChatErrorCode = {
   NotAMember: NOT_A_MEMBER,
@@ -32,4 +32,22 @@ export const unknownMessage = (messageId: string) =>
     status: 400,
     title: 'Bad Request',
     detail: `No message ${JSON.stringify(messageId)} in this chat to replay from; subscribe without afterMessageId and load the history.`,
+  });
+
+export const clientMsgIdReused = (clientMsgId: string) =>
+  new AppError({
+    code: ChatErrorCode.ClientMsgIdReused,
+    status: 409,
+    title: 'Conflict',
+    detail: `clientMsgId ${JSON.stringify(clientMsgId)} already names another message in this chat; send this one with a new id.`,
+  });
+
+/** Kafka or Redis did not take the message in time: the client sends it again (same clientMsgId). */
+export const messageUnavailable = (detail: string, cause?: unknown) =>
+  new AppError({
+    code: CommonErrorCode.DependencyUnavailable,
+    status: 503,
+    title: 'Service Unavailable',
+    detail,
+    cause,
   });

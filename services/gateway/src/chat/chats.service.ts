@@ -9,6 +9,8 @@ import { chatEvent, publishChatEvents } from './chat-events.ts';
 import type { ChatsRepository } from './chats.repository.ts';
 import type { ChatRow } from './chats.schema.ts';
 
+const KNOWN_MEMBERS_LIMIT = 100_000;
+
 export interface Caller {
   userId: string;
   accessToken: string;
@@ -25,6 +27,7 @@ export class ChatsService {
   readonly #chatApi: ChatApiClient;
   readonly #logger: Logger;
   readonly #memberLookups: RateLimiterAbstract;
+  readonly #knownMembers = new Set<string>();
 
   constructor(options: {
     repository: ChatsRepository;
@@ -99,8 +102,17 @@ export class ChatsService {
     return this.#describe(rows, await this.#summaries(caller));
   }
 
+  /**
+   * Throws a 403 for a non-member. Memberships are only ever added, so a yes is remembered (a
+   * bounded set, oldest first out): the send path asks for every message.
+   */
   async requireMember(chatId: string, userId: string): Promise<void> {
+    const key = `${chatId}/${userId}`;
+    if (this.#knownMembers.has(key)) return;
     if (!(await this.#repository.isMember(chatId, userId))) throw notAMember();
+    if (this.#knownMembers.size >= KNOWN_MEMBERS_LIMIT)
+      this.#knownMembers.delete(this.#knownMembers.values().next().value as string);
+    this.#knownMembers.add(key);
   }
 
   /** Every address looked up costs the caller a point, whether or not it has an account. */

@@ -5,6 +5,7 @@ import type { Logger } from '@relay/platform';
 import { RateLimiterMemory } from 'rate-limiter-flexible';
 import { consumeOrRefuse } from '../rate-limit.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
+import { messageOnceKey } from './recent-stream.ts';
 
 /** A WebSocket connection as rooms see it. */
 export interface RoomMember {
@@ -28,12 +29,6 @@ interface Room {
   subscriptions: Map<RoomMember, Subscription>;
   listener: (event: ChannelEvent, position: Position | undefined) => void;
 }
-
-/**
- * Where a send with this message id is recorded in its chat's recent stream. Scoped by chat, so
- * an id from another chat never finds a position in this one's stream.
- */
-export const messageOnceKey = (chatId: string, messageId: string) => `chat-msg:${chatId}:${messageId}`;
 
 const START: Position = '0-0';
 const CATCH_UP_ATTEMPTS = 8;

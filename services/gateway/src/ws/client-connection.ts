@@ -6,19 +6,27 @@ import {
   WsCloseCode,
   type WsErrorCode,
 } from '@relay/contracts';
-import { type AccessTokenClaims, AppError, type JwtVerifier, type Logger } from '@relay/platform';
+import {
+  type AccessTokenClaims,
+  AppError,
+  type JwtVerifier,
+  type Logger,
+  withCorrelation,
+} from '@relay/platform';
 import type { RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { WebSocket } from 'ws';
+import type { ActivityService } from '../chat/activity.service.ts';
 import type { ChatsService } from '../chat/chats.service.ts';
-import type { MessagesService } from '../chat/messages.service.ts';
 import { ReadReceiptCoalescer } from '../chat/read-receipts.ts';
 import type { RoomMember, Rooms } from '../chat/rooms.ts';
+import type { SendMessageService } from '../chat/send-message.service.ts';
 import { consumeOrRefuse } from '../rate-limit.ts';
 import { NOT_THE_CLIENTS_FAULT, wsErrorCode } from './ws-errors.ts';
 
 export interface ConnectionDeps {
   rooms: Rooms;
-  messages: MessagesService;
+  sendMessage: SendMessageService;
+  activity: ActivityService;
   chats: ChatsService;
   verify: JwtVerifier;
   logger: Logger;
@@ -45,8 +53,6 @@ export class ClientConnection implements RoomMember {
   #claims: AccessTokenClaims;
   #accessToken: string;
   #expiry: NodeJS.Timeout | undefined;
-  /** Chats this connection may use: membership is only ever added, so positives are kept. */
-  readonly #memberOf = new Set<string>();
   readonly #subscribed = new Set<string>();
   readonly #lastTyping = new Map<string, number>();
   /** Sends are admitted one after another, so they reach Kafka in the order the client sent them. */
@@ -64,7 +70,7 @@ export class ClientConnection implements RoomMember {
     this.#scheduleExpiry(accessToken);
     this.#readReceipts = new ReadReceiptCoalescer(
       (chatId, messageId) =>
-        void this.#guard(chatId, undefined, () => deps.messages.markRead(this.userId, chatId, messageId)),
+        void this.#guard(chatId, undefined, () => deps.activity.markRead(this.userId, chatId, messageId)),
       deps.readReceiptIntervalMs,
     );
     socket.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
@@ -120,9 +126,12 @@ export class ClientConnection implements RoomMember {
     if (this.#socket.readyState === this.#socket.OPEN) this.#socket.ping();
   }
 
+  /** Each frame in a correlation scope of its own: its log lines, Kafka events and calls share one id. */
   #onMessage(data: Buffer, isBinary: boolean): void {
-    const frame = this.#parse(data, isBinary);
-    if (frame !== undefined) this.#handle(frame);
+    withCorrelation(undefined, () => {
+      const frame = this.#parse(data, isBinary);
+      if (frame !== undefined) this.#handle(frame);
+    });
   }
 
   /** The frame, or undefined after answering with an `error` frame that says what is wrong. */
@@ -197,26 +206,19 @@ export class ClientConnection implements RoomMember {
     await this.#deps.rooms.join(this, chatId, afterMessageId);
   }
 
+  /** Admissions run one after another (the client's order); the sends themselves overlap. */
   #send(frame: Extract<ClientFrame, { type: 'message.send' }>): void {
-    const { chatId, clientMsgId } = frame;
-    const admitted = this.#admission.then(async () => {
-      await this.#requireMember(chatId);
-      await this.#deps.messages.admit(this.userId);
-      // Wrapped, or the chain would wait for the whole send instead of its admission.
-      const sending = this.#deps.messages.send(
-        { userId: this.userId, connectionId: this.connectionId },
-        { chatId, clientMsgId, body: frame.body },
-      );
-      return { sending };
-    });
-    // The chain waits for admission only; the sends themselves overlap.
+    const { chatId, clientMsgId, body } = frame;
+    const sender = { userId: this.userId, connectionId: this.connectionId };
+    const admitted = this.#admission.then(() =>
+      this.#deps.sendMessage.admit(sender, { chatId, clientMsgId, body }),
+    );
     this.#admission = admitted.then(
       () => undefined,
       () => undefined,
     );
     void this.#guard(chatId, clientMsgId, async () => {
-      const { sending } = await admitted;
-      const accepted = await sending;
+      const accepted = await (await admitted).sent;
       this.deliver({ type: 'message.ack', chatId, clientMsgId, ...accepted });
     });
   }
@@ -226,7 +228,7 @@ export class ClientConnection implements RoomMember {
     if (now - (this.#lastTyping.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return;
     this.#lastTyping.set(chatId, now);
     await this.#requireMember(chatId);
-    await this.#deps.messages.typing(this.userId, chatId);
+    await this.#deps.activity.typing(this.userId, chatId);
   }
 
   async #refresh(accessToken: string): Promise<void> {
@@ -244,10 +246,8 @@ export class ClientConnection implements RoomMember {
     this.deliver({ type: 'auth.refreshed', expiresAt: new Date(expiresAt).toISOString() });
   }
 
-  async #requireMember(chatId: string): Promise<void> {
-    if (this.#memberOf.has(chatId)) return;
-    await this.#deps.chats.requireMember(chatId, this.userId);
-    this.#memberOf.add(chatId);
+  #requireMember(chatId: string): Promise<void> {
+    return this.#deps.chats.requireMember(chatId, this.userId);
   }
 
   /** Runs a frame's work; any failure becomes an `error` frame, never an unhandled rejection. */

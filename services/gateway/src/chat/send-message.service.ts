@@ -1,0 +1,126 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { ChannelLayer } from '@relay/channel-layer';
+import type { ChatMessage } from '@relay/contracts';
+import type { EventProducer } from '@relay/kafka';
+import { AppError, type Logger } from '@relay/platform';
+import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { consumeOrRefuse } from '../rate-limit.ts';
+import { clientMsgIdReused, messageUnavailable } from './chat.errors.ts';
+import { chatEvent, publishChatEvents } from './chat-events.ts';
+import type { ChatsService } from './chats.service.ts';
+import { messageIdFor } from './message-id.ts';
+import { recordOnce } from './recent-stream.ts';
+
+export interface Sender {
+  userId: string;
+  /** The sender's own connection hears its message as the ack, not as a `message.new`. */
+  connectionId: string;
+}
+
+export interface SendRequest {
+  chatId: string;
+  clientMsgId: string;
+  body: string;
+}
+
+export interface Accepted {
+  messageId: string;
+  sentAt: string;
+}
+
+/** An admitted message: already on its way to Kafka, in admission order. */
+export interface Admitted {
+  sent: Promise<Accepted>;
+}
+
+export interface SendMessageOptions {
+  chats: ChatsService;
+  producer: EventProducer;
+  channelLayer: ChannelLayer;
+  logger: Logger;
+  /** Average messages per second per user, over a 10 s window (bursts up to 10× pass). */
+  ratePerSecond: number;
+  /** How long to keep retrying the Redis step of a message Kafka has before giving up. */
+  recordRetryMs?: number;
+}
+
+/**
+ * Sending a chat message, the whole story in order.
+ *
+ * Phase 1, `admit` — call it in the order the client sent its messages and wait for each before
+ * the next: the sender must be a member of the chat and within their rate; then the message gets
+ * its id and is handed to the producer, which keeps call order, so a chat's messages reach Kafka
+ * in the order the client sent them.
+ *
+ * Phase 2, `Admitted.sent` — overlaps with later admissions: Kafka acks (acks=all, idempotent
+ * producer) and from then on the message exists; then it is recorded in the chat's recent stream
+ * and sent to the room, once per id. Only then is it acked, which is what makes an ack a promise
+ * that the message is never lost. A resend (same clientMsgId) is the same message: it re-acks.
+ */
+export class SendMessageService {
+  readonly #chats: ChatsService;
+  readonly #producer: EventProducer;
+  readonly #channelLayer: ChannelLayer;
+  readonly #logger: Logger;
+  readonly #rate: RateLimiterMemory;
+  readonly #recordRetryMs: number;
+
+  constructor(options: SendMessageOptions) {
+    this.#chats = options.chats;
+    this.#producer = options.producer;
+    this.#channelLayer = options.channelLayer;
+    this.#logger = options.logger.child({ component: 'send-message' });
+    this.#rate = new RateLimiterMemory({ points: options.ratePerSecond * 10, duration: 10 });
+    this.#recordRetryMs = options.recordRetryMs ?? 30_000;
+  }
+
+  async admit(sender: Sender, request: SendRequest): Promise<Admitted> {
+    await this.#chats.requireMember(request.chatId, sender.userId);
+    await consumeOrRefuse(this.#rate, sender.userId, 'Sending too fast');
+    const message: ChatMessage = {
+      messageId: messageIdFor(sender.userId, request.chatId, request.clientMsgId),
+      chatId: request.chatId,
+      senderId: sender.userId,
+      clientMsgId: request.clientMsgId,
+      body: request.body,
+      sentAt: new Date().toISOString(),
+    };
+    // Handed to the producer now, before this returns: that keeps the client's order.
+    const produced = publishChatEvents(this.#producer, [chatEvent('chat.message.created', message)]);
+    return { sent: this.#afterKafka(produced, message, sender.connectionId) };
+  }
+
+  async #afterKafka(produced: Promise<void>, message: ChatMessage, origin: string): Promise<Accepted> {
+    try {
+      await produced;
+    } catch (error) {
+      throw messageUnavailable('The message could not be stored; send it again.', error);
+    }
+    const first = await this.#recordWaitingOutRedis(message, origin);
+    // The store keeps the first message with this id: acking another text would promise one
+    // that never exists.
+    if (first.body !== message.body) throw clientMsgIdReused(message.clientMsgId);
+    return { messageId: first.messageId, sentAt: first.sentAt };
+  }
+
+  /** Kafka already has the message, so a Redis outage is waited out rather than failing the send. */
+  async #recordWaitingOutRedis(message: ChatMessage, origin: string): Promise<ChatMessage> {
+    const deadline = Date.now() + this.#recordRetryMs;
+    for (let attempt = 0; ; attempt += 1) {
+      try {
+        return await recordOnce(this.#channelLayer, message, origin);
+      } catch (error) {
+        if (error instanceof AppError) throw error;
+        if (Date.now() >= deadline) {
+          throw messageUnavailable(
+            'The message is stored but could not be delivered yet; send it again.',
+            error,
+          );
+        }
+        if (attempt === 0)
+          this.#logger.warn({ err: error, chatId: message.chatId }, 'recording a message failed; retrying');
+        await sleep(Math.min(2000, 100 * 2 ** attempt));
+      }
+    }
+  }
+}
