@@ -16,6 +16,14 @@ export interface EventProducerOptions {
   maxBatch?: number;
 }
 
+export interface PublishOptions {
+  /**
+   * Writes the current correlation id as the `x-correlation-id` header (the default). Events that
+   * carry the id in their own envelope turn it off, so the id travels one way.
+   */
+  correlationHeader?: boolean;
+}
+
 interface Pending {
   messages: { topic: string; key: string; value: string; headers: Record<string, string> }[];
   resolve: () => void;
@@ -49,8 +57,8 @@ export class EventProducer {
     });
   }
 
-  publish(events: readonly OutgoingEvent[]): Promise<void> {
-    const correlationId = currentCorrelationId();
+  publish(events: readonly OutgoingEvent[], options: PublishOptions = {}): Promise<void> {
+    const correlationId = options.correlationHeader === false ? undefined : currentCorrelationId();
     const headers: Record<string, string> =
       correlationId === undefined ? {} : { [CORRELATION_HEADER]: correlationId };
     const messages = events.map((event) => ({

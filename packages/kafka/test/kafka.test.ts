@@ -69,6 +69,16 @@ describe('Kafka on the real broker', () => {
     expect(await readEvents(groupId, chatId, 1)).toEqual([{ value: event, correlationId: 'corr-kafka-1' }]);
   });
 
+  it('writes no correlation header for events that carry the id in their envelope', async () => {
+    const groupId = await freshGroup();
+    const chatId = randomUUID();
+    const event = messageEvent(chatId);
+    await withCorrelation('corr-kafka-2', () =>
+      producer.publish([{ topic: Topics.chat, key: chatId, value: event }], { correlationHeader: false }),
+    );
+    expect(await readEvents(groupId, chatId, 1)).toEqual([{ value: event, correlationId: undefined }]);
+  });
+
   it('keeps the order of many concurrent publishes for one key', async () => {
     const groupId = await freshGroup();
     const chatId = randomUUID();
