@@ -1,1 +1,8 @@
-export { createDatabase, type Database, type DatabaseOptions, runMigrations } from './database.ts';
+export {
+  createDatabase,
+  createPool,
+  type Database,
+  type DatabaseOptions,
+  withTransaction,
+} from './database.ts';
+export { type MigrationOptions, runMigrations, runSqliteMigrations } from './migrations.ts';

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database, runMigrations } from '../src/database.ts';
+import { createDatabase, type Database, runMigrations } from '../src/index.ts';
 import { probes } from './fixture/schema.ts';
 
 const adminUrl = process.env.GATEWAY_DATABASE_URL;

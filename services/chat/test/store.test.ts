@@ -1,4 +1,6 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { DatabaseSync } from 'node:sqlite';
 import type { MessagePage } from '@relay/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ChatStore, EventsRejected, type PageQuery } from '../src/store/chat-store.ts';
@@ -151,5 +153,60 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('%s chat store', (kind) => {
       .catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(Error);
     expect(error).not.toBeInstanceOf(EventsRejected);
+  });
+});
+
+/** The first step, applied as the runner before drizzle's ledger did: tables plus `schema_migrations` at 1. */
+const formerRunner = (kind: StoreKind) => `
+  ${readFileSync(new URL(`../src/store/migrations/${kind}/0000_chat.sql`, import.meta.url), 'utf8')};
+  create table schema_migrations (version integer primary key, applied_at text not null);
+  insert into schema_migrations values (1, '2026-11-25T05:00:00Z');`;
+
+describe.each<StoreKind>(['sqlite', 'postgres'])('migrating a %s chat store', (kind) => {
+  it('is created once when chat-api and chat-consumer open it together', async () => {
+    const handle = testStore(kind);
+    try {
+      const stores = await Promise.all([handle.open(), handle.open(), handle.open()]);
+      await Promise.all(stores.map((store) => store.close()));
+      expect(await handle.migrationsApplied()).toBe(kind === 'sqlite' ? 2 : 1);
+    } finally {
+      await handle.drop();
+    }
+  });
+
+  it('deployed at migration 1 adopts the former ledger, keeps its rows and applies only the later steps', async () => {
+    const handle = testStore(kind);
+    const chatId = randomUUID();
+    const alice = randomUUID();
+    const sent = messageCreated(chatId, alice, 'from before');
+    const { messageId, senderId, clientMsgId, body, sentAt } = sent.payload;
+    const row = `insert into messages (message_id, chat_id, sender_id, client_msg_id, body, sent_at)
+      values ('${messageId}', '${chatId}', '${senderId}', '${clientMsgId}', '${body}', '${sentAt}');`;
+    if (handle.kind === 'sqlite') {
+      const db = new DatabaseSync(handle.env.CHAT_SQLITE_PATH as string);
+      db.exec(formerRunner(kind) + row);
+      db.close();
+    } else {
+      const sql = handle.sql as (text: string) => Promise<void>;
+      await sql(
+        `create schema ${handle.schema}; set local search_path = ${handle.schema}; ${formerRunner(kind)} ${row}`,
+      );
+    }
+    try {
+      const [first, second] = await Promise.all([handle.open(), handle.open()]);
+      await Promise.all([first.close(), second.close()]);
+      const store = await handle.open();
+      expect(await handle.bodies(chatId)).toEqual(['from before']);
+      await store.applyEvents([chatCreated(chatId, [alice]), messageCreated(chatId, alice, 'after')]);
+      expect(await handle.bodies(chatId)).toEqual(['from before', 'after']);
+      // Migration 2 (SQLite only) ran: year 0000 is refused there as in PostgreSQL.
+      await expect(store.applyEvents([yearZeroMessage(chatId, alice)])).rejects.toBeInstanceOf(
+        EventsRejected,
+      );
+      expect(await handle.migrationsApplied()).toBe(kind === 'sqlite' ? 2 : 1);
+      await store.close();
+    } finally {
+      await handle.drop();
+    }
   });
 });

@@ -24,6 +24,8 @@ export interface TestStore {
   rows: (chatId: string) => Promise<{ rows: number; distinct: number }>;
   /** The chat's message bodies in history order (seq). */
   bodies: (chatId: string) => Promise<string[]>;
+  /** How many migration steps the store's ledger records. */
+  migrationsApplied: () => Promise<number>;
   drop: () => Promise<void>;
 }
 
@@ -47,6 +49,14 @@ export function testStore(kind: StoreKind): TestStore {
         try {
           const rows = db.prepare('select body from messages where chat_id = ? order by seq').all(chatId);
           return rows.map((row) => String(row.body));
+        } finally {
+          db.close();
+        }
+      },
+      migrationsApplied: async () => {
+        const db = new DatabaseSync(path, { readOnly: true });
+        try {
+          return Number(db.prepare('select count(*) as n from __drizzle_migrations').get()?.n);
         } finally {
           db.close();
         }
@@ -77,6 +87,12 @@ export function testStore(kind: StoreKind): TestStore {
         [chatId],
       );
       return rows.map((row) => row.body);
+    },
+    migrationsApplied: async () => {
+      const { rows } = await pool.query<{ n: string }>(
+        `select count(*) as n from ${schema}.__drizzle_migrations`,
+      );
+      return Number(rows[0]?.n);
     },
     drop: async () => {
       await pool.query(`drop schema if exists ${schema} cascade`);

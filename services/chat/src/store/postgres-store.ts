@@ -1,4 +1,6 @@
+import { fileURLToPath } from 'node:url';
 import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import { createDatabase, type Database, runMigrations } from '@relay/database';
 import pg from 'pg';
 import {
   type ChatStore,
@@ -8,7 +10,8 @@ import {
   toMessage,
   toPage,
 } from './chat-store.ts';
-import { postgresMigrations } from './migrations.ts';
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations/postgres', import.meta.url));
 
 /** One multi-row insert, in event order (ordinality), so seq follows the partition's order. */
 async function insertMessages(client: pg.PoolClient, messages: readonly ChatMessage[]): Promise<void> {
@@ -93,48 +96,46 @@ function asRejection(error: unknown): unknown {
 }
 
 const MESSAGE_COLUMNS = 'seq, message_id, chat_id, sender_id, client_msg_id, body, sent_at';
-const MIGRATION_LOCK = 0x63686174; // "chat": one migrating process at a time
 
 /** The store for scale: several chat-api and chat-consumer processes share it. */
 export class PostgresChatStore implements ChatStore {
+  readonly #database: Database<Record<string, never>>;
   readonly #pool: pg.Pool;
 
-  private constructor(pool: pg.Pool) {
-    this.#pool = pool;
+  private constructor(database: Database<Record<string, never>>) {
+    this.#database = database;
+    this.#pool = database.pool;
   }
 
   /**
-   * `schema` keeps the chat tables apart (tests use one per run). `onIdleError` hears of pooled
-   * connections the server dropped (restart, failover); the pool replaces them on the next query,
-   * and without a listener the error would end the process.
+   * `schema` keeps the chat tables apart (tests use one per run); its migration ledger lives
+   * there too. `onIdleError` hears of pooled connections the server dropped (restart, failover).
    */
   static async open(
     url: string,
     schema = 'public',
     onIdleError: (error: Error) => void = () => undefined,
   ): Promise<PostgresChatStore> {
-    if (!/^[a-z_][a-z0-9_]*$/.test(schema)) throw new Error(`invalid schema name ${schema}`);
-    const pool = new pg.Pool({
-      connectionString: url,
-      max: 10,
-      options: `-c search_path=${schema}`,
-      // Names the connections after the schema, so an operator (or a test) can find them.
-      application_name: `relay-chat:${schema}`,
-    });
-    pool.on('error', onIdleError);
-    const store = new PostgresChatStore(pool);
+    const database = createDatabase(
+      { url, schema, applicationName: `relay-chat:${schema}`, maxConnections: 10, onIdleError },
+      {},
+    );
     try {
-      await store.#migrate(schema);
+      // schema_migrations is the ledger of the runner this store had before drizzle's.
+      await runMigrations(database, MIGRATIONS, {
+        ledgerSchema: schema,
+        adoptVersionTable: 'schema_migrations',
+      });
     } catch (error) {
-      await pool.end();
+      await database.close();
       throw error;
     }
-    return store;
+    return new PostgresChatStore(database);
   }
 
   async applyEvents(events: readonly ChatServiceEvent[]): Promise<void> {
     try {
-      await this.#transaction((client) => writeEvents(client, events));
+      await this.#database.transaction((client) => writeEvents(client, events));
     } catch (error) {
       throw asRejection(error);
     }
@@ -192,44 +193,11 @@ export class PostgresChatStore implements ChatStore {
     }));
   }
 
-  async ping(): Promise<void> {
-    await this.#pool.query('select 1');
+  ping(): Promise<void> {
+    return this.#database.ping();
   }
 
-  async close(): Promise<void> {
-    await this.#pool.end();
-  }
-
-  #migrate(schema: string): Promise<void> {
-    return this.#transaction(async (client) => {
-      await client.query('select pg_advisory_xact_lock($1)', [MIGRATION_LOCK]);
-      await client.query(`create schema if not exists ${schema}`);
-      await client.query(
-        'create table if not exists schema_migrations (version integer primary key, applied_at timestamptz not null)',
-      );
-      const { rows } = await client.query<{ version: number | null }>(
-        'select max(version) as version from schema_migrations',
-      );
-      const current = rows[0]?.version ?? 0;
-      for (const [index, sql] of postgresMigrations.entries()) {
-        if (index + 1 <= current) continue;
-        await client.query(sql);
-        await client.query('insert into schema_migrations values ($1, now())', [index + 1]);
-      }
-    });
-  }
-
-  async #transaction(work: (client: pg.PoolClient) => Promise<void>): Promise<void> {
-    const client = await this.#pool.connect();
-    try {
-      await client.query('begin');
-      await work(client);
-      await client.query('commit');
-    } catch (error) {
-      await client.query('rollback').catch(() => undefined);
-      throw error;
-    } finally {
-      client.release();
-    }
+  close(): Promise<void> {
+    return this.#database.close();
   }
 }

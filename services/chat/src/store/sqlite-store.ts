@@ -1,7 +1,9 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import { fileURLToPath } from 'node:url';
 import type { ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import { runSqliteMigrations } from '@relay/database';
 import {
   type ChatStore,
   EventsRejected,
@@ -10,7 +12,8 @@ import {
   toMessage,
   toPage,
 } from './chat-store.ts';
-import { sqliteMigrations } from './migrations.ts';
+
+const MIGRATIONS = fileURLToPath(new URL('./migrations/sqlite', import.meta.url));
 
 /**
  * SQLite result codes (an error's `errcode` carries the extended code; its low byte is the primary
@@ -36,52 +39,50 @@ function asRejection(error: unknown): unknown {
 
 const MESSAGE_COLUMNS = 'seq, message_id, chat_id, sender_id, client_msg_id, body, sent_at';
 
+/** Every statement the store runs, by name: a name not in this list does not compile. */
+const STATEMENTS = {
+  insertChat:
+    'insert into chats (chat_id, title, created_by, created_at) values (?, ?, ?, ?) on conflict do nothing',
+  insertMember:
+    'insert into chat_members (chat_id, user_id, joined_at) values (?, ?, ?) on conflict do nothing',
+  insertMessage: `insert into messages (message_id, chat_id, sender_id, client_msg_id, body, sent_at)
+    values (?, ?, ?, ?, ?, ?) on conflict (message_id) do nothing`,
+  seqOf: 'select seq from messages where chat_id = ? and message_id = ?',
+  upsertRead: `insert into read_positions (chat_id, user_id, message_seq, message_id, read_at) values (?, ?, ?, ?, ?)
+    on conflict (chat_id, user_id) do update set
+      message_seq = excluded.message_seq, message_id = excluded.message_id, read_at = excluded.read_at
+    where excluded.message_seq > read_positions.message_seq`,
+  isMember: 'select 1 from chat_members where chat_id = ? and user_id = ?',
+  before: `select ${MESSAGE_COLUMNS} from messages where chat_id = ? and seq < ? order by seq desc limit ?`,
+  after: `select ${MESSAGE_COLUMNS} from messages where chat_id = ? and seq > ? order by seq asc limit ?`,
+  chatsOf: 'select chat_id from chat_members where user_id = ? order by joined_at',
+  last: `select ${MESSAGE_COLUMNS} from messages where chat_id = ? order by seq desc limit 1`,
+  readPosition: 'select message_seq, message_id from read_positions where chat_id = ? and user_id = ?',
+  unread: 'select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?',
+} as const;
+
+type Statements = { readonly [Name in keyof typeof STATEMENTS]: StatementSync };
+
+function prepareAll(db: DatabaseSync): Statements {
+  const entries = Object.entries(STATEMENTS).map(([name, sql]) => [name, db.prepare(sql)]);
+  return Object.fromEntries(entries) as Statements;
+}
+
 /**
  * The default store: one file, WAL mode so chat-api reads while chat-consumer writes.
  * node:sqlite is synchronous; its calls are short (indexed lookups, one transaction per batch).
  */
 export class SqliteChatStore implements ChatStore {
   readonly #db: DatabaseSync;
-  readonly #statements: Record<string, StatementSync>;
+  readonly #statements: Statements;
 
   constructor(path: string) {
     mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec('pragma journal_mode = wal; pragma busy_timeout = 10000; pragma synchronous = normal;');
-    this.#migrate();
-    const prepare = (sql: string) => this.#db.prepare(sql);
-    this.#statements = {
-      insertChat: prepare(
-        'insert into chats (chat_id, title, created_by, created_at) values (?, ?, ?, ?) on conflict do nothing',
-      ),
-      insertMember: prepare(
-        'insert into chat_members (chat_id, user_id, joined_at) values (?, ?, ?) on conflict do nothing',
-      ),
-      insertMessage: prepare(
-        `insert into messages (message_id, chat_id, sender_id, client_msg_id, body, sent_at)
-         values (?, ?, ?, ?, ?, ?) on conflict (message_id) do nothing`,
-      ),
-      seqOf: prepare('select seq from messages where chat_id = ? and message_id = ?'),
-      upsertRead: prepare(
-        `insert into read_positions (chat_id, user_id, message_seq, message_id, read_at) values (?, ?, ?, ?, ?)
-         on conflict (chat_id, user_id) do update set
-           message_seq = excluded.message_seq, message_id = excluded.message_id, read_at = excluded.read_at
-         where excluded.message_seq > read_positions.message_seq`,
-      ),
-      isMember: prepare('select 1 from chat_members where chat_id = ? and user_id = ?'),
-      before: prepare(
-        `select ${MESSAGE_COLUMNS} from messages where chat_id = ? and seq < ? order by seq desc limit ?`,
-      ),
-      after: prepare(
-        `select ${MESSAGE_COLUMNS} from messages where chat_id = ? and seq > ? order by seq asc limit ?`,
-      ),
-      chatsOf: prepare('select chat_id from chat_members where user_id = ? order by joined_at'),
-      last: prepare(`select ${MESSAGE_COLUMNS} from messages where chat_id = ? order by seq desc limit 1`),
-      readPosition: prepare(
-        'select message_seq, message_id from read_positions where chat_id = ? and user_id = ?',
-      ),
-      unread: prepare('select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?'),
-    };
+    // schema_migrations is the ledger of the runner this store had before drizzle's.
+    runSqliteMigrations(this.#db, MIGRATIONS, { adoptVersionTable: 'schema_migrations' });
+    this.#statements = prepareAll(this.#db);
   }
 
   async applyEvents(events: readonly ChatServiceEvent[]): Promise<void> {
@@ -92,22 +93,22 @@ export class SqliteChatStore implements ChatStore {
         switch (event.type) {
           case 'chat.created': {
             const { chatId, title, createdBy, memberIds } = event.payload;
-            s.insertChat?.run(chatId, title, createdBy, event.occurredAt);
-            for (const userId of memberIds) s.insertMember?.run(chatId, userId, event.occurredAt);
+            s.insertChat.run(chatId, title, createdBy, event.occurredAt);
+            for (const userId of memberIds) s.insertMember.run(chatId, userId, event.occurredAt);
             break;
           }
           case 'chat.member.added':
-            s.insertMember?.run(event.payload.chatId, event.payload.userId, event.occurredAt);
+            s.insertMember.run(event.payload.chatId, event.payload.userId, event.occurredAt);
             break;
           case 'chat.message.created': {
             const m = event.payload;
-            s.insertMessage?.run(m.messageId, m.chatId, m.senderId, m.clientMsgId, m.body, m.sentAt);
+            s.insertMessage.run(m.messageId, m.chatId, m.senderId, m.clientMsgId, m.body, m.sentAt);
             break;
           }
           case 'chat.message.read': {
             const { chatId, userId, messageId, readAt } = event.payload;
-            const row = s.seqOf?.get(chatId, messageId) as { seq: number } | undefined;
-            if (row !== undefined) s.upsertRead?.run(chatId, userId, row.seq, messageId, readAt);
+            const row = s.seqOf.get(chatId, messageId) as { seq: number } | undefined;
+            if (row !== undefined) s.upsertRead.run(chatId, userId, row.seq, messageId, readAt);
             break;
           }
         }
@@ -120,31 +121,31 @@ export class SqliteChatStore implements ChatStore {
   }
 
   async isMember(chatId: string, userId: string): Promise<boolean> {
-    return this.#statements.isMember?.get(chatId, userId) !== undefined;
+    return this.#statements.isMember.get(chatId, userId) !== undefined;
   }
 
   async page(chatId: string, query: PageQuery): Promise<MessagePage | undefined> {
     const s = this.#statements;
     const cursor = query.after ?? query.before;
     const from =
-      cursor === undefined ? undefined : (s.seqOf?.get(chatId, cursor) as { seq: number } | undefined)?.seq;
+      cursor === undefined ? undefined : (s.seqOf.get(chatId, cursor) as { seq: number } | undefined)?.seq;
     if (cursor !== undefined && from === undefined) return undefined;
     const rows =
       query.after !== undefined
-        ? s.after?.all(chatId, from as number, query.limit)
-        : s.before?.all(chatId, from ?? Number.MAX_SAFE_INTEGER, query.limit);
+        ? s.after.all(chatId, from as number, query.limit)
+        : s.before.all(chatId, from ?? Number.MAX_SAFE_INTEGER, query.limit);
     return toPage(rows as unknown as MessageRow[], query);
   }
 
   async summaries(userId: string): Promise<ChatSummary[]> {
     const s = this.#statements;
-    const chats = s.chatsOf?.all(userId) as { chat_id: string }[];
+    const chats = s.chatsOf.all(userId) as { chat_id: string }[];
     return chats.map(({ chat_id: chatId }) => {
-      const last = s.last?.get(chatId) as MessageRow | undefined;
-      const read = s.readPosition?.get(chatId, userId) as
+      const last = s.last.get(chatId) as MessageRow | undefined;
+      const read = s.readPosition.get(chatId, userId) as
         | { message_seq: number; message_id: string }
         | undefined;
-      const unread = s.unread?.get(chatId, read?.message_seq ?? 0, userId) as { n: number };
+      const unread = s.unread.get(chatId, read?.message_seq ?? 0, userId) as { n: number };
       return {
         chatId,
         lastMessage: last === undefined ? null : toMessage(last),
@@ -160,29 +161,5 @@ export class SqliteChatStore implements ChatStore {
 
   async close(): Promise<void> {
     this.#db.close();
-  }
-
-  #migrate(): void {
-    this.#db.exec(
-      'create table if not exists schema_migrations (version integer primary key, applied_at text not null)',
-    );
-    this.#db.exec('begin immediate');
-    try {
-      const row = this.#db.prepare('select max(version) as version from schema_migrations').get() as {
-        version: number | null;
-      };
-      const current = row.version ?? 0;
-      for (const [index, sql] of sqliteMigrations.entries()) {
-        if (index + 1 <= current) continue;
-        this.#db.exec(sql);
-        this.#db
-          .prepare('insert into schema_migrations values (?, ?)')
-          .run(index + 1, new Date().toISOString());
-      }
-      this.#db.exec('commit');
-    } catch (error) {
-      this.#db.exec('rollback');
-      throw error;
-    }
   }
 }
