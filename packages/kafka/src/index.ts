@@ -1,3 +1,17 @@
+export {
+  BatchConsumer,
+  type BatchConsumerMetrics,
+  type BatchConsumerOptions,
+  type BatchHandler,
+  type ConsumedRecord,
+  type Decoded,
+  Rejected,
+} from './batch-consumer.ts';
 export { kafkaEnv } from './env.ts';
-export { EventProducer, type EventProducerOptions, type OutgoingEvent } from './producer.ts';
+export {
+  EventProducer,
+  type EventProducerOptions,
+  type OutgoingEvent,
+  type PublishOptions,
+} from './producer.ts';
 export { ensureTopics, relayTopics, startGroupAtEnd, type TopicSpec } from './topics.ts';

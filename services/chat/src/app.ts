@@ -1,4 +1,5 @@
-import { EventProducer } from '@relay/kafka';
+import type { ChatServiceEvent } from '@relay/contracts';
+import { type BatchConsumer, EventProducer } from '@relay/kafka';
 import {
   createAuthenticate,
   createHttpApp,
@@ -9,7 +10,7 @@ import {
   type ShutdownStep,
 } from '@relay/platform';
 import type { ChatConfig } from './config.ts';
-import { ChatConsumer } from './consumer/chat-consumer.ts';
+import { createChatConsumer } from './consumer/chat-events.consumer.ts';
 import { chatConsumerMetrics } from './consumer/consumer.metrics.ts';
 import { registerMembershipRoutes } from './memberships/memberships.routes.ts';
 import { MembershipsService } from './memberships/memberships.service.ts';
@@ -23,7 +24,7 @@ export interface ChatService {
 }
 
 export interface ChatConsumerProcess {
-  consumer: ChatConsumer;
+  consumer: BatchConsumer<ChatServiceEvent>;
   /** /healthz, /readyz and /metrics, when CHAT_CONSUMER_PORT is set. */
   http: HttpApp | undefined;
   shutdownSteps: ShutdownStep[];
@@ -64,7 +65,7 @@ export async function buildChatConsumer(config: ChatConfig, logger: Logger): Pro
   const store = await openChatStore(config, logger);
   const metrics = createMetrics('chat-consumer');
   const deadLetters = new EventProducer({ clientId: 'chat-consumer-dlq', brokers: config.KAFKA_BROKERS });
-  const consumer = new ChatConsumer({
+  const consumer = createChatConsumer({
     brokers: config.KAFKA_BROKERS,
     groupId: config.CHAT_CONSUMER_GROUP,
     instanceId: config.CHAT_CONSUMER_INSTANCE_ID,

@@ -2,11 +2,11 @@ import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin } from '@platformatic/kafka';
 import type { ChatServiceEvent } from '@relay/contracts';
-import { EventProducer } from '@relay/kafka';
+import { type BatchConsumer, EventProducer } from '@relay/kafka';
 import { createLogger, createMetrics } from '@relay/platform';
 import { committedOffsets as committedOffsetsOf, endOffsets as endOffsetsOf } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChatConsumer } from '../src/consumer/chat-consumer.ts';
+import { createChatConsumer } from '../src/consumer/chat-events.consumer.ts';
 import { chatConsumerMetrics } from '../src/consumer/consumer.metrics.ts';
 import { chatCreated, messageCreated } from './events.ts';
 import { type StoreKind, type TestStore, testStore } from './stores.ts';
@@ -21,7 +21,7 @@ const logger = createLogger({ name: 'chat-consumer-test', level: 'silent' });
 const admin = new Admin({ clientId: 'chat-consumer-test', bootstrapBrokers: brokers });
 const producer = new EventProducer({ clientId: 'chat-consumer-test', brokers });
 const topics = new Set<string>();
-const consumers: ChatConsumer[] = [];
+const consumers: BatchConsumer<ChatServiceEvent>[] = [];
 const handles: TestStore[] = [];
 
 afterAll(async () => {
@@ -54,7 +54,7 @@ async function setUp(kind: StoreKind) {
   const store = await handle.open();
   const metrics = createMetrics('chat-consumer-test');
   const groupId = `chat-consumer-test-${randomUUID()}`;
-  const consumer = new ChatConsumer({
+  const consumer = createChatConsumer({
     brokers,
     groupId,
     topic,

@@ -1,29 +1,63 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer, type Message, type MessagesStream, stringDeserializers } from '@platformatic/kafka';
-import { type ChatServiceEvent, CORRELATION_HEADER, Topics } from '@relay/contracts';
-import type { EventProducer } from '@relay/kafka';
-import { type Logger, withTimeout } from '@relay/platform';
-import { type ChatStore, EventsRejected } from '../store/chat-store.ts';
-import type { ChatConsumerMetrics } from './consumer.metrics.ts';
-import { decodeRecord } from './decode.ts';
+import { type Logger, withCorrelation, withTimeout } from '@relay/platform';
 import { applyIsolating } from './isolate.ts';
+import type { EventProducer } from './producer.ts';
 
-type Record = Message<string, string, string, string>;
+/** A record as the consumer reads it: string key, value and headers. */
+export type ConsumedRecord = Message<string, string, string, string>;
 type Stream = MessagesStream<string, string, string, string>;
 
-export interface ChatConsumerOptions {
+export type Decoded<Event> = { ok: true; event: Event } | { ok: false; reason: string };
+
+/**
+ * The handler's "rejected" signal: the events are refused for what they hold, so they fail however
+ * often they are tried. The message is the reason written to the dead-letter topic.
+ */
+export class Rejected extends Error {
+  constructor(reason: string, options?: ErrorOptions) {
+    super(reason, options);
+    this.name = 'Rejected';
+  }
+}
+
+/** What a service supplies: how a record becomes an event, and what is done with a batch of them. */
+export interface BatchHandler<Event> {
+  /** The record as an event, or why it is poison (it then goes to the dead-letter topic). */
+  decode(record: ConsumedRecord): Decoded<Event>;
+  /**
+   * Handles the events in one unit of work (a transaction). Throws `Rejected` when they are refused
+   * for their content; any other error is an outage, retried for as long as it lasts.
+   */
+  handle(events: readonly Event[]): Promise<void>;
+  /** The id the event carries: each log line about it is written in that correlation scope. */
+  correlationId(event: Event): string;
+}
+
+/** Optional hooks a service implements with its own metrics. */
+export interface BatchConsumerMetrics {
+  consumed(records: number): void;
+  handled(events: number): void;
+  deadLettered(records: number): void;
+  retried(): void;
+  rejoined(): void;
+  /** Called as one handler call starts; the function it returns, as it succeeds. */
+  handling(): () => void;
+}
+
+export interface BatchConsumerOptions<Event> {
   brokers: string[];
+  clientId: string;
   groupId: string;
-  /** `chat_service`; tests give a topic of their own. */
-  topic?: string;
-  /** Static membership id (see CHAT_CONSUMER_INSTANCE_ID); dynamic membership without it. */
-  instanceId?: string | undefined;
+  topic: string;
+  /** Static membership: a restarted member takes its partitions back without waiting out the session. */
+  groupInstanceId?: string | undefined;
   batchSize: number;
-  store: ChatStore;
-  /** Produces poison records to `chat_service.dlq`. */
-  deadLetters: EventProducer;
+  handler: BatchHandler<Event>;
+  /** Where poison records go, with their reason. */
+  deadLetters: { producer: EventProducer; topic: string };
   logger: Logger;
-  metrics?: ChatConsumerMetrics;
+  metrics?: BatchConsumerMetrics | undefined;
 }
 
 /** One consumer-group membership and its stream; replaced whole when the stream dies. */
@@ -32,17 +66,15 @@ interface Session {
   stream: Stream;
 }
 
-/** A record that decoded, with its event. */
-interface EventRecord {
-  record: Record;
-  event: ChatServiceEvent;
+interface EventRecord<Event> {
+  record: ConsumedRecord;
+  event: Event;
 }
 
-/** A record for the dead-letter topic: it does not decode, or the store refuses its event. */
+/** A record for the dead-letter topic: it does not decode, or the handler rejects its event. */
 interface Poison {
-  record: Record;
+  record: ConsumedRecord;
   reason: string;
-  /** The event's own, when the record has no correlation header. */
   correlationId?: string;
 }
 
@@ -55,44 +87,31 @@ const COMMIT_TIMEOUT_MS = 30_000;
 const backoff = (attempt: number) => Math.min(5000, 200 * 2 ** attempt);
 
 /**
- * How often a batch the store rejects is retried whole before its refused records are isolated:
+ * How often a batch the handler rejects is retried whole before its refused records are isolated:
  * a constraint may fail for a moment (a conflicting writer), a value it cannot hold never passes.
  */
 const REJECTED_BATCH_RETRIES = 3;
 
-const isRejection = (error: unknown): error is EventsRejected => error instanceof EventsRejected;
-
-function decodeBatch(batch: readonly Record[]): { events: EventRecord[]; poison: Poison[] } {
-  const events: EventRecord[] = [];
-  const poison: Poison[] = [];
-  for (const record of batch) {
-    const decoded = decodeRecord(record.value);
-    if (decoded.ok) events.push({ record, event: decoded.event });
-    else poison.push({ record, reason: decoded.reason });
-  }
-  return { events, poison };
-}
+const isRejected = (error: unknown): error is Rejected => error instanceof Rejected;
 
 /**
- * chat-consumer's loop: take what the stream has (up to a batch), dead-letter the poison,
- * apply the rest in one store transaction (around any record the store refuses, which is
- * dead-lettered too), and only then commit the offsets. A crash at any point replays from the
- * last commit, and the idempotent inserts make the replay harmless.
+ * A consumer-group member that hands batches to a handler: take what the stream has (up to a
+ * batch), dead-letter the poison, handle the rest in one call (around any record the handler
+ * rejects, which is dead-lettered too), and only then commit the offsets. A crash at any point
+ * replays from the last commit, so the handler must be idempotent.
  */
-export class ChatConsumer {
-  readonly #options: ChatConsumerOptions;
-  readonly #topic: string;
+export class BatchConsumer<Event> {
+  readonly #options: BatchConsumerOptions<Event>;
   readonly #logger: Logger;
-  /** Aborted by stop(): ends every wait (for records, for a retry, for a reconnect). */
+  /** Aborted by stop(): ends every wait (for records, for a retry, for a rejoin). */
   readonly #stopping = new AbortController();
   #wake: (() => void) | undefined;
   #loop: Promise<void> | undefined;
   #session: Session | undefined;
 
-  constructor(options: ChatConsumerOptions) {
+  constructor(options: BatchConsumerOptions<Event>) {
     this.#options = options;
-    this.#topic = options.topic ?? Topics.chat;
-    this.#logger = options.logger.child({ component: 'chat-consumer' });
+    this.#logger = options.logger.child({ component: options.clientId });
   }
 
   /** Joins the group; rejects when the broker cannot be reached, so a bad start fails loudly. */
@@ -120,16 +139,16 @@ export class ChatConsumer {
   }
 
   async #open(): Promise<Session> {
-    const { groupId, instanceId, brokers } = this.#options;
+    const { clientId, groupId, groupInstanceId, brokers, topic } = this.#options;
     const consumer = new Consumer({
       groupId,
-      clientId: 'chat-consumer',
+      clientId,
       bootstrapBrokers: brokers,
       deserializers: stringDeserializers,
       maxWaitTime: 100,
       sessionTimeout: 20_000,
       heartbeatInterval: 3000,
-      ...(instanceId === undefined ? {} : { groupInstanceId: instanceId }),
+      ...(groupInstanceId === undefined ? {} : { groupInstanceId }),
     });
     consumer.on('consumer:group:join', ({ assignments }) =>
       this.#logger.info(
@@ -139,7 +158,7 @@ export class ChatConsumer {
     );
     try {
       const stream = await consumer.consume({
-        topics: [this.#topic],
+        topics: [topic],
         mode: 'committed',
         // A group with no commits yet starts at the beginning: nothing produced before it is skipped.
         fallbackMode: 'earliest',
@@ -167,7 +186,7 @@ export class ChatConsumer {
       await session.stream.close().catch(() => undefined);
       await session.consumer.close(true).catch(() => undefined);
       if (this.#stopped) return;
-      this.#options.metrics?.reconnects.inc();
+      this.#options.metrics?.rejoined();
       this.#logger.error('message stream ended; joining the group again');
       session = await this.#reopen();
     }
@@ -201,8 +220,8 @@ export class ChatConsumer {
    */
   async #drain({ stream }: Session): Promise<void> {
     const { batchSize } = this.#options;
-    const buffer: Record[] = [];
-    stream.on('data', (record: Record) => {
+    const buffer: ConsumedRecord[] = [];
+    stream.on('data', (record: ConsumedRecord) => {
       buffer.push(record);
       if (buffer.length >= 2 * batchSize) stream.pause();
       this.#wake?.();
@@ -224,25 +243,38 @@ export class ChatConsumer {
   }
 
   /**
-   * Every record of the batch ends applied or dead-lettered, and only then are the offsets
-   * committed. Each step is retried until done: skipping would lose messages, crashing would only
+   * Every record of the batch ends handled or dead-lettered, and only then are the offsets
+   * committed. Each step is retried until done: skipping would lose records, crashing would only
    * replay them. Gives the batch up, uncommitted, only when its stream is gone or the process
    * stops; whoever reads those partitions next gets it again from the last commit.
    */
-  async #handle(batch: Record[], stream: Stream): Promise<boolean> {
-    const { events, poison } = decodeBatch(batch);
-    this.#options.metrics?.consumed.inc(batch.length);
+  async #handle(batch: ConsumedRecord[], stream: Stream): Promise<boolean> {
+    const { events, poison } = this.#decode(batch);
+    this.#options.metrics?.consumed(batch.length);
     const untilDone = <T>(step: () => Promise<T>) => this.#untilDone(step, batch.length, stream);
+    let refused: Poison[];
     try {
       await untilDone(() => this.#deadLetter(poison));
-      const refused = await untilDone(this.#applying(events));
+      refused = await untilDone(this.#applying(events));
       await untilDone(() => this.#deadLetter(refused));
       await untilDone(() => this.#commit(batch));
-      return true;
     } catch (error) {
       if (error instanceof GaveUp) return false;
       throw error;
     }
+    if (this.#logger.isLevelEnabled('debug')) this.#logHandled(events, refused);
+    return true;
+  }
+
+  #decode(batch: readonly ConsumedRecord[]): { events: EventRecord<Event>[]; poison: Poison[] } {
+    const events: EventRecord<Event>[] = [];
+    const poison: Poison[] = [];
+    for (const record of batch) {
+      const decoded = this.#options.handler.decode(record);
+      if (decoded.ok) events.push({ record, event: decoded.event });
+      else poison.push({ record, reason: decoded.reason });
+    }
+    return { events, poison };
   }
 
   /** Runs `step` until it succeeds, backing off; GaveUp when the stream or the process ends first. */
@@ -251,7 +283,7 @@ export class ChatConsumer {
       try {
         return await step();
       } catch (err) {
-        this.#options.metrics?.retries.inc();
+        this.#options.metrics?.retried();
         this.#logger.error({ err, attempt, records }, 'batch failed; retrying');
         if (stream.destroyed || !(await this.#pause(backoff(attempt)))) throw new GaveUp();
       }
@@ -259,12 +291,12 @@ export class ChatConsumer {
   }
 
   /**
-   * The step that puts the batch's events in the store; resolves to the records the store
-   * refuses. An outage (any error but a rejection) fails the step, to be retried for as long as
-   * it lasts: nothing is ever dead-lettered for it. A batch the store rejects is retried whole a
-   * few times, then in parts, so every other record goes in and the refused ones come back.
+   * The step that handles the batch's events; resolves to the records the handler rejects. An
+   * outage (any error but a rejection) fails the step, to be retried for as long as it lasts:
+   * nothing is ever dead-lettered for it. A batch the handler rejects is retried whole a few
+   * times, then in parts, so every other record is handled and the rejected ones come back.
    */
-  #applying(events: readonly EventRecord[]): () => Promise<Poison[]> {
+  #applying(events: readonly EventRecord<Event>[]): () => Promise<Poison[]> {
     let rejections = 0;
     return async () => {
       if (events.length === 0) return [];
@@ -273,34 +305,34 @@ export class ChatConsumer {
           await this.#apply(events);
           return [];
         } catch (error) {
-          if (isRejection(error)) rejections += 1;
+          if (isRejected(error)) rejections += 1;
           throw error;
         }
       }
       // Its first try is the batch whole once more: the last of the retries.
-      const refused = await applyIsolating(events, (part) => this.#apply(part), isRejection);
+      const refused = await applyIsolating(events, (part) => this.#apply(part), isRejected);
       return refused.map(({ item: { record, event }, rejection }) => ({
         record,
-        reason: `store rejected: ${rejection.message} (${rejection.code})`,
-        correlationId: event.correlationId,
+        reason: rejection.message,
+        correlationId: this.#options.handler.correlationId(event),
       }));
     };
   }
 
-  /** One store transaction. */
-  async #apply(events: readonly EventRecord[]): Promise<void> {
+  /** One handler call. */
+  async #apply(events: readonly EventRecord<Event>[]): Promise<void> {
     const metrics = this.#options.metrics;
-    const end = metrics?.batchSeconds.startTimer();
-    await this.#options.store.applyEvents(events.map(({ event }) => event));
+    const end = metrics?.handling();
+    await this.#options.handler.handle(events.map(({ event }) => event));
     end?.();
-    metrics?.applied.inc(events.length);
+    metrics?.handled(events.length);
   }
 
   async #deadLetter(poison: readonly Poison[]): Promise<void> {
     if (poison.length === 0) return;
-    await this.#options.deadLetters.publish(
+    await this.#options.deadLetters.producer.publish(
       poison.map(({ record, reason }) => ({
-        topic: Topics.chatDeadLetter,
+        topic: this.#options.deadLetters.topic,
         key: record.key ?? '',
         value: {
           reason,
@@ -312,16 +344,28 @@ export class ChatConsumer {
         },
       })),
     );
-    this.#options.metrics?.deadLettered.inc(poison.length);
+    this.#options.metrics?.deadLettered(poison.length);
     for (const { record, reason, correlationId } of poison) {
-      this.#logger.warn(
-        {
-          reason,
-          partition: record.partition,
-          offset: String(record.offset),
-          correlationId: record.headers.get(CORRELATION_HEADER) ?? correlationId,
-        },
-        'poison record sent to the dead-letter topic',
+      const log = () =>
+        this.#logger.warn(
+          { reason, partition: record.partition, offset: String(record.offset) },
+          'poison record sent to the dead-letter topic',
+        );
+      if (correlationId === undefined) log();
+      else withCorrelation(correlationId, log);
+    }
+  }
+
+  /** One debug line per handled record, in the scope of its event's correlation id. */
+  #logHandled(events: readonly EventRecord<Event>[], refused: readonly Poison[]): void {
+    const rejected = new Set(refused.map(({ record }) => record));
+    for (const { record, event } of events) {
+      if (rejected.has(record)) continue;
+      withCorrelation(this.#options.handler.correlationId(event), () =>
+        this.#logger.debug(
+          { partition: record.partition, offset: String(record.offset), key: record.key },
+          'record handled',
+        ),
       );
     }
   }
@@ -331,8 +375,8 @@ export class ChatConsumer {
    * time: a commit parked behind a rejoin that never completes must fail (and be retried or the
    * stream replaced), not stall the loop unseen.
    */
-  async #commit(batch: readonly Record[]): Promise<void> {
-    const lastByPartition = new Map<string, Record>();
+  async #commit(batch: readonly ConsumedRecord[]): Promise<void> {
+    const lastByPartition = new Map<string, ConsumedRecord>();
     for (const record of batch) lastByPartition.set(`${record.topic}:${record.partition}`, record);
     await withTimeout(
       Promise.all([...lastByPartition.values()].map((record) => record.commit())),
