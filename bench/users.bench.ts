@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { ROOT, rssMiB, startProcess, tokenFromMail, waitForMail } from '@relay/testing';
+import { ROOT, rssMiB, startProcess, TEST_PASSWORD, UserFactory } from '@relay/testing';
 import autocannon from 'autocannon';
 import { loadLocalEnv } from './lib/processes.ts';
 import { writeReport } from './lib/report.ts';
@@ -28,18 +28,6 @@ const post = (path: string, body: unknown) =>
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
   });
-
-async function activeUser() {
-  const email = `bench-${randomUUID()}@example.com`;
-  const password = 'benchmark passphrase';
-  await post('/api/auth/signup', { email, password, name: 'Bench' });
-  const token = tokenFromMail(await waitForMail(email));
-  await post('/api/auth/activate', { token });
-  const login = (await (await post('/api/auth/login', { email, password })).json()) as {
-    accessToken: string;
-  };
-  return { email, password, accessToken: login.accessToken };
-}
 
 const run = (options: autocannon.Options) => autocannon({ ...options, duration: seconds });
 const summary = (result: autocannon.Result) => ({
@@ -63,8 +51,9 @@ const gateway = await startProcess(join(ROOT, 'services/gateway/src/main.ts'), {
 const worker = await startProcess(join(ROOT, 'services/gateway/src/worker.ts'), {
   env: { LOG_LEVEL: 'warn', ...env },
 });
+const users = await UserFactory.create();
 try {
-  const user = await activeUser();
+  const user = await users.activeUser({ name: 'Bench' });
   const meRequest = {
     url: `${baseUrl}/api/users/me`,
     headers: { authorization: `Bearer ${user.accessToken}` },
@@ -79,7 +68,7 @@ try {
       url: `${baseUrl}/api/auth/login`,
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ email: user.email, password: user.password }),
+      body: JSON.stringify({ email: user.email, password: TEST_PASSWORD }),
       connections: 4,
     }),
   );
@@ -131,5 +120,5 @@ try {
   console.log(JSON.stringify(result, null, 2));
   console.log(`wrote ${files.jsonPath} and ${files.pngPath}`);
 } finally {
-  await Promise.all([gateway.stop(), worker.stop()]);
+  await Promise.all([gateway.stop(), worker.stop(), users.close()]);
 }

@@ -5,13 +5,12 @@ import { join } from 'node:path';
 import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
 import { type ChatMessage, Topics } from '@relay/contracts';
 import { startGroupAtEnd } from '@relay/kafka';
-import { tokenFromMail, waitForMail } from './maildev.ts';
 import { freePort, type ServiceProcess, startProcess } from './processes.ts';
+import { type SignedInUser, type TestUser, UserFactory } from './users.ts';
 
 /** The repository root, where the entry points are. */
 export const ROOT = join(import.meta.dirname, '..', '..', '..');
 const entry = (path: string) => join(ROOT, path);
-const PASSWORD = 'correct horse battery staple';
 
 export interface ClusterOptions {
   gateways?: number;
@@ -35,6 +34,7 @@ export class Cluster {
   readonly #env: Record<string, string>;
   readonly #consumerEnv: Record<string, string>;
   readonly #clients: RecordingClient[] = [];
+  #users: Promise<UserFactory> | undefined;
 
   private constructor(env: Record<string, string>) {
     this.#dir = mkdtempSync(join(tmpdir(), 'relay-cluster-'));
@@ -123,18 +123,10 @@ export class Cluster {
     this.gateways.push({ url, process, env });
   }
 
-  /** Signs up, activates through the real e-mail, logs in. */
-  async user(name: string): Promise<TestUser> {
-    const baseUrl = this.gatewayUrls[0] as string;
-    const email = `user-${randomUUID()}@example.com`;
-    await post(baseUrl, '/api/auth/signup', { email, password: PASSWORD, name });
-    const token = tokenFromMail(await waitForMail(email, (mail) => mail.subject.includes('Activate')));
-    await post(baseUrl, '/api/auth/activate', { token });
-    const login = (await post(baseUrl, '/api/auth/login', { email, password: PASSWORD })) as {
-      accessToken: string;
-    };
-    const me = (await get(baseUrl, '/api/users/me', login.accessToken)) as { id: string };
-    return { id: me.id, email, name, accessToken: login.accessToken };
+  /** An active, signed-in user, made through the gateway's repository (see `UserFactory`). */
+  async user(name: string): Promise<SignedInUser> {
+    this.#users ??= UserFactory.create({ ...process.env, ...this.#env });
+    return (await this.#users).activeUser({ name });
   }
 
   async createChat(owner: TestUser, members: TestUser[]): Promise<string> {
@@ -186,16 +178,10 @@ export class Cluster {
       this.worker?.stop(),
       this.chatApi?.stop(),
       this.consumer?.stop(),
+      this.#users?.then((users) => users.close()),
     ]);
     rmSync(this.#dir, { recursive: true, force: true });
   }
-}
-
-export interface TestUser {
-  id: string;
-  email: string;
-  name: string;
-  accessToken: string;
 }
 
 /** A ChatClient with everything it heard recorded. */

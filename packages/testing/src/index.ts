@@ -1,5 +1,5 @@
 export { chatRows } from './chat-rows.ts';
-export { Cluster, type ClusterOptions, RecordingClient, ROOT, type TestUser } from './cluster.ts';
+export { Cluster, type ClusterOptions, RecordingClient, ROOT } from './cluster.ts';
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
 export {
   committedOffsets,
@@ -19,3 +19,4 @@ export {
   startProcess,
   stopAllProcesses,
 } from './processes.ts';
+export { type SignedInUser, TEST_PASSWORD, type TestUser, UserFactory } from './users.ts';

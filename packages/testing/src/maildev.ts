@@ -24,11 +24,15 @@ export async function waitForMail(
   throw new Error(`no matching mail to ${address} within ${timeoutMs} ms`);
 }
 
+/**
+ * The mails to `address`, oldest first. maildev filters them (`?to.address=`), so a poll moves
+ * only this address's mails, not the whole inbox every test run has filled.
+ */
 export async function mailsTo(address: string): Promise<CaughtMail[]> {
-  const response = await fetch(`${inboxApi()}/api/email`);
+  const query = new URLSearchParams({ 'to.address': address });
+  const response = await fetch(`${inboxApi()}/api/email?${query}`);
   if (!response.ok) throw new Error(`maildev answered ${response.status}`);
-  const inbox = (await response.json()) as CaughtMail[];
-  return inbox.filter((mail) => mail.to.some((recipient) => recipient.address === address));
+  return (await response.json()) as CaughtMail[];
 }
 
 /** The `token` query parameter of the first link in a mail's text. */

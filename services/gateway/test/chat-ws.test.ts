@@ -16,11 +16,7 @@ const extraGateways: Running[] = [];
 beforeAll(async () => {
   gateway = await startGateway();
   worker = startWorker();
-  [alice, bob, mallory] = await Promise.all([
-    activeUser(gateway.baseUrl, 'Alice'),
-    activeUser(gateway.baseUrl, 'Bob'),
-    activeUser(gateway.baseUrl, 'Mallory'),
-  ]);
+  [alice, bob, mallory] = await Promise.all([activeUser('Alice'), activeUser('Bob'), activeUser('Mallory')]);
   const created = await call(gateway.baseUrl, 'POST', '/api/chats', {
     token: alice.accessToken,
     body: { title: 'Lunch', memberEmails: [bob.email] },

@@ -24,11 +24,7 @@ beforeAll(async () => {
     CHAT_API_TIMEOUT_MS: '1000',
   });
   worker = startWorker();
-  [alice, bob, carol] = await Promise.all([
-    activeUser(gateway.baseUrl, 'Alice'),
-    activeUser(gateway.baseUrl, 'Bob'),
-    activeUser(gateway.baseUrl, 'Carol'),
-  ]);
+  [alice, bob, carol] = await Promise.all([activeUser('Alice'), activeUser('Bob'), activeUser('Carol')]);
 });
 afterAll(async () => {
   await Promise.all([gateway?.close(), worker?.close()]);
@@ -100,7 +96,7 @@ describe('chats', () => {
   it('limits how many addresses one user may look up, across creating chats and adding members', async () => {
     const limited = await startGateway({ CHAT_MEMBER_LOOKUPS_PER_HOUR: '5' });
     try {
-      const dave = await activeUser(limited.baseUrl, 'Dave');
+      const dave = await activeUser('Dave');
       const probe = (emails: string[]) =>
         call(limited.baseUrl, 'POST', '/api/chats', {
           token: dave.accessToken,

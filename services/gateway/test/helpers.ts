@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createLogger } from '@relay/platform';
-import { tokenFromMail, waitForMail } from '@relay/testing';
+import { type SignedInUser, TEST_PASSWORD, UserFactory } from '@relay/testing';
+import { afterAll } from 'vitest';
 import { buildGateway, buildGatewayWorker } from '../src/app.ts';
 import { loadGatewayConfig } from '../src/config.ts';
 
@@ -45,7 +46,7 @@ export function startWorker(overrides: Record<string, string> = {}): { close: ()
 }
 
 export const uniqueEmail = () => `user-${randomUUID()}@example.com`;
-export const PASSWORD = 'correct horse battery staple';
+export const PASSWORD = TEST_PASSWORD;
 
 export async function call(
   baseUrl: string,
@@ -75,17 +76,16 @@ export function refreshCookie(headers: Headers): string {
   return setCookie.split(';')[0] ?? '';
 }
 
-/** Signs up, activates through the real e-mail, logs in. */
-export async function activeUser(baseUrl: string, name = 'Test User') {
-  const email = uniqueEmail();
-  const signup = await call(baseUrl, 'POST', '/api/auth/signup', {
-    body: { email, password: PASSWORD, name },
-  });
-  if (signup.status !== 202) throw new Error(`signup answered ${signup.status}`);
-  const token = tokenFromMail(await waitForMail(email, (mail) => mail.subject.includes('Activate')));
-  const activation = await call(baseUrl, 'POST', '/api/auth/activate', { body: { token } });
-  if (activation.status !== 200) throw new Error(`activation answered ${activation.status}`);
-  const login = await call(baseUrl, 'POST', '/api/auth/login', { body: { email, password: PASSWORD } });
-  if (login.status !== 200) throw new Error(`login answered ${login.status}`);
-  return { email, accessToken: login.json.accessToken as string, cookie: refreshCookie(login.headers) };
+let users: Promise<UserFactory> | undefined;
+afterAll(async () => {
+  await (await users)?.close();
+});
+
+/**
+ * An active user with a session, made straight through the repository (see `UserFactory`); its
+ * password is PASSWORD. auth.test.ts keeps the one real sign-up → mail → activate test.
+ */
+export async function activeUser(name = 'Test User'): Promise<SignedInUser> {
+  users ??= UserFactory.create(process.env);
+  return (await users).activeUser({ name });
 }

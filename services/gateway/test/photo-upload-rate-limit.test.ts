@@ -32,7 +32,7 @@ async function upload(token: string, bytes: Buffer) {
 
 describe('photo upload rate', () => {
   it('refuses the upload past the per-user limit with 429 and Retry-After; other users are unaffected', async () => {
-    const greedy = await activeUser(gateway.baseUrl);
+    const greedy = await activeUser();
     const bytes = await photo();
     expect((await upload(greedy.accessToken, bytes)).status).toBe(200);
     expect((await upload(greedy.accessToken, bytes)).status).toBe(200);
@@ -42,7 +42,7 @@ describe('photo upload rate', () => {
     expect(third.headers.get('content-type')).toContain('application/problem+json');
     expect(Number(third.headers.get('retry-after'))).toBeGreaterThan(0);
 
-    const other = await activeUser(gateway.baseUrl);
+    const other = await activeUser();
     expect((await upload(other.accessToken, bytes)).status).toBe(200);
   });
 });

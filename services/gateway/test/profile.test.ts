@@ -36,7 +36,7 @@ async function uploadPhoto(token: string, bytes: Buffer, filename = 'me.png', ty
 
 describe('profile', () => {
   it('reads and updates the signed-in user, validating each field', async () => {
-    const { accessToken, email } = await activeUser(gateway.baseUrl, 'Grace');
+    const { accessToken, email } = await activeUser('Grace');
     const me = await call(gateway.baseUrl, 'GET', '/api/users/me', { token: accessToken });
     expect(me.json).toMatchObject({ email, name: 'Grace', bio: '', photo: null });
 
@@ -65,7 +65,7 @@ describe('profile', () => {
 
 describe('profile photo', () => {
   it('resizes to three WebP sizes without metadata, served by presigned URLs; replacing deletes the old', async () => {
-    const { accessToken } = await activeUser(gateway.baseUrl);
+    const { accessToken } = await activeUser();
     const first = await uploadPhoto(accessToken, await image('jpeg'), 'me.jpg', 'image/jpeg');
     expect(first.status).toBe(200);
     const { small, medium, large } = first.json.photo;
@@ -117,7 +117,7 @@ describe('profile photo', () => {
       'payload_too_large',
     ],
   ])('rejects %s with a clear 4xx and stores nothing', async (_name, makeBytes, status, code) => {
-    const { accessToken } = await activeUser(gateway.baseUrl);
+    const { accessToken } = await activeUser();
     const result = await uploadPhoto(accessToken, await makeBytes());
     expect(result.status).toBe(status);
     expect(result.json.code).toBe(code);
@@ -127,7 +127,7 @@ describe('profile photo', () => {
   });
 
   it('asks for multipart when the body is not', async () => {
-    const { accessToken } = await activeUser(gateway.baseUrl);
+    const { accessToken } = await activeUser();
     const result = await call(gateway.baseUrl, 'PUT', '/api/users/me/photo', {
       token: accessToken,
       body: { x: 1 },
@@ -168,7 +168,7 @@ describe('profile photo: malformed multipart', () => {
     ['a non-multipart content type', 'application/octet-stream', 'not a form', 'unsupported_media_type'],
     ['text', 'text/plain', 'not a form', 'photo_missing'],
   ])('answers %s with a 4xx problem, never a 500', async (_name, contentType, body, code) => {
-    const { accessToken } = await activeUser(gateway.baseUrl);
+    const { accessToken } = await activeUser();
     const response = await fetch(`${gateway.baseUrl}/api/users/me/photo`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${accessToken}`, 'content-type': contentType },
@@ -186,7 +186,7 @@ describe('profile photo: malformed multipart', () => {
 
 describe('profile photo: dimensions', () => {
   it('refuses a photo of more than 25 megapixels from its header, before decoding it', async () => {
-    const { accessToken } = await activeUser(gateway.baseUrl);
+    const { accessToken } = await activeUser();
     // 6000 x 6000 at 1 bit per pixel: a few kilobytes on the wire, 36 MP to decode.
     const bomb = await sharp({ create: { width: 6000, height: 6000, channels: 3, background: '#fff' } })
       .png({ palette: true, colours: 2 })

@@ -16,7 +16,7 @@ let user: Awaited<ReturnType<typeof activeUser>>;
 beforeAll(async () => {
   gateway = await startGateway();
   worker = startWorker();
-  user = await activeUser(gateway.baseUrl, 'Text Tester');
+  user = await activeUser('Text Tester');
 });
 afterAll(async () => {
   await Promise.all([gateway?.close(), worker?.close()]);

@@ -51,7 +51,7 @@ async function expectWorking(accessToken: string) {
 
 describe('access tokens after logout', () => {
   it('refuses the logged-out session’s access tokens at HTTP and at the WebSocket, and only those', async () => {
-    const laptop = await activeUser(gateway.baseUrl);
+    const laptop = await activeUser();
     const phone = await login(laptop.email);
     await expectWorking(laptop.accessToken);
     // A token the same session got by refreshing is in the same session.
@@ -69,7 +69,7 @@ describe('access tokens after logout', () => {
   it('closes a WebSocket already open on the session within a heartbeat of its logout', async () => {
     const beating = await startGateway({ WS_HEARTBEAT_MS: '200' });
     try {
-      const laptop = await activeUser(beating.baseUrl);
+      const laptop = await activeUser();
       const phone = await login(laptop.email);
       const onLaptop = new TestSocket(wsUrl(beating.baseUrl), laptop.accessToken);
       const onPhone = new TestSocket(wsUrl(beating.baseUrl), phone.accessToken);
@@ -89,7 +89,7 @@ describe('access tokens after logout', () => {
   });
 
   it('answers an auth.refresh frame carrying a logged-out token with an error and keeps the old token', async () => {
-    const laptop = await activeUser(gateway.baseUrl);
+    const laptop = await activeUser();
     const phone = await login(laptop.email);
     const socket = new TestSocket(wsUrl(gateway.baseUrl), phone.accessToken);
     await socket.opened();
@@ -106,7 +106,7 @@ describe('access tokens after logout', () => {
 
 describe('access tokens after a refresh token was reused', () => {
   it('refuses the access tokens of the session whose refresh token leaked', async () => {
-    const { cookie: first } = await activeUser(gateway.baseUrl);
+    const { cookie: first } = await activeUser();
     const second = await api('POST', '/api/auth/refresh', { cookie: first });
     const third = await api('POST', '/api/auth/refresh', { cookie: refreshCookie(second.headers) });
     await expectWorking(third.json.accessToken);
@@ -120,9 +120,9 @@ describe('access tokens after a refresh token was reused', () => {
 
 describe('access tokens after a password reset', () => {
   it('refuses every access token the user held before the reset; a new login works at once', async () => {
-    const laptop = await activeUser(gateway.baseUrl);
+    const laptop = await activeUser();
     const phone = await login(laptop.email);
-    const other = await activeUser(gateway.baseUrl);
+    const other = await activeUser();
 
     expect((await api('POST', '/api/auth/forgot-password', { body: { email: laptop.email } })).status).toBe(
       202,
