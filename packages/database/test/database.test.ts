@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { eq } from 'drizzle-orm';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createDatabase, type Database, runMigrations } from '../src/index.ts';
+import { createDatabase, createPool, type Database, runMigrations, withTransaction } from '../src/index.ts';
 import { probes } from './fixture/schema.ts';
 
 const adminUrl = process.env.GATEWAY_DATABASE_URL;
@@ -45,5 +45,35 @@ describe('PostgreSQL with drizzle migrations', () => {
 
   it('answers readiness with a real query', async () => {
     await expect(database.ping()).resolves.toBeUndefined();
+  });
+});
+
+describe('the pool every service makes', () => {
+  it('resolves names in its schema and names its connections', async () => {
+    const pool = createPool({ url: adminUrl, schema: 'pg_catalog', applicationName: 'relay-test:pool' });
+    try {
+      const { rows } = await pool.query('select current_schema() as schema, current_setting($1) as name', [
+        'application_name',
+      ]);
+      expect(rows[0]).toEqual({ schema: 'pg_catalog', name: 'relay-test:pool' });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  it('refuses a schema name it would have to quote', () => {
+    expect(() => createPool({ url: adminUrl, schema: 'x; drop table users' })).toThrow('invalid schema name');
+  });
+
+  it('commits a transaction that resolves and rolls back one that throws', async () => {
+    await database.pool.query('create table tx_probe (n int)');
+    await withTransaction(database.pool, (client) => client.query('insert into tx_probe values (1)'));
+    const failed = database.transaction(async (client) => {
+      await client.query('insert into tx_probe values (2)');
+      throw new Error('work failed');
+    });
+    await expect(failed).rejects.toThrow('work failed');
+    const { rows } = await database.pool.query('select n from tx_probe');
+    expect(rows).toEqual([{ n: 1 }]);
   });
 });
