@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
 import { type ChatMessage, Topics } from '@relay/contracts';
-import { Cluster, produceRaw, readKey, type TestUser } from '@relay/testing';
+import { startGroupAtEnd } from '@relay/kafka';
+import { Cluster, produceRaw, ROOT, readKey, startProcess, type TestUser } from '@relay/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -116,5 +118,65 @@ describe('a record the PostgreSQL chat store rejects', () => {
         reason: expect.stringMatching(/^store rejected: /),
       }),
     ]);
+  });
+});
+
+describe('the correlation id of a chat event', () => {
+  it('is the one the gateway answered the request with, on the lines chat-consumer writes about the event', async () => {
+    // A consumer of its own, in a group that starts at the topic's end, logging every handled record.
+    const groupId = `chat-service-correlation-${randomUUID()}`;
+    const readerGroup = `chat-correlation-reader-${randomUUID()}`;
+    await Promise.all([
+      startGroupAtEnd(brokers, groupId, Topics.chat),
+      startGroupAtEnd(brokers, readerGroup, Topics.chat),
+    ]);
+    const consumer = await startProcess(join(ROOT, 'services/chat/src/consumer.ts'), {
+      env: {
+        CHAT_STORE: 'postgres',
+        CHAT_DATABASE_SCHEMA: schema,
+        CHAT_CONSUMER_GROUP: groupId,
+        LOG_LEVEL: 'debug',
+      },
+      readyOutput: /consumer joined group/,
+      timeoutMs: 60_000,
+    });
+    try {
+      const correlationId = `corr-${randomUUID()}`;
+      const response = await fetch(`${cluster.gatewayUrls[0]}/api/chats`, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/json',
+          authorization: `Bearer ${alice.accessToken}`,
+          'x-correlation-id': correlationId,
+        },
+        body: JSON.stringify({ title: 'correlated', memberEmails: [bob.email] }),
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('x-correlation-id')).toBe(correlationId);
+      const { id: chatId } = (await response.json()) as { id: string };
+
+      // One way: in the envelope, not in a Kafka header as well.
+      const [record] = await readKey({
+        brokers,
+        topic: Topics.chat,
+        groupId: readerGroup,
+        key: chatId,
+        count: 1,
+      });
+      expect(record?.headers.has('x-correlation-id')).toBe(false);
+      expect(JSON.parse(record?.value ?? '{}')).toMatchObject({ type: 'chat.created', correlationId });
+
+      const lines = () =>
+        consumer
+          .output()
+          .split('\n')
+          .filter((line) => line.includes(`"correlationId":"${correlationId}"`))
+          .map((line) => JSON.parse(line) as { name: string; msg: string; key: string });
+      await expect
+        .poll(lines, { timeout: 20_000 })
+        .toEqual([expect.objectContaining({ name: 'chat-consumer', msg: 'record handled', key: chatId })]);
+    } finally {
+      await consumer.stop();
+    }
   });
 });

@@ -308,3 +308,32 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('chat-consumer on %s', (kind) =
     await second.stop();
   });
 });
+
+describe('chat-consumer logs', () => {
+  const handle = testStore('sqlite');
+  handles.push(handle);
+
+  it("writes each message's lines in the correlation scope its envelope carries", async () => {
+    const consumer = await startConsumer(handle, `chat-service-logs-${randomUUID()}`, { LOG_LEVEL: 'debug' });
+    const chatId = randomUUID();
+    const sender = randomUUID();
+    const sent = [messageCreated(chatId, sender, 'first'), messageCreated(chatId, sender, 'second')].map(
+      (event) => ({ ...event, correlationId: `corr-${randomUUID()}` }),
+    );
+    await publish([chatCreated(chatId, [sender]), ...sent]);
+    await expect.poll(() => handle.bodies(chatId), { timeout: 20_000 }).toEqual(['first', 'second']);
+
+    const linesOf = (correlationId: string) =>
+      consumer
+        .output()
+        .split('\n')
+        .filter((line) => line.includes(`"correlationId":"${correlationId}"`))
+        .map((line) => JSON.parse(line) as { name: string; msg: string; key: string });
+    for (const { correlationId } of sent) {
+      await expect
+        .poll(() => linesOf(correlationId), { timeout: 5000 })
+        .toEqual([expect.objectContaining({ name: 'chat-consumer', msg: 'record handled', key: chatId })]);
+    }
+    await consumer.stop();
+  });
+});
