@@ -1,6 +1,6 @@
 import { ChannelEvent } from '@relay/contracts';
 import type { Logger } from '@relay/platform';
-import { Redis } from 'ioredis';
+import { createRedisClient, type RedisClient } from '@relay/redis';
 import { z } from 'zod';
 
 /** A recorded event's place in its group's recent stream (a Redis stream id, `ms-seq`). */
@@ -63,8 +63,8 @@ export function comparePositions(a: Position, b: Position): number {
  * client, a dropped Redis link) reads them back by position.
  */
 export class ChannelLayer {
-  readonly #publisher: Redis;
-  readonly #subscriber: Redis;
+  readonly #publisher: RedisClient;
+  readonly #subscriber: RedisClient;
   readonly #logger: Logger;
   readonly #prefix: string;
   readonly #recentLimit: number;
@@ -80,15 +80,12 @@ export class ChannelLayer {
     this.#recentLimit = options.recentLimit ?? 10_000;
     this.#recentTtlSeconds = options.recentTtlSeconds ?? 24 * 60 * 60;
     // Named connections show up in CLIENT LIST, which is how operators (and tests) find them.
-    this.#publisher = new Redis(options.redisUrl, {
-      maxRetriesPerRequest: 3,
-      connectionName: `${this.#prefix}-publisher`,
-    });
+    this.#publisher = createRedisClient(options.redisUrl, { name: `${this.#prefix}-publisher` });
     // Resubscribing is done here, awaited, so listeners only hear "resubscribed" once it holds.
-    this.#subscriber = new Redis(options.redisUrl, {
+    this.#subscriber = createRedisClient(options.redisUrl, {
+      name: `${this.#prefix}-subscriber`,
       autoResubscribe: false,
       maxRetriesPerRequest: null,
-      connectionName: `${this.#prefix}-subscriber`,
     });
     this.#publisher.defineCommand('relaySendRecorded', { numberOfKeys: 3, lua: SEND_RECORDED });
     for (const [role, client] of [

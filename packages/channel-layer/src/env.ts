@@ -1,6 +1,6 @@
 import { z } from 'zod';
 
-export const redisEnv = {
-  REDIS_URL: z.url().default('redis://127.0.0.1:6379'),
+export const channelLayerEnv = {
+  /** Keeps deployments that share one Redis apart. */
   CHANNEL_LAYER_PREFIX: z.string().min(1).default('relay'),
 };

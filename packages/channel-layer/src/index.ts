@@ -6,4 +6,4 @@ export {
   type Position,
   type RecordedEvent,
 } from './channel-layer.ts';
-export { redisEnv } from './env.ts';
+export { channelLayerEnv } from './env.ts';

@@ -3,6 +3,5 @@ export {
   JobQueue,
   type JobWorkerOptions,
   jobsEnv,
-  redisConnection,
   startJobWorker,
 } from './jobs.ts';

@@ -27,18 +27,6 @@ interface Envelope {
   payload: unknown;
 }
 
-export function redisConnection(redisUrl: string): ConnectionOptions {
-  const url = new URL(redisUrl);
-  return {
-    host: url.hostname,
-    port: Number(url.port || 6379),
-    password: url.password === '' ? undefined : decodeURIComponent(url.password),
-    db: url.pathname.length > 1 ? Number(url.pathname.slice(1)) : 0,
-    // BullMQ's blocking commands must wait for Redis to come back rather than fail.
-    maxRetriesPerRequest: null,
-  };
-}
-
 /** Typed producer side of a queue: payloads are validated before they reach Redis. */
 export class JobQueue<Schema extends z.ZodType> {
   readonly #queue: Queue;

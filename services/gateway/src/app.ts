@@ -4,7 +4,7 @@ import fastifyCors from '@fastify/cors';
 import fastifyMultipart from '@fastify/multipart';
 import { ChannelLayer } from '@relay/channel-layer';
 import { createDatabase, runMigrations } from '@relay/database';
-import { JobQueue, redisConnection, startJobWorker } from '@relay/jobs';
+import { JobQueue, startJobWorker } from '@relay/jobs';
 import { EventProducer } from '@relay/kafka';
 import { Mailer } from '@relay/mailer';
 import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
@@ -15,8 +15,7 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@relay/platform';
-import { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { bullmqConnection, createRedisClient, RateLimiter } from '@relay/redis';
 import { ActivityService } from './chat/activity.service.ts';
 import { ChatApiClient } from './chat/chat-api.client.ts';
 import { ChatsRepository } from './chat/chats.repository.ts';
@@ -70,7 +69,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     },
     schema,
   );
-  const redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: 3, enableAutoPipelining: true });
+  const redis = createRedisClient(config.REDIS_URL, { name: 'gateway' });
   const channelLayer = new ChannelLayer({
     redisUrl: config.REDIS_URL,
     prefix: config.CHANNEL_LAYER_PREFIX,
@@ -80,7 +79,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   });
   const producer = new EventProducer({ clientId: 'gateway', brokers: config.KAFKA_BROKERS });
   const storage = new ObjectStorage(objectStorageOptions(config));
-  const mailQueue = new JobQueue(mailJobDefinition, redisConnection(config.REDIS_URL), config.JOBS_PREFIX);
+  const mailQueue = new JobQueue(mailJobDefinition, bullmqConnection(config.REDIS_URL), config.JOBS_PREFIX);
   const tokens = await AccessTokens.create({
     privateKeyBase64: config.JWT_PRIVATE_KEY,
     keyId: config.JWT_KEY_ID,
@@ -122,15 +121,10 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     producer,
     chatApi,
     logger,
-    memberLookups: new RateLimiterRedis({
-      storeClient: redis,
+    memberLookups: RateLimiter.shared(redis, {
       keyPrefix: 'relay:rl:member-lookups',
       points: config.CHAT_MEMBER_LOOKUPS_PER_HOUR,
-      duration: 3600,
-      insuranceLimiter: new RateLimiterMemory({
-        points: config.CHAT_MEMBER_LOOKUPS_PER_HOUR,
-        duration: 3600,
-      }),
+      durationSeconds: 3600,
     }),
   });
 
@@ -163,14 +157,19 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
         producer,
         channelLayer,
         logger,
-        ratePerSecond: config.CHAT_SEND_RATE_PER_SECOND,
+        // Averaged over 10 s, so a burst of up to 10× passes.
+        rate: RateLimiter.shared(redis, {
+          keyPrefix: 'relay:rl:chat-send',
+          points: config.CHAT_SEND_RATE_PER_SECOND * 10,
+          durationSeconds: 10,
+        }),
       }),
       activity: new ActivityService(producer, channelLayer),
       chats,
       verify,
       logger,
       maxBufferedBytes: config.WS_MAX_BUFFERED_BYTES,
-      subscribeLimiter: new RateLimiterMemory({ points: config.WS_SUBSCRIBES_PER_10S, duration: 10 }),
+      subscribeLimiter: RateLimiter.local({ points: config.WS_SUBSCRIBES_PER_10S, durationSeconds: 10 }),
       readReceiptIntervalMs: config.CHAT_READ_RECEIPT_INTERVAL_MS,
     },
     { heartbeatMs: config.WS_HEARTBEAT_MS },
@@ -209,7 +208,7 @@ export function buildGatewayWorker(config: GatewayConfig, logger: Logger): Gatew
     resetTtlMinutes: config.RESET_TOKEN_TTL_MINUTES,
   });
   const worker = startJobWorker(mailJobDefinition, handler.handle, {
-    connection: redisConnection(config.REDIS_URL),
+    connection: bullmqConnection(config.REDIS_URL),
     prefix: config.JOBS_PREFIX,
     logger,
   });

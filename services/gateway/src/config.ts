@@ -1,9 +1,10 @@
-import { redisEnv } from '@relay/channel-layer';
+import { channelLayerEnv } from '@relay/channel-layer';
 import { jobsEnv } from '@relay/jobs';
 import { kafkaEnv } from '@relay/kafka';
 import { smtpEnv } from '@relay/mailer';
 import { s3Env } from '@relay/object-storage';
 import { baseEnv, jwtEnv, loadConfig, port, secret } from '@relay/platform';
+import { redisEnv } from '@relay/redis';
 import { z } from 'zod';
 
 const positiveInt = (fallback: number) => z.coerce.number().int().positive().default(fallback);
@@ -11,6 +12,7 @@ const positiveInt = (fallback: number) => z.coerce.number().int().positive().def
 export const gatewayEnv = {
   ...baseEnv,
   ...redisEnv,
+  ...channelLayerEnv,
   ...kafkaEnv,
   ...s3Env,
   ...smtpEnv,

@@ -197,14 +197,35 @@ describe('WebSocket /ws: bad input', () => {
     expect(socket.of('message.ack')).toEqual([]);
   });
 
-  it('limits how fast one user sends', async () => {
+  it('limits how fast one user sends, across gateway processes', async () => {
     const limited = await startGateway({ CHAT_SEND_RATE_PER_SECOND: '1' });
-    extraGateways.push(limited);
-    const socket = await connect(alice.accessToken, limited.baseUrl);
-    for (let index = 0; index < 12; index += 1)
-      socket.send({ type: 'message.send', chatId, clientMsgId: `r-${index}`, body: `fast ${index}` });
-    // 1 per second over a 10 s window: ten pass, the last two are refused.
-    await expect.poll(() => socket.of('message.ack').length).toBe(10);
+    const alsoLimited = await startGateway({ CHAT_SEND_RATE_PER_SECOND: '1' });
+    extraGateways.push(limited, alsoLimited);
+    // A sender of its own: the limit is kept per user in Redis, shared by every gateway.
+    const sender = await activeUser('Fast Sender');
+    const own = await call(gateway.baseUrl, 'POST', '/api/chats', {
+      token: sender.accessToken,
+      body: { memberEmails: [bob.email] },
+    });
+    const onFirst = await connect(sender.accessToken, limited.baseUrl);
+    for (let index = 0; index < 6; index += 1)
+      onFirst.send({
+        type: 'message.send',
+        chatId: own.json.id,
+        clientMsgId: `r-${index}`,
+        body: `fast ${index}`,
+      });
+    await expect.poll(() => onFirst.of('message.ack').length).toBe(6);
+    const socket = await connect(sender.accessToken, alsoLimited.baseUrl);
+    for (let index = 6; index < 12; index += 1)
+      socket.send({
+        type: 'message.send',
+        chatId: own.json.id,
+        clientMsgId: `r-${index}`,
+        body: `fast ${index}`,
+      });
+    // 1 per second over a 10 s window, on both gateways together: ten pass, the last two are refused.
+    await expect.poll(() => socket.of('message.ack').length).toBe(4);
     await expect
       .poll(() =>
         socket

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { redisConnection } from '@relay/jobs';
+import { bullmqConnection } from '@relay/redis';
 import { waitForMail } from '@relay/testing';
 import { Queue } from 'bullmq';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ describe('account mails when SMTP is down', () => {
     // Port 9 (discard) refuses connections here: the SMTP server is "down".
     const broken = startWorker({ ...env, SMTP_URL: 'smtp://127.0.0.1:9' });
     const queue = new Queue('gateway-mail', {
-      connection: redisConnection(testConfig().REDIS_URL),
+      connection: bullmqConnection(testConfig().REDIS_URL),
       prefix: env.JOBS_PREFIX,
     });
     closers.push(() => queue.close());

@@ -1,7 +1,7 @@
 import type { Chat, ChatSummary, ChatWithInvites, CreateChatBody } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiter } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
 import { notAMember } from './chat.errors.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
@@ -26,7 +26,7 @@ export class ChatsService {
   readonly #producer: EventProducer;
   readonly #chatApi: ChatApiClient;
   readonly #logger: Logger;
-  readonly #memberLookups: RateLimiterAbstract;
+  readonly #memberLookups: RateLimiter;
   readonly #knownMembers = new Set<string>();
 
   constructor(options: {
@@ -35,7 +35,7 @@ export class ChatsService {
     chatApi: ChatApiClient;
     logger: Logger;
     /** E-mail addresses a user may look up when adding members, keyed by user id. */
-    memberLookups: RateLimiterAbstract;
+    memberLookups: RateLimiter;
   }) {
     this.#repository = options.repository;
     this.#producer = options.producer;

@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { type ChannelLayer, comparePositions, type Position, type RecordedEvent } from '@relay/channel-layer';
 import { type ChannelEvent, type ChatMessage, Groups, type ServerFrame } from '@relay/contracts';
 import type { Logger } from '@relay/platform';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import { RateLimiter } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
 import { messageOnceKey } from './recent-stream.ts';
@@ -44,7 +44,7 @@ export class Rooms {
   readonly #chatApi: ChatApiClient;
   readonly #logger: Logger;
   readonly #replayMax: number;
-  readonly #historyReplays: RateLimiterMemory;
+  readonly #historyReplays: RateLimiter;
   readonly #rooms = new Map<string, Room>();
   /** Counts Redis reconnects, so a join that overlapped one knows to catch up afterwards. */
   #reconnects = 0;
@@ -61,7 +61,7 @@ export class Rooms {
     this.#chatApi = options.chatApi;
     this.#logger = options.logger.child({ component: 'rooms' });
     this.#replayMax = options.replayMax;
-    this.#historyReplays = new RateLimiterMemory({ points: options.historyReplaysPer10s, duration: 10 });
+    this.#historyReplays = RateLimiter.local({ points: options.historyReplaysPer10s, durationSeconds: 10 });
     this.#channelLayer.onResubscribed(() => {
       this.#reconnects += 1;
       for (const [chatId, room] of this.#rooms) void this.#catchUp(chatId, room);

@@ -3,7 +3,7 @@ import type { ChannelLayer } from '@relay/channel-layer';
 import type { ChatMessage } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import { AppError, type Logger } from '@relay/platform';
-import { RateLimiterMemory } from 'rate-limiter-flexible';
+import type { RateLimiter } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
 import { clientMsgIdReused, messageUnavailable } from './chat.errors.ts';
 import { chatEvent, publishChatEvents } from './chat-events.ts';
@@ -38,8 +38,8 @@ export interface SendMessageOptions {
   producer: EventProducer;
   channelLayer: ChannelLayer;
   logger: Logger;
-  /** Average messages per second per user, over a 10 s window (bursts up to 10× pass). */
-  ratePerSecond: number;
+  /** Messages per user, keyed by user id; shared by every gateway process. */
+  rate: RateLimiter;
   /** How long to keep retrying the Redis step of a message Kafka has before giving up. */
   recordRetryMs?: number;
 }
@@ -62,7 +62,7 @@ export class SendMessageService {
   readonly #producer: EventProducer;
   readonly #channelLayer: ChannelLayer;
   readonly #logger: Logger;
-  readonly #rate: RateLimiterMemory;
+  readonly #rate: RateLimiter;
   readonly #recordRetryMs: number;
 
   constructor(options: SendMessageOptions) {
@@ -70,7 +70,7 @@ export class SendMessageService {
     this.#producer = options.producer;
     this.#channelLayer = options.channelLayer;
     this.#logger = options.logger.child({ component: 'send-message' });
-    this.#rate = new RateLimiterMemory({ points: options.ratePerSecond * 10, duration: 10 });
+    this.#rate = options.rate;
     this.#recordRetryMs = options.recordRetryMs ?? 30_000;
   }
 

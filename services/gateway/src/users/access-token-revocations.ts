@@ -1,5 +1,5 @@
 import type { AccessTokenClaims, JwtVerifier, Logger } from '@relay/platform';
-import type { Redis } from 'ioredis';
+import type { RedisClient } from '@relay/redis';
 import { AuthErrorCode, authError } from './auth.errors.ts';
 
 export interface RevocationSettings {
@@ -19,13 +19,13 @@ export interface RevocationSettings {
  * covers tokens without a `sid` (issued before sessions were named).
  */
 export class AccessTokenRevocations {
-  readonly #redis: Redis;
+  readonly #redis: RedisClient;
   readonly #logger: Logger;
   readonly #ttlSeconds: number;
   readonly #prefix: string;
   #failing = false;
 
-  constructor(redis: Redis, logger: Logger, settings: RevocationSettings) {
+  constructor(redis: RedisClient, logger: Logger, settings: RevocationSettings) {
     this.#redis = redis;
     this.#logger = logger;
     this.#ttlSeconds = settings.ttlSeconds;

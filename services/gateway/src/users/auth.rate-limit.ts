@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiter, type RedisClient } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
 
 export interface AuthRateLimitSettings {
@@ -13,18 +12,12 @@ export interface AuthRateLimitSettings {
  * across gateway instances. If Redis is unreachable an in-memory limiter stands in.
  */
 export class AuthRateLimiter {
-  readonly #perIp: RateLimiterRedis;
-  readonly #perAccount: RateLimiterRedis;
+  readonly #perIp: RateLimiter;
+  readonly #perAccount: RateLimiter;
 
-  constructor(redis: Redis, settings: AuthRateLimitSettings) {
+  constructor(redis: RedisClient, settings: AuthRateLimitSettings) {
     const make = (keyPrefix: string, points: number) =>
-      new RateLimiterRedis({
-        storeClient: redis,
-        keyPrefix,
-        points,
-        duration: 60,
-        insuranceLimiter: new RateLimiterMemory({ keyPrefix, points, duration: 60 }),
-      });
+      RateLimiter.shared(redis, { keyPrefix, points, durationSeconds: 60 });
     const prefix = settings.keyPrefix ?? 'relay:rl:auth';
     this.#perIp = make(`${prefix}:ip`, settings.perIpPerMinute);
     this.#perAccount = make(`${prefix}:account`, settings.perAccountPerMinute);

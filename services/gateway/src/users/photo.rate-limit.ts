@@ -1,5 +1,4 @@
-import type { Redis } from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiter, type RedisClient } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
 
 export interface PhotoRateLimitSettings {
@@ -13,15 +12,13 @@ export interface PhotoRateLimitSettings {
  * unreachable an in-memory limiter stands in.
  */
 export class PhotoUploadRateLimiter {
-  readonly #perUser: RateLimiterRedis;
+  readonly #perUser: RateLimiter;
 
-  constructor(redis: Redis, settings: PhotoRateLimitSettings) {
-    const keyPrefix = settings.keyPrefix ?? 'relay:rl:photo';
-    const limits = { keyPrefix, points: settings.perUserPerHour, duration: 3600 };
-    this.#perUser = new RateLimiterRedis({
-      storeClient: redis,
-      ...limits,
-      insuranceLimiter: new RateLimiterMemory(limits),
+  constructor(redis: RedisClient, settings: PhotoRateLimitSettings) {
+    this.#perUser = RateLimiter.shared(redis, {
+      keyPrefix: settings.keyPrefix ?? 'relay:rl:photo',
+      points: settings.perUserPerHour,
+      durationSeconds: 3600,
     });
   }
 

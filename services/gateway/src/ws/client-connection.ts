@@ -13,7 +13,7 @@ import {
   type Logger,
   withCorrelation,
 } from '@relay/platform';
-import type { RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { RateLimiter } from '@relay/redis';
 import type { WebSocket } from 'ws';
 import type { ActivityService } from '../chat/activity.service.ts';
 import type { ChatsService } from '../chat/chats.service.ts';
@@ -33,7 +33,7 @@ export interface ConnectionDeps {
   /** A slow reader past this much unsent data is closed; it reconnects and replays. */
   maxBufferedBytes: number;
   /** Subscribes per connection, keyed by connection id: each one reads Redis and may replay. */
-  subscribeLimiter: RateLimiterAbstract;
+  subscribeLimiter: RateLimiter;
   /** Read receipts leave at most once per this interval per chat (the newest wins). */
   readReceiptIntervalMs: number;
 }
