@@ -57,7 +57,13 @@ async function createTopic(name: string, partitions = 2): Promise<void> {
  */
 function memoryHandler() {
   const handled: TestEvent[] = [];
-  const state = { down: false, calls: 0, refused: new Set<string>() };
+  const state = {
+    down: false,
+    calls: 0,
+    refused: new Set<string>(),
+    /** While set, each call waits for it before it handles anything. */
+    gate: undefined as Promise<void> | undefined,
+  };
   const handler: BatchHandler<TestEvent> = {
     decode(record) {
       try {
@@ -68,6 +74,7 @@ function memoryHandler() {
     },
     async handle(events) {
       state.calls += 1;
+      await state.gate;
       if (state.down) throw new Error('connection refused');
       const bad = events.find((event) => state.refused.has(event.body));
       if (bad !== undefined) throw new Rejected(`refused: ${bad.body}`);
@@ -165,6 +172,26 @@ describe('BatchConsumer', () => {
     await consumer.stop();
     expect(await committed()).toEqual(await ends());
     expect(counts).toMatchObject({ consumed: 200, handled: 200, deadLettered: 0, retried: 0 });
+  });
+
+  it('finishes and commits the batch in hand when stopped during it', async () => {
+    const { consumer, publish, bodies: handled, state, committed, ends } = await setUp();
+    const key = randomUUID();
+    let open = () => {};
+    state.gate = new Promise((resolve) => {
+      open = resolve;
+    });
+    // Produced before the start, so the first fetch holds them all: one batch.
+    await publish(key, bodies('m', 20));
+    await consumer.start();
+    await expect.poll(() => state.calls, { timeout: 20_000 }).toBe(1);
+    const stopped = consumer.stop();
+    await sleep(200);
+    expect(handled(key)).toEqual([]);
+    open();
+    await stopped;
+    expect(handled(key)).toEqual(bodies('m', 20));
+    expect(await committed()).toEqual(await ends());
   });
 
   it('dead-letters a record that does not decode, with the reason, and goes on', async () => {
