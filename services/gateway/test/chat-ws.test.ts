@@ -75,7 +75,11 @@ describe('WebSocket /ws: messages', () => {
       body: 'hi Bob',
       sentAt: ack.sentAt,
     });
-    await new Promise((resolve) => setTimeout(resolve, 200));
+    // A fence: Bob's reply is recorded after Alice's message, so the room would hand Alice her own
+    // copy before it; once the reply is here, her copy is not coming.
+    const fence = randomUUID();
+    bobSocket.send({ type: 'message.send', chatId, clientMsgId: fence, body: 'fence' });
+    await aliceSocket.next('message.new', (frame) => frame.message.clientMsgId === fence);
     expect(
       aliceSocket.of('message.new').filter((frame) => frame.message.clientMsgId === clientMsgId),
     ).toEqual([]);
@@ -94,7 +98,11 @@ describe('WebSocket /ws: messages', () => {
     expect(second).toEqual(first);
 
     await bobSocket.next('message.new', (frame) => frame.message.clientMsgId === clientMsgId);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A fence sent after the resend on its connection (one connection's messages keep their order):
+    // a second copy of the resend would reach Bob before it.
+    const fence = randomUUID();
+    again.send({ type: 'message.send', chatId, clientMsgId: fence, body: 'fence' });
+    await bobSocket.next('message.new', (frame) => frame.message.clientMsgId === fence);
     expect(
       bobSocket.of('message.new').filter((frame) => frame.message.clientMsgId === clientMsgId),
     ).toHaveLength(1);
@@ -338,7 +346,10 @@ describe('WebSocket /ws: message identity', () => {
     expect(aliceSocket.of('message.ack').filter((frame) => frame.clientMsgId === clientMsgId)).toEqual([ack]);
 
     await bobSocket.next('message.new', (frame) => frame.message.clientMsgId === clientMsgId);
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A fence sent after the refused one on the same connection: anything it let through would come first.
+    const fence = randomUUID();
+    aliceSocket.send({ type: 'message.send', chatId, clientMsgId: fence, body: 'fence' });
+    await bobSocket.next('message.new', (frame) => frame.message.clientMsgId === fence);
     expect(
       bobSocket
         .of('message.new')
