@@ -1,18 +1,12 @@
 import type { FastifyRequest } from 'fastify';
-import { AppError, CommonErrorCode } from './errors.ts';
+import { AppError, CommonErrorCode, commonError } from './errors.ts';
 import { type AccessTokenClaims, bearerToken, invalidTokenError, type JwtVerifier } from './jwt.ts';
 
 export type Authenticate = (request: FastifyRequest) => Promise<AccessTokenClaims>;
 
 /** The answer to a request that needs a token and brought none: a bare `Bearer` challenge. */
 export const missingToken = () =>
-  new AppError({
-    code: CommonErrorCode.Unauthorized,
-    status: 401,
-    title: 'Unauthorized',
-    detail: 'Send an access token as "Authorization: Bearer <token>".',
-    headers: { 'www-authenticate': 'Bearer' },
-  });
+  commonError(CommonErrorCode.Unauthorized, { headers: { 'www-authenticate': 'Bearer' } });
 
 /**
  * Every service's way to resolve the caller from `Authorization: Bearer <access token>`, or rejects
@@ -36,7 +30,7 @@ export function createAuthenticate(verify: JwtVerifier): Authenticate {
         error.status === 401 &&
         error.headers['www-authenticate'] === undefined
       )
-        throw invalidTokenError(error.code, error.detail ?? 'The access token is not valid.', error);
+        throw invalidTokenError(error);
       throw error;
     }
   };

@@ -2,9 +2,8 @@ import type { ServerOptions } from 'node:http';
 import type { Socket } from 'node:net';
 import { PassThrough, type Readable } from 'node:stream';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { AppError, CommonErrorCode, PROBLEM_CONTENT_TYPE, problemType } from './errors.ts';
+import { CommonErrorCode, commonError, httpTitle, PROBLEM_CONTENT_TYPE, problemType } from './errors.ts';
 import type { Logger } from './logger.ts';
-import { httpTitle } from './problem-responses.ts';
 
 /**
  * How long a client may take, so a slow or stalled one cannot hold a connection (and a
@@ -53,10 +52,7 @@ export function timeoutServerOptions(timeouts: HttpTimeouts) {
 }
 
 export const requestTimedOut = (ms: number) =>
-  new AppError({
-    code: CommonErrorCode.RequestTimeout,
-    status: 408,
-    title: httpTitle(408),
+  commonError(CommonErrorCode.RequestTimeout, {
     detail: `The request was not received within ${Math.round(ms / 1000)} s.`,
     // What is left of the body is never read: the connection cannot carry another request.
     headers: { connection: 'close' },

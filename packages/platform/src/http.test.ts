@@ -8,6 +8,13 @@ import { createHttpApp, type HttpApp } from './http.ts';
 import { createLogger } from './logger.ts';
 import { problemResponses } from './problem-responses.ts';
 
+declare module './errors.ts' {
+  interface ErrorCodes {
+    item_exists: true;
+    not_documented: true;
+  }
+}
+
 function captureLogs() {
   const lines: Record<string, unknown>[] = [];
   const destination = new Writable({

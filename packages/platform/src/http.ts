@@ -23,7 +23,7 @@ import { AllowedMethods } from './allowed-methods.ts';
 import { type Authenticate, missingToken } from './authenticate.ts';
 import { enterCorrelation, sanitizeCorrelationId } from './correlation.ts';
 import { isDocumentOnly } from './documented-bodies.ts';
-import { AppError, CommonErrorCode, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts';
+import { AppError, CommonErrorCode, commonError, PROBLEM_CONTENT_TYPE, toProblem } from './errors.ts';
 import { type ReadinessCheck, runReadinessChecks } from './health.ts';
 import {
   bodyDeadline,
@@ -35,7 +35,7 @@ import {
 import { bearerToken } from './jwt.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
-import { documentProblems, httpTitle, isProblemSchema } from './problem-responses.ts';
+import { documentProblems, isProblemSchema } from './problem-responses.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -180,30 +180,16 @@ function registerOperationalRoutes(
 /** 405 with `Allow` when the path is known under other methods, else 404. */
 function noRoute(method: string, url: string, allowed: readonly string[]): AppError {
   if (allowed.length === 0 || allowed.includes(method)) {
-    return new AppError({
-      code: CommonErrorCode.NotFound,
-      status: 404,
-      title: httpTitle(404),
-      detail: `${method} ${url} does not exist.`,
-    });
+    return commonError(CommonErrorCode.NotFound, { detail: `${method} ${url} does not exist.` });
   }
-  return new AppError({
-    code: CommonErrorCode.MethodNotAllowed,
-    status: 405,
-    title: httpTitle(405),
+  return commonError(CommonErrorCode.MethodNotAllowed, {
     detail: `${method} is not supported here; use ${allowed.join(', ')}.`,
     headers: { allow: allowed.join(', ') },
   });
 }
 
 const shuttingDown = () =>
-  new AppError({
-    code: CommonErrorCode.ShuttingDown,
-    status: 503,
-    title: httpTitle(503),
-    detail: 'This instance is shutting down; try again, another one will answer.',
-    headers: { connection: 'close', 'retry-after': '1' },
-  });
+  commonError(CommonErrorCode.ShuttingDown, { headers: { connection: 'close', 'retry-after': '1' } });
 
 function sendProblem(error: unknown, request: FastifyRequest, reply: FastifyReply) {
   // The client hung up (or was cut off) mid-request: nobody hears the answer, and it is no fault of ours.
@@ -233,11 +219,7 @@ function toAppError(error: unknown): AppError {
   if (error instanceof AppError) return error;
   const fastifyError = error as Partial<FastifyError> | undefined;
   if (fastifyError !== undefined && hasZodFastifySchemaValidationErrors(fastifyError)) {
-    return new AppError({
-      code: CommonErrorCode.ValidationFailed,
-      status: 400,
-      title: 'Bad Request',
-      detail: 'The request does not match the expected shape.',
+    return commonError(CommonErrorCode.ValidationFailed, {
       errors: fastifyError.validation.map((issue) => ({
         path: [fastifyError.validationContext, issue.instancePath.replace(/^\//, '').replaceAll('/', '.')]
           .filter(Boolean)
@@ -248,31 +230,14 @@ function toAppError(error: unknown): AppError {
   }
   const status = fastifyError?.statusCode;
   if (status !== undefined && status >= 400 && status < 500) {
-    return new AppError({
-      code: clientErrorCode(status),
-      status,
-      title: httpTitle(status),
-      detail: fastifyError?.message,
-      cause: error,
-    });
+    return commonError(clientErrorCode(status), { detail: fastifyError?.message, cause: error });
   }
-  if (status === 503) {
-    return new AppError({
-      code: CommonErrorCode.DependencyUnavailable,
-      status,
-      title: 'Service Unavailable',
-    });
-  }
-  return new AppError({
-    code: CommonErrorCode.Internal,
-    status: 500,
-    title: 'Internal Server Error',
-    detail: 'Something went wrong on our side; quote the errorId when reporting it.',
-    cause: error,
-  });
+  if (status === 503) return commonError(CommonErrorCode.DependencyUnavailable, { cause: error });
+  return commonError(CommonErrorCode.Internal, { cause: error });
 }
 
-function clientErrorCode(status: number): string {
+/** A framework refusal by its status; any other 4xx is the request's shape (400). */
+function clientErrorCode(status: number): CommonErrorCode {
   switch (status) {
     case 401:
       return CommonErrorCode.Unauthorized;

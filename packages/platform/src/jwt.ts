@@ -1,6 +1,6 @@
 import { createRemoteJWKSet, errors, type JWTVerifyGetKey, jwtVerify } from 'jose';
 import { z } from 'zod';
-import { AppError, CommonErrorCode } from './errors.ts';
+import { AppError, CommonErrorCode, commonError } from './errors.ts';
 
 export const AccessTokenClaims = z.object({
   sub: z.uuid(),
@@ -34,16 +34,11 @@ export type JwtVerifier = (token: string) => Promise<AccessTokenClaims>;
 const CACHE_LIMIT = 10_000;
 
 /** A 401 for a token that was sent but is not acceptable, with the RFC 6750 §3.1 challenge. */
-export function invalidTokenError(code: string, detail: string, cause?: unknown): AppError {
+export function invalidTokenError(refusal: AppError): AppError {
   // error_description is a quoted-string of printable ASCII: no quote, backslash or control character.
-  const description = detail.replace(/[^\x20-\x7e]|["\\]/g, "'");
-  return new AppError({
-    code,
-    status: 401,
-    title: 'Unauthorized',
-    detail,
-    cause,
-    headers: { 'www-authenticate': `Bearer error="invalid_token", error_description="${description}"` },
+  const description = (refusal.detail ?? refusal.title).replace(/[^\x20-\x7e]|["\\]/g, "'");
+  return refusal.withHeaders({
+    'www-authenticate': `Bearer error="invalid_token", error_description="${description}"`,
   });
 }
 
@@ -70,7 +65,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
       });
       const claims = AccessTokenClaims.safeParse(payload);
       if (!claims.success)
-        throw invalidTokenError(CommonErrorCode.TokenInvalid, 'The token lacks required claims.');
+        throw invalidTokenError(
+          commonError(CommonErrorCode.TokenInvalid, { detail: 'The token lacks required claims.' }),
+        );
       if (payload.exp !== undefined) {
         // Oldest first out: Map keeps insertion order.
         if (verified.size >= CACHE_LIMIT) verified.delete(verified.keys().next().value as string);
@@ -80,9 +77,9 @@ export function createJwtVerifier(options: JwtVerifierOptions): JwtVerifier {
     } catch (error) {
       if (error instanceof AppError) throw error;
       if (error instanceof errors.JWTExpired) {
-        throw invalidTokenError(CommonErrorCode.TokenExpired, 'The access token has expired.', error);
+        throw invalidTokenError(commonError(CommonErrorCode.TokenExpired, { cause: error }));
       }
-      throw invalidTokenError(CommonErrorCode.TokenInvalid, 'The access token is not valid.', error);
+      throw invalidTokenError(commonError(CommonErrorCode.TokenInvalid, { cause: error }));
     }
   };
 }

@@ -1,7 +1,7 @@
 import { Problem } from '@relay/contracts';
 import type { RouteOptions } from 'fastify';
 import { z } from 'zod';
-import { CommonErrorCode, PROBLEM_CONTENT_TYPE } from './errors.ts';
+import { CommonErrorCode, httpTitle, PROBLEM_CONTENT_TYPE } from './errors.ts';
 
 /** Per HTTP status, the problem `code`s an answer with that status can carry. */
 export type ProblemCodes = Readonly<Partial<Record<number, readonly string[]>>>;
@@ -10,30 +10,6 @@ export type ProblemCodes = Readonly<Partial<Record<number, readonly string[]>>>;
 export interface ProblemResponse {
   description: string;
   content: { [PROBLEM_CONTENT_TYPE]: { schema: z.ZodType } };
-}
-
-const TITLES: Record<number, string> = {
-  400: 'Bad Request',
-  401: 'Unauthorized',
-  403: 'Forbidden',
-  404: 'Not Found',
-  405: 'Method Not Allowed',
-  408: 'Request Timeout',
-  409: 'Conflict',
-  410: 'Gone',
-  413: 'Payload Too Large',
-  415: 'Unsupported Media Type',
-  422: 'Unprocessable Content',
-  429: 'Too Many Requests',
-  431: 'Request Header Fields Too Large',
-  500: 'Internal Server Error',
-  502: 'Bad Gateway',
-  503: 'Service Unavailable',
-};
-
-/** The reason phrase of an error status, as problem titles spell it. */
-export function httpTitle(status: number): string {
-  return TITLES[status] ?? (status >= 500 ? 'Internal Server Error' : 'Bad Request');
 }
 
 /** The codes behind each documented problem answer, so the route hook can add its own to them. */

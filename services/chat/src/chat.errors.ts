@@ -1,32 +1,26 @@
 import { NOT_A_MEMBER, UNKNOWN_CURSOR } from '@relay/contracts';
-import { AppError, CommonErrorCode } from '@relay/platform';
+import { CommonErrorCode, commonError, errorTable } from '@relay/platform';
 
 export const ChatErrorCode = {
   NotAMember: NOT_A_MEMBER,
   UnknownCursor: UNKNOWN_CURSOR,
 } as const;
+export type ChatErrorCode = (typeof ChatErrorCode)[keyof typeof ChatErrorCode];
 
-/** Also the answer for a chat that does not exist: a non-member learns nothing, not even that. */
-export const notAMember = () =>
-  new AppError({
-    code: ChatErrorCode.NotAMember,
-    status: 403,
-    title: 'Forbidden',
-    detail: 'You are not a member of this chat.',
-  });
+declare module '@relay/platform' {
+  interface ErrorCodes extends Record<ChatErrorCode, true> {}
+}
+
+const chatErrors = errorTable<ChatErrorCode>({
+  // Also the answer for a chat that does not exist: a non-member learns nothing, not even that.
+  not_a_member: { status: 403, detail: 'You are not a member of this chat.' },
+  unknown_cursor: { status: 400, detail: 'No such message in this chat to page from.' },
+});
+
+export const notAMember = () => chatErrors(ChatErrorCode.NotAMember);
 
 export const unknownCursor = (cursor: string) =>
-  new AppError({
-    code: ChatErrorCode.UnknownCursor,
-    status: 400,
-    title: 'Bad Request',
-    detail: `No message ${cursor} in this chat to page from.`,
-  });
+  chatErrors(ChatErrorCode.UnknownCursor, { detail: `No message ${cursor} in this chat to page from.` });
 
 export const conflictingCursors = () =>
-  new AppError({
-    code: CommonErrorCode.ValidationFailed,
-    status: 400,
-    title: 'Bad Request',
-    detail: 'Give "before" or "after", not both.',
-  });
+  commonError(CommonErrorCode.ValidationFailed, { detail: 'Give "before" or "after", not both.' });

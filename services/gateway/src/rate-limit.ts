@@ -1,4 +1,4 @@
-import { AppError, CommonErrorCode } from '@relay/platform';
+import { CommonErrorCode, commonError } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
 
 /** Takes `points` (one by default) for `key`; a refusal becomes a 429 with Retry-After, saying what was too fast. */
@@ -11,10 +11,7 @@ export async function consumeOrRefuse(
   const decision = await limiter.consume(key, points);
   if (decision.allowed) return;
   const retryAfter = Math.max(1, Math.ceil(decision.retryAfterMs / 1000));
-  throw new AppError({
-    code: CommonErrorCode.RateLimited,
-    status: 429,
-    title: 'Too Many Requests',
+  throw commonError(CommonErrorCode.RateLimited, {
     detail: `${what}; try again in ${retryAfter} s.`,
     headers: { 'retry-after': String(retryAfter) },
   });

@@ -1,5 +1,5 @@
 import { NOT_A_MEMBER } from '@relay/contracts';
-import { AppError, CommonErrorCode } from '@relay/platform';
+import { CommonErrorCode, commonError, errorTable } from '@relay/platform';
 
 export const ChatErrorCode = {
   NotAMember: NOT_A_MEMBER,
@@ -7,47 +7,45 @@ export const ChatErrorCode = {
   ClientMsgIdReused: 'client_msg_id_reused',
   UnknownMessage: 'unknown_message',
 } as const;
+export type ChatErrorCode = (typeof ChatErrorCode)[keyof typeof ChatErrorCode];
 
-export const notAMember = () =>
-  new AppError({
-    code: ChatErrorCode.NotAMember,
-    status: 403,
-    title: 'Forbidden',
-    detail: 'You are not a member of this chat.',
-  });
+declare module '@relay/platform' {
+  interface ErrorCodes extends Record<ChatErrorCode, true> {}
+}
 
-export const historyUnavailable = (cause?: unknown) =>
-  new AppError({
-    code: ChatErrorCode.HistoryUnavailable,
+const chatErrors = errorTable<ChatErrorCode>({
+  not_a_member: { status: 403, detail: 'You are not a member of this chat.' },
+  chat_history_unavailable: {
     status: 503,
-    title: 'Service Unavailable',
     detail: 'Chat history is unavailable right now; live messages still work. Try again shortly.',
     headers: { 'retry-after': '5' },
-    cause,
+  },
+  client_msg_id_reused: {
+    status: 409,
+    detail: 'This clientMsgId already names another message in this chat; send this one with a new id.',
+  },
+  unknown_message: {
+    status: 400,
+    detail:
+      'No such message in this chat to replay from; subscribe without afterMessageId and load the history.',
+  },
+});
+
+export const notAMember = () => chatErrors(ChatErrorCode.NotAMember);
+
+export const historyUnavailable = (cause?: unknown) =>
+  chatErrors(ChatErrorCode.HistoryUnavailable, { cause });
+
+export const clientMsgIdReused = (clientMsgId: string) =>
+  chatErrors(ChatErrorCode.ClientMsgIdReused, {
+    detail: `clientMsgId ${JSON.stringify(clientMsgId)} already names another message in this chat; send this one with a new id.`,
   });
 
 export const unknownMessage = (messageId: string) =>
-  new AppError({
-    code: ChatErrorCode.UnknownMessage,
-    status: 400,
-    title: 'Bad Request',
+  chatErrors(ChatErrorCode.UnknownMessage, {
     detail: `No message ${JSON.stringify(messageId)} in this chat to replay from; subscribe without afterMessageId and load the history.`,
-  });
-
-export const clientMsgIdReused = (clientMsgId: string) =>
-  new AppError({
-    code: ChatErrorCode.ClientMsgIdReused,
-    status: 409,
-    title: 'Conflict',
-    detail: `clientMsgId ${JSON.stringify(clientMsgId)} already names another message in this chat; send this one with a new id.`,
   });
 
 /** Kafka or Redis did not take the message in time: the client sends it again (same clientMsgId). */
 export const messageUnavailable = (detail: string, cause?: unknown) =>
-  new AppError({
-    code: CommonErrorCode.DependencyUnavailable,
-    status: 503,
-    title: 'Service Unavailable',
-    detail,
-    cause,
-  });
+  commonError(CommonErrorCode.DependencyUnavailable, { detail, cause });

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { PhotoUrls, UpdateProfileBody, UserProfile } from '@relay/contracts';
 import type { ObjectStorage } from '@relay/object-storage';
-import { AppError, CommonErrorCode } from '@relay/platform';
+import { CommonErrorCode, commonError } from '@relay/platform';
 import type { PhotoUploadRateLimiter } from './photo.rate-limit.ts';
 import { PHOTO_SIZES, type PhotoSize, renderPhoto } from './photos.ts';
 import type { User, UsersRepository } from './users.repository.ts';
@@ -68,12 +68,7 @@ export class ProfileService {
   async #existing(userId: string): Promise<User> {
     const user = await this.#users.findById(userId);
     if (user === undefined) {
-      throw new AppError({
-        code: CommonErrorCode.NotFound,
-        status: 404,
-        title: 'Not Found',
-        detail: 'No such user.',
-      });
+      throw commonError(CommonErrorCode.NotFound, { detail: 'No such user.' });
     }
     return user;
   }

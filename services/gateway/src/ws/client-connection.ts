@@ -9,6 +9,8 @@ import {
 import {
   type AccessTokenClaims,
   AppError,
+  CommonErrorCode,
+  commonError,
   type JwtVerifier,
   type Logger,
   withCorrelation,
@@ -21,7 +23,7 @@ import { ReadReceiptCoalescer } from '../chat/read-receipts.ts';
 import type { RoomMember, Rooms } from '../chat/rooms.ts';
 import type { SendMessageService } from '../chat/send-message.service.ts';
 import { consumeOrRefuse } from '../rate-limit.ts';
-import { NOT_THE_CLIENTS_FAULT, wsErrorCode } from './ws-errors.ts';
+import { NOT_THE_CLIENTS_FAULT, wsErrorCode } from './ws.errors.ts';
 
 export interface ConnectionDeps {
   rooms: Rooms;
@@ -234,12 +236,7 @@ export class ClientConnection implements RoomMember {
   async #refresh(accessToken: string): Promise<void> {
     const claims = await this.#deps.verify(accessToken);
     if (claims.sub !== this.#claims.sub)
-      throw new AppError({
-        code: 'forbidden',
-        status: 403,
-        title: 'Forbidden',
-        detail: 'The token is for another user.',
-      });
+      throw commonError(CommonErrorCode.Forbidden, { detail: 'The token is for another user.' });
     this.#claims = claims;
     this.#accessToken = accessToken;
     const expiresAt = this.#scheduleExpiry(accessToken);

@@ -1,8 +1,9 @@
 import fastifyWebsocket from '@fastify/websocket';
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, WsCloseCode } from '@relay/contracts';
-import { AppError, bearerToken, CommonErrorCode, type HttpApp } from '@relay/platform';
+import { bearerToken, type HttpApp } from '@relay/platform';
 import type { FastifyRequest } from 'fastify';
 import { ClientConnection, type ConnectionDeps } from './client-connection.ts';
+import { subprotocolRequired, tokenMissing } from './ws.errors.ts';
 
 export interface WsOptions {
   heartbeatMs: number;
@@ -25,15 +26,8 @@ function tokenOf(request: FastifyRequest): string | undefined {
   return carrier?.slice(WS_TOKEN_PROTOCOL_PREFIX.length);
 }
 
-/** A client that does not speak the protocol would only collect error frames: refused before the upgrade. */
 function requireProtocol(request: FastifyRequest): void {
-  if (offeredProtocols(request).includes(WS_PROTOCOL)) return;
-  throw new AppError({
-    code: 'subprotocol_required',
-    status: 400,
-    title: 'Bad Request',
-    detail: `Offer the WebSocket subprotocol "${WS_PROTOCOL}".`,
-  });
+  if (!offeredProtocols(request).includes(WS_PROTOCOL)) throw subprotocolRequired();
 }
 
 /** `/ws`: authenticated before the upgrade, so a bad token is a plain 401 problem, not a socket. */
@@ -72,12 +66,7 @@ export async function registerWsRoutes(
         requireProtocol(request);
         const token = tokenOf(request);
         if (token === undefined) {
-          throw new AppError({
-            code: CommonErrorCode.Unauthorized,
-            status: 401,
-            title: 'Unauthorized',
-            detail: `Send the access token as subprotocol "${WS_TOKEN_PROTOCOL_PREFIX}<token>" or a Bearer header.`,
-          });
+          throw tokenMissing();
         }
         claimsOf.set(request, { claims: await deps.verify(token), token });
       },
