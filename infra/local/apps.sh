@@ -1,15 +1,21 @@
 #!/usr/bin/env bash
 # Starts and stops Relay's own processes, each with a pid file and a log under .local. Source it.
 
+# Ports as the services read them (.env or .local/relay.env may move them; these are their defaults).
+RELAY_GATEWAY_PORT="${GATEWAY_PORT:-8000}"
+RELAY_CONVERT_PORT="${CONVERT_PORT:-8001}"
+RELAY_CHAT_PORT="${CHAT_PORT:-8002}"
+RELAY_WEB_PORT="${WEB_PORT:-8080}"
+
 # name|command|readiness URL (empty for processes without HTTP)
 RELAY_APPS=(
-  "gateway-api|node services/gateway/src/main.ts|http://127.0.0.1:8000/readyz"
+  "gateway-api|node services/gateway/src/main.ts|http://127.0.0.1:$RELAY_GATEWAY_PORT/readyz"
   "gateway-worker|node services/gateway/src/worker.ts|"
-  "convert-api|node services/convert/src/main.ts|http://127.0.0.1:8001/readyz"
-  "chat-api|node services/chat/src/main.ts|http://127.0.0.1:8002/readyz"
+  "convert-api|node services/convert/src/main.ts|http://127.0.0.1:$RELAY_CONVERT_PORT/readyz"
+  "chat-api|node services/chat/src/main.ts|http://127.0.0.1:$RELAY_CHAT_PORT/readyz"
   # One local consumer: static membership lets it take its partitions back at once after a crash.
   "chat-consumer|env CHAT_CONSUMER_INSTANCE_ID=\${CHAT_CONSUMER_INSTANCE_ID:-chat-consumer-0} node services/chat/src/consumer.ts|"
-  "web|npm run --silent -w @relay/web serve|http://127.0.0.1:8080/"
+  "web|npm run --silent -w @relay/web serve -- --port $RELAY_WEB_PORT|http://127.0.0.1:$RELAY_WEB_PORT/"
 )
 
 apps_pid_alive() {
@@ -85,10 +91,10 @@ apps_print_urls() {
   cat <<URLS
 
 Relay is up:
-  web app          http://127.0.0.1:8080
-  gateway API      http://127.0.0.1:8000   (OpenAPI docs: http://127.0.0.1:8000/docs)
-  convert API      http://127.0.0.1:8001
-  chat API         http://127.0.0.1:8002
+  web app          http://127.0.0.1:$RELAY_WEB_PORT
+  gateway API      http://127.0.0.1:$RELAY_GATEWAY_PORT   (OpenAPI docs: http://127.0.0.1:$RELAY_GATEWAY_PORT/docs)
+  convert API      http://127.0.0.1:$RELAY_CONVERT_PORT
+  chat API         http://127.0.0.1:$RELAY_CHAT_PORT
   mail inbox       http://127.0.0.1:1080
 Logs: .local/logs/   Stop: ./relay down
 URLS

@@ -205,7 +205,7 @@ CONF
 # ---------- kafka ----------
 
 kafka_ready() {
-  port_open "$KAFKA_PORT" && grep -q 'Kafka Server started' "$LOGS/kafka.log" 2>/dev/null
+  port_open "$KAFKA_PORT" && node "$RELAY_ROOT/infra/local/kafka-ready.ts" "127.0.0.1:$KAFKA_PORT"
 }
 
 up_kafka() {
