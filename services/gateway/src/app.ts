@@ -111,9 +111,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   // The SPA is served from its own origin (:8080) and sends the refresh cookie along.
   await http.register(fastifyCors, { origin: [config.PUBLIC_WEB_URL], credentials: true });
   await http.register(fastifyCookie);
-  await http.register(fastifyMultipart, {
-    limits: { fileSize: config.PHOTO_MAX_BYTES, files: 1, fields: 5 },
-  });
+  // Uploads are bounded per route (a photo and a document to convert differ); these hold for any other.
+  await http.register(fastifyMultipart, { limits: { files: 1, fields: 5 } });
 
   const chatApi = new ChatApiClient({ baseUrl: config.CHAT_URL, timeoutMs: config.CHAT_API_TIMEOUT_MS });
   const chats = new ChatsService({
@@ -182,6 +181,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       new PhotoUploadRateLimiter(redis, { perUserPerHour: config.PHOTO_UPLOADS_PER_HOUR }),
       config.PHOTO_URL_TTL_SECONDS,
     ),
+    photoMaxBytes: config.PHOTO_MAX_BYTES,
   });
 
   return {

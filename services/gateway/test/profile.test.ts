@@ -126,6 +126,25 @@ describe('profile photo', () => {
     expect(await storage.listKeys(`users/${me.json.id}/`)).toEqual([]);
   });
 
+  it('bounds the photo by its own limit (PHOTO_MAX_BYTES), not an app-wide one', async () => {
+    const small = await startGateway({ PHOTO_MAX_BYTES: '50000' });
+    try {
+      const { accessToken } = await activeUser();
+      const form = new FormData();
+      const bytes = Buffer.concat([await image('png'), Buffer.alloc(60_000)]);
+      form.append('photo', new Blob([new Uint8Array(bytes)], { type: 'image/png' }), 'me.png');
+      const response = await fetch(`${small.baseUrl}/api/users/me/photo`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${accessToken}` },
+        body: form,
+      });
+      expect(response.status).toBe(413);
+      expect(((await response.json()) as { code: string }).code).toBe('payload_too_large');
+    } finally {
+      await small.close();
+    }
+  });
+
   it('asks for multipart when the body is not', async () => {
     const { accessToken } = await activeUser();
     const result = await call(gateway.baseUrl, 'PUT', '/api/users/me/photo', {

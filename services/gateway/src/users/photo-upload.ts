@@ -6,10 +6,14 @@ import { AuthErrorCode, authError } from './auth.errors.ts';
  * The bytes of the one file field `field` of a multipart/form-data request. Size and part limits
  * answer 413 (@fastify/multipart's own errors); anything else the parser throws is the body's fault.
  */
-export async function readUploadedFile(request: FastifyRequest, field: string): Promise<Buffer> {
+export async function readUploadedFile(
+  request: FastifyRequest,
+  field: string,
+  maxBytes: number,
+): Promise<Buffer> {
   if (!request.isMultipart()) throw authError(AuthErrorCode.PhotoMissing);
   try {
-    const file = await request.file();
+    const file = await request.file({ limits: { fileSize: maxBytes, files: 1, fields: 5 } });
     if (file === undefined || file.fieldname !== field) throw authError(AuthErrorCode.PhotoMissing);
     // toBuffer() stops at the configured size limit and rejects with 413.
     return await file.toBuffer();

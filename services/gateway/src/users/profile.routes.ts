@@ -14,6 +14,8 @@ import type { ProfileService } from './profile.service.ts';
 export interface ProfileRouteDeps {
   authenticate: Authenticate;
   profiles: ProfileService;
+  /** The photo upload's own size limit; larger ones answer 413. */
+  photoMaxBytes: number;
 }
 
 const tags = ['users'];
@@ -28,7 +30,10 @@ const photoProblems = problemResponses({
   429: [CommonErrorCode.RateLimited],
 });
 
-export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: ProfileRouteDeps): void {
+export function registerProfileRoutes(
+  app: HttpApp,
+  { authenticate, profiles, photoMaxBytes }: ProfileRouteDeps,
+): void {
   app.get(
     '/api/users/me',
     { schema: { tags, security, response: { 200: UserProfile, ...profileProblems } } },
@@ -64,7 +69,7 @@ export function registerProfileRoutes(app: HttpApp, { authenticate, profiles }: 
     },
     async (request) => {
       const user = await authenticate(request);
-      return profiles.setPhoto(user.sub, () => readUploadedFile(request, 'photo'));
+      return profiles.setPhoto(user.sub, () => readUploadedFile(request, 'photo', photoMaxBytes));
     },
   );
 
