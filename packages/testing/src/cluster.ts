@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
 import { type ChatMessage, Topics } from '@relay/contracts';
+import { type SignedInUser, type TestUser, UserFactory } from '@relay/gateway';
 import { startGroupAtEnd } from '@relay/kafka';
 import { freePort, type ServiceProcess, startProcess } from './processes.ts';
-import { type SignedInUser, type TestUser, UserFactory } from './users.ts';
 
 /** The repository root, where the entry points are. */
 export const ROOT = join(import.meta.dirname, '..', '..', '..');

@@ -1,3 +1,4 @@
+export { type SignedInUser, TEST_PASSWORD, type TestUser, UserFactory } from '@relay/gateway';
 export { chatRows } from './chat-rows.ts';
 export { Cluster, type ClusterOptions, RecordingClient, ROOT } from './cluster.ts';
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
@@ -19,4 +20,3 @@ export {
   startProcess,
   stopAllProcesses,
 } from './processes.ts';
-export { type SignedInUser, TEST_PASSWORD, type TestUser, UserFactory } from './users.ts';

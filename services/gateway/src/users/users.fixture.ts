@@ -2,12 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createDatabase, type Database } from '@relay/database';
 // The fixture writes through the gateway's own repository and signer (as immich's medium factory
 // does through its repositories), so what it makes is exactly what the real paths would make.
-import { loadGatewayConfig } from '../../../services/gateway/src/config.ts';
-import * as schema from '../../../services/gateway/src/schema.ts';
-import { AccessTokens } from '../../../services/gateway/src/users/access-tokens.ts';
-import { hashPassword } from '../../../services/gateway/src/users/passwords.ts';
-import { hashSecureToken, newSecureToken } from '../../../services/gateway/src/users/secure-tokens.ts';
-import { UsersRepository } from '../../../services/gateway/src/users/users.repository.ts';
+import { loadGatewayConfig } from '../config.ts';
+import * as schema from '../schema.ts';
+import { AccessTokens } from './access-tokens.ts';
+import { hashPassword } from './passwords.ts';
+import { hashSecureToken, newSecureToken } from './secure-tokens.ts';
+import { UsersRepository } from './users.repository.ts';
 
 /** Every fixture user's password: login with it works as for a user who signed up. */
 export const TEST_PASSWORD = 'correct horse battery staple';
