@@ -5,6 +5,7 @@ import {
   RateLimiterRedis,
   RateLimiterRes,
 } from 'rate-limiter-flexible';
+import { BatchedSharedLimit } from './batched-limit.ts';
 
 export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: number };
 
@@ -15,12 +16,24 @@ export interface RateLimit {
   durationSeconds: number;
 }
 
-/** A fixed-window limit per key: `points` per `durationSeconds`. */
-export class RateLimiter {
-  readonly #limiter: RateLimiterAbstract;
+type Consume = (key: string, points: number) => Promise<RateDecision>;
 
-  private constructor(limiter: RateLimiterAbstract) {
-    this.#limiter = limiter;
+/** A fixed-window limit per key: `points` per `durationSeconds`, the window opened by a key's first use. */
+export class RateLimiter {
+  readonly #consume: Consume;
+
+  private constructor(limiter: RateLimiterAbstract | Consume) {
+    this.#consume = typeof limiter === 'function' ? limiter : flexible(limiter);
+  }
+
+  /**
+   * Shared by every process, without a Redis round trip per decision: each process counts its own
+   * and settles with Redis every `settleMs` (see BatchedSharedLimit), so others may overshoot the
+   * limit by what they admit in that time. For hot paths such as every chat message.
+   */
+  static sharedBatched(redis: Redis, limit: RateLimit, settleMs = 20): RateLimiter {
+    const batched = new BatchedSharedLimit(redis, limit, settleMs);
+    return new RateLimiter((key, points) => batched.consume(key, points));
   }
 
   /** Shared by every process through Redis; an in-memory limiter stands in while Redis is unreachable. */
@@ -42,13 +55,19 @@ export class RateLimiter {
     return new RateLimiter(new RateLimiterMemory({ points: limit.points, duration: limit.durationSeconds }));
   }
 
-  async consume(key: string, points = 1): Promise<RateDecision> {
+  consume(key: string, points = 1): Promise<RateDecision> {
+    return this.#consume(key, points);
+  }
+}
+
+function flexible(limiter: RateLimiterAbstract): Consume {
+  return async (key, points) => {
     try {
-      await this.#limiter.consume(key, points);
+      await limiter.consume(key, points);
       return { allowed: true };
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       return { allowed: false, retryAfterMs: rejection.msBeforeNext };
     }
-  }
+  };
 }

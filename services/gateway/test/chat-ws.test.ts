@@ -224,6 +224,8 @@ describe('WebSocket /ws: bad input', () => {
         body: `fast ${index}`,
       });
     await expect.poll(() => onFirst.of('message.ack').length).toBe(6);
+    // Past the limiter's settle interval (20 ms): the first gateway's count is in Redis.
+    await new Promise((resolve) => setTimeout(resolve, 100));
     const socket = await connect(sender.accessToken, alsoLimited.baseUrl);
     for (let index = 6; index < 12; index += 1)
       socket.send({

@@ -47,10 +47,10 @@ export interface SendMessageOptions {
 /**
  * Sending a chat message, the whole story in order.
  *
- * Phase 1, `admit` — call it in the order the client sent its messages and wait for each before
- * the next: the sender must be a member of the chat and within their rate; then the message gets
- * its id and is handed to the producer, which keeps call order, so a chat's messages reach Kafka
- * in the order the client sent them.
+ * Phase 1, `admit` — call it in the order the client sent its messages, passing the previous
+ * admission as `turn`: the sender must be a member of the chat and within their rate; then the
+ * message gets its id and is handed to the producer, which keeps call order, so a chat's messages
+ * reach Kafka in the order the client sent them.
  *
  * Phase 2, `Admitted.sent` — overlaps with later admissions: Kafka acks (acks=all, idempotent
  * producer) and from then on the message exists; then it is recorded in the chat's recent stream
@@ -74,9 +74,21 @@ export class SendMessageService {
     this.#recordRetryMs = options.recordRetryMs ?? 30_000;
   }
 
-  async admit(sender: Sender, request: SendRequest): Promise<Admitted> {
-    await this.#chats.requireMember(request.chatId, sender.userId);
-    await consumeOrRefuse(this.#rate, sender.userId, 'Sending too fast');
+  /**
+   * Phase 1. The checks start at once, so a connection's messages are checked side by side (the
+   * rate is a Redis round trip); the message goes to the producer only once `turn` — the previous
+   * message's admission — is over, which keeps the client's order.
+   */
+  async admit(
+    sender: Sender,
+    request: SendRequest,
+    turn: Promise<void> = Promise.resolve(),
+  ): Promise<Admitted> {
+    const checked = this.#check(sender, request.chatId);
+    // Awaited below; this only keeps a refusal that comes before our turn from counting as unhandled.
+    checked.catch(() => undefined);
+    await turn;
+    await checked;
     const message: ChatMessage = {
       messageId: messageIdFor(sender.userId, request.chatId, request.clientMsgId),
       chatId: request.chatId,
@@ -88,6 +100,11 @@ export class SendMessageService {
     // Handed to the producer now, before this returns: that keeps the client's order.
     const produced = publishChatEvents(this.#producer, [chatEvent('chat.message.created', message)]);
     return { sent: this.#afterKafka(produced, message, sender.connectionId) };
+  }
+
+  async #check(sender: Sender, chatId: string): Promise<void> {
+    await this.#chats.requireMember(chatId, sender.userId);
+    await consumeOrRefuse(this.#rate, sender.userId, 'Sending too fast');
   }
 
   async #afterKafka(produced: Promise<void>, message: ChatMessage, origin: string): Promise<Accepted> {

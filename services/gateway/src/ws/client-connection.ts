@@ -208,13 +208,11 @@ export class ClientConnection implements RoomMember {
     await this.#deps.rooms.join(this, chatId, afterMessageId);
   }
 
-  /** Admissions run one after another (the client's order); the sends themselves overlap. */
+  /** Each admission waits for the one before it (the client's order); the checks and the sends overlap. */
   #send(frame: Extract<ClientFrame, { type: 'message.send' }>): void {
     const { chatId, clientMsgId, body } = frame;
     const sender = { userId: this.userId, connectionId: this.connectionId };
-    const admitted = this.#admission.then(() =>
-      this.#deps.sendMessage.admit(sender, { chatId, clientMsgId, body }),
-    );
+    const admitted = this.#deps.sendMessage.admit(sender, { chatId, clientMsgId, body }, this.#admission);
     this.#admission = admitted.then(
       () => undefined,
       () => undefined,
