@@ -75,20 +75,21 @@ export class SendMessageService {
   }
 
   /**
-   * Phase 1. The checks start at once, so a connection's messages are checked side by side (the
-   * rate is a Redis round trip); the message goes to the producer only once `turn` — the previous
-   * message's admission — is over, which keeps the client's order.
+   * Phase 1. Membership is checked at once (side by side with the connection's earlier messages);
+   * the rate is taken in turn — after the previous message's admission — so a burst over the limit
+   * loses its last messages, not arbitrary ones; then the message goes to the producer in turn too.
    */
   async admit(
     sender: Sender,
     request: SendRequest,
     turn: Promise<void> = Promise.resolve(),
   ): Promise<Admitted> {
-    const checked = this.#check(sender, request.chatId);
+    const member = this.#chats.requireMember(request.chatId, sender.userId);
     // Awaited below; this only keeps a refusal that comes before our turn from counting as unhandled.
-    checked.catch(() => undefined);
+    member.catch(() => undefined);
     await turn;
-    await checked;
+    await member;
+    await consumeOrRefuse(this.#rate, sender.userId, 'Sending too fast');
     const message: ChatMessage = {
       messageId: messageIdFor(sender.userId, request.chatId, request.clientMsgId),
       chatId: request.chatId,
@@ -100,11 +101,6 @@ export class SendMessageService {
     // Handed to the producer now, before this returns: that keeps the client's order.
     const produced = publishChatEvents(this.#producer, [chatEvent('chat.message.created', message)]);
     return { sent: this.#afterKafka(produced, message, sender.connectionId) };
-  }
-
-  async #check(sender: Sender, chatId: string): Promise<void> {
-    await this.#chats.requireMember(chatId, sender.userId);
-    await consumeOrRefuse(this.#rate, sender.userId, 'Sending too fast');
   }
 
   async #afterKafka(produced: Promise<void>, message: ChatMessage, origin: string): Promise<Accepted> {
