@@ -16,17 +16,17 @@ import {
   type ShutdownStep,
 } from '@relay/platform';
 import { bullmqConnection, createRedisClient, RateLimiter } from '@relay/redis';
-import { ActivityService } from './chat/activity.service.ts';
-import { ChatApiClient } from './chat/chat-api.client.ts';
-import { ChatsRepository } from './chat/chats.repository.ts';
-import { registerChatRoutes } from './chat/chats.routes.ts';
-import { ChatsService } from './chat/chats.service.ts';
-import { Rooms } from './chat/rooms.ts';
-import { SendMessageService } from './chat/send-message.service.ts';
+import { ChatApiClient } from './chats/chat-api.client.ts';
+import { ChatsRepository } from './chats/chats.repository.ts';
+import { registerChatRoutes } from './chats/chats.routes.ts';
+import { ChatsService } from './chats/chats.service.ts';
 import type { GatewayConfig } from './config.ts';
+import { ActivityService } from './messages/activity.service.ts';
+import { Rooms } from './messages/rooms.service.ts';
+import { SendMessageService } from './messages/send-message.service.ts';
 import * as schema from './schema.ts';
 import { AccessTokenRevocations } from './users/access-token-revocations.ts';
-import { AccessTokens } from './users/access-tokens.ts';
+import { AccessTokens } from './users/access-tokens.service.ts';
 import { AuthRateLimiter } from './users/auth.rate-limit.ts';
 import { registerAuthRoutes } from './users/auth.routes.ts';
 import { AuthService } from './users/auth.service.ts';

@@ -1,4 +1,4 @@
 /** Every table of the gateway, for drizzle's typed queries and drizzle-kit's migrations. */
 
-export * from './chat/chats.schema.ts';
+export * from './chats/chats.schema.ts';
 export * from './users/users.schema.ts';

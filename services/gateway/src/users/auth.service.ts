@@ -2,10 +2,10 @@ import type { ActivateBody, LoginBody, ResetPasswordBody, SignupBody } from '@re
 import type { JobQueue } from '@relay/jobs';
 import type { AccessTokenClaims } from '@relay/platform';
 import type { AccessTokenRevocations } from './access-token-revocations.ts';
-import type { AccessTokens } from './access-tokens.ts';
+import type { AccessTokens } from './access-tokens.service.ts';
 import { AuthErrorCode, authError } from './auth.errors.ts';
 import type { MailJob } from './mail.jobs.ts';
-import { hashPassword, verifyPassword } from './passwords.ts';
+import { hashPassword, verifyPassword } from './passwords.service.ts';
 import { hashSecureToken, newSecureToken } from './secure-tokens.ts';
 import type { User, UsersRepository } from './users.repository.ts';
 

@@ -1,6 +1,6 @@
 import type { HttpApp } from '@relay/platform';
 import { z } from 'zod';
-import type { AccessTokens } from './access-tokens.ts';
+import type { AccessTokens } from './access-tokens.service.ts';
 
 /** RFC 7517 key set; members beyond these (other key types) pass through. */
 const JwkSet = z.object({

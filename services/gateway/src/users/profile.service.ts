@@ -3,7 +3,7 @@ import type { PhotoUrls, UpdateProfileBody, UserProfile } from '@relay/contracts
 import type { ObjectStorage } from '@relay/object-storage';
 import { CommonErrorCode, commonError } from '@relay/platform';
 import type { PhotoUploadRateLimiter } from './photo.rate-limit.ts';
-import { PHOTO_SIZES, type PhotoSize, renderPhoto } from './photos.ts';
+import { PHOTO_SIZES, type PhotoSize, renderPhoto } from './photos.service.ts';
 import type { User, UsersRepository } from './users.repository.ts';
 
 const SIZES = Object.keys(PHOTO_SIZES) as PhotoSize[];

@@ -4,8 +4,8 @@ import { createDatabase, type Database } from '@relay/database';
 // does through its repositories), so what it makes is exactly what the real paths would make.
 import { loadGatewayConfig } from '../config.ts';
 import * as schema from '../schema.ts';
-import { AccessTokens } from './access-tokens.ts';
-import { hashPassword } from './passwords.ts';
+import { AccessTokens } from './access-tokens.service.ts';
+import { hashPassword } from './passwords.service.ts';
 import { hashSecureToken, newSecureToken } from './secure-tokens.ts';
 import { UsersRepository } from './users.repository.ts';
 

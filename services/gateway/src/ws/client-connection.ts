@@ -17,11 +17,11 @@ import {
 } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
 import type { WebSocket } from 'ws';
-import type { ActivityService } from '../chat/activity.service.ts';
-import type { ChatsService } from '../chat/chats.service.ts';
-import { ReadReceiptCoalescer } from '../chat/read-receipts.ts';
-import type { RoomMember, Rooms } from '../chat/rooms.ts';
-import type { SendMessageService } from '../chat/send-message.service.ts';
+import type { ChatsService } from '../chats/chats.service.ts';
+import type { ActivityService } from '../messages/activity.service.ts';
+import { ReadReceiptCoalescer } from '../messages/read-receipts.coalescer.ts';
+import type { RoomMember, Rooms } from '../messages/rooms.service.ts';
+import type { SendMessageService } from '../messages/send-message.service.ts';
 import { consumeOrRefuse } from '../rate-limit.ts';
 import { NOT_THE_CLIENTS_FAULT, wsErrorCode } from './ws.errors.ts';
 

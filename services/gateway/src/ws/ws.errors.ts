@@ -1,6 +1,6 @@
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, type WsErrorCode } from '@relay/contracts';
 import { type AppError, CommonErrorCode, commonError, errorTable } from '@relay/platform';
-import { ChatErrorCode } from '../chat/chat.errors.ts';
+import { ChatErrorCode } from '../chats/chats.errors.ts';
 
 export const WsUpgradeErrorCode = { SubprotocolRequired: 'subprotocol_required' } as const;
 export type WsUpgradeErrorCode = (typeof WsUpgradeErrorCode)[keyof typeof WsUpgradeErrorCode];

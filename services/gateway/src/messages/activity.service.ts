@@ -1,7 +1,7 @@
 import type { ChannelLayer } from '@relay/channel-layer';
 import { Groups } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
-import { chatEvent, publishChatEvents } from './chat-events.ts';
+import { chatEvent, publishChatEvents } from '../chats/chat-events.publisher.ts';
 
 /** What members signal besides messages: read receipts (durable, via Kafka) and typing (live only). */
 export class ActivityService {

@@ -4,12 +4,12 @@ import type { ChatMessage } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import { AppError, type Logger } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
+import { chatEvent, publishChatEvents } from '../chats/chat-events.publisher.ts';
+import { clientMsgIdReused, messageUnavailable } from '../chats/chats.errors.ts';
+import type { ChatsService } from '../chats/chats.service.ts';
 import { consumeOrRefuse } from '../rate-limit.ts';
-import { clientMsgIdReused, messageUnavailable } from './chat.errors.ts';
-import { chatEvent, publishChatEvents } from './chat-events.ts';
-import type { ChatsService } from './chats.service.ts';
 import { messageIdFor } from './message-id.ts';
-import { recordOnce } from './recent-stream.ts';
+import { recordOnce } from './recent-stream.repository.ts';
 
 export interface Sender {
   userId: string;

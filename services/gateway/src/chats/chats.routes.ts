@@ -18,8 +18,8 @@ import {
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AuthErrorCode } from '../users/auth.errors.ts';
-import { ChatErrorCode } from './chat.errors.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
+import { ChatErrorCode } from './chats.errors.ts';
 import type { Caller, ChatsService } from './chats.service.ts';
 
 export interface ChatRouteDeps {

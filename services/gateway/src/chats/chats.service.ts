@@ -3,9 +3,9 @@ import type { EventProducer } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
-import { notAMember } from './chat.errors.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
-import { chatEvent, publishChatEvents } from './chat-events.ts';
+import { chatEvent, publishChatEvents } from './chat-events.publisher.ts';
+import { notAMember } from './chats.errors.ts';
 import type { ChatsRepository } from './chats.repository.ts';
 import type { ChatRow } from './chats.schema.ts';
 

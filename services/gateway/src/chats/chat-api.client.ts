@@ -6,7 +6,7 @@ import {
   UNKNOWN_CURSOR,
 } from '@relay/contracts';
 import { currentCorrelationId } from '@relay/platform';
-import { historyUnavailable, notAMember, unknownMessage } from './chat.errors.ts';
+import { historyUnavailable, notAMember, unknownMessage } from './chats.errors.ts';
 
 export interface ChatApiClientOptions {
   baseUrl: string;

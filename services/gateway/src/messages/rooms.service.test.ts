@@ -3,8 +3,8 @@ import type { ChannelLayer, GroupSubscriber, Position, RecordedEvent } from '@re
 import { type ChannelEvent, type ChatMessage, Groups, type ServerFrame } from '@relay/contracts';
 import { createLogger } from '@relay/platform';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import type { ChatApiClient } from './chat-api.client.ts';
-import { type RoomMember, Rooms } from './rooms.ts';
+import type { ChatApiClient } from '../chats/chat-api.client.ts';
+import { type RoomMember, Rooms } from './rooms.service.ts';
 
 // Catch-up backs off between attempts (up to seconds); here every back-off is instant.
 vi.mock('node:timers/promises', () => ({ setTimeout: async () => undefined }));

@@ -3,9 +3,9 @@ import { type ChannelLayer, comparePositions, type Position, type RecordedEvent 
 import { type ChannelEvent, type ChatMessage, Groups, type ServerFrame } from '@relay/contracts';
 import type { Logger } from '@relay/platform';
 import { RateLimiter } from '@relay/redis';
+import type { ChatApiClient } from '../chats/chat-api.client.ts';
 import { consumeOrRefuse } from '../rate-limit.ts';
-import type { ChatApiClient } from './chat-api.client.ts';
-import { messageOnceKey } from './recent-stream.ts';
+import { messageOnceKey } from './recent-stream.repository.ts';
 
 /** A WebSocket connection as rooms see it. */
 export interface RoomMember {
