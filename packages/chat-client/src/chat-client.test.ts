@@ -68,10 +68,10 @@ afterEach(() => {
   ScriptedSocket.instances = [];
 });
 
-async function connected(urls = ['ws://gateway-a/ws', 'ws://gateway-b/ws']) {
+async function connected(urls = ['ws://gateway-a/ws', 'ws://gateway-b/ws'], token = 'token-1') {
   const client = new ChatClient({
     urls,
-    getToken: () => 'token-1',
+    getToken: () => token,
     minReconnectMs: 1,
     maxReconnectMs: 1,
     ackTimeoutMs: 60_000,
@@ -202,6 +202,31 @@ describe('ChatClient', () => {
     expect(events.filter((event) => event.type === 'error').map((event) => event.code)).toEqual([
       'unknown_message',
     ]);
+  });
+
+  it('takes its own un-acked message heard back in a replay as the ack, not as a new message', async () => {
+    const me = '2d9a5b6c-4b65-4e83-9c75-4c3f4a5b6c7d';
+    const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+    const token = `${part({ alg: 'EdDSA' })}.${part({ sub: me })}.signature`;
+    const { client, events, socket } = await connected(undefined, token);
+    const sent = client.send(CHAT, 'mine', 'c-mine');
+    // The gateway died before acking; the next one replays the message to us first.
+    const replayed = { ...message('m-mine'), senderId: me, clientMsgId: 'c-mine', body: 'mine' };
+    socket.receive({ type: 'message.new', message: replayed });
+    expect(await sent).toEqual({ messageId: 'm-mine', sentAt: replayed.sentAt });
+    expect(client.pending).toBe(0);
+    expect(events.filter((event) => event.type === 'message')).toEqual([]);
+    // The resend's ack that follows changes nothing, and the same message again is a duplicate.
+    socket.receive({
+      type: 'message.ack',
+      chatId: CHAT,
+      clientMsgId: 'c-mine',
+      messageId: 'm-mine',
+      sentAt: replayed.sentAt,
+    });
+    socket.receive({ type: 'message.new', message: replayed });
+    expect(events.filter((event) => event.type === 'ack')).toHaveLength(1);
+    expect(events.filter((event) => event.type === 'duplicate')).toHaveLength(1);
   });
 
   it('tells apart sends in two chats that use the same clientMsgId', async () => {

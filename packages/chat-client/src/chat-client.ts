@@ -60,6 +60,16 @@ const SEEN_LIMIT = 20_000;
 /** clientMsgIds are unique per chat only. */
 const outboxKey = (chatId: string, clientMsgId: string) => `${chatId}/${clientMsgId}`;
 
+/** The user a JWT names (`sub`), read without verifying: only to recognise our own messages. */
+function subjectOf(token: string): string | undefined {
+  try {
+    const payload = (token.split('.')[1] ?? '').replaceAll('-', '+').replaceAll('_', '/');
+    return (JSON.parse(atob(payload)) as { sub?: unknown }).sub as string | undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * The chat side of the `relay.v1` protocol, framework-free, used by the SPA and the tests:
  * one connection with reconnect and back-off, resubscription from the last message seen per
@@ -74,6 +84,8 @@ export class ChatClient {
   readonly #subscribed = new Set<string>();
   /** Un-acked sends, in send order. */
   readonly #outbox = new Map<string, Outgoing>();
+  /** The signed-in user, from the token: a replayed message of ours that is still un-acked is its ack. */
+  #userId: string | undefined;
   #socket: WebSocket | undefined;
   #status: ConnectionStatus = 'closed';
   #urlIndex = 0;
@@ -167,6 +179,7 @@ export class ChatClient {
     let token: string;
     try {
       token = await this.#options.getToken();
+      this.#userId = subjectOf(token);
     } catch {
       this.#scheduleReconnect();
       return;
@@ -213,30 +226,25 @@ export class ChatClient {
     }
     switch (frame.type) {
       case 'message.new': {
-        const state = this.#chat(frame.message.chatId);
-        state.lastMessageId = frame.message.messageId;
+        const { message } = frame;
+        const state = this.#chat(message.chatId);
+        state.lastMessageId = message.messageId;
+        // Our own send, heard back in a replay before its ack came (its gateway died): it is the ack.
+        if (
+          message.senderId === this.#userId &&
+          this.#outbox.has(outboxKey(message.chatId, message.clientMsgId))
+        ) {
+          this.#acked(message.chatId, message.clientMsgId, message.messageId, message.sentAt);
+          break;
+        }
         if (this.#remember(state, frame.message.messageId))
           this.#emit({ type: 'message', message: frame.message, replayed: state.replaying });
         else this.#emit({ type: 'duplicate', message: frame.message });
         break;
       }
-      case 'message.ack': {
-        const key = outboxKey(frame.chatId, frame.clientMsgId);
-        const outgoing = this.#outbox.get(key);
-        if (outgoing === undefined) break;
-        this.#outbox.delete(key);
-        // Our own message may come back in a replay; it is already known.
-        this.#remember(this.#chat(outgoing.chatId), frame.messageId);
-        this.#emit({
-          type: 'ack',
-          chatId: outgoing.chatId,
-          clientMsgId: frame.clientMsgId,
-          messageId: frame.messageId,
-          sentAt: frame.sentAt,
-        });
-        outgoing.resolve({ messageId: frame.messageId, sentAt: frame.sentAt });
+      case 'message.ack':
+        this.#acked(frame.chatId, frame.clientMsgId, frame.messageId, frame.sentAt);
         break;
-      }
       case 'subscribed':
         this.#chat(frame.chatId).replaying = false;
         this.#emit({ type: 'subscribed', chatId: frame.chatId, replayed: frame.replayed });
@@ -256,6 +264,17 @@ export class ChatClient {
       case 'pong':
         break;
     }
+  }
+
+  #acked(chatId: string, clientMsgId: string, messageId: string, sentAt: string): void {
+    const key = outboxKey(chatId, clientMsgId);
+    const outgoing = this.#outbox.get(key);
+    if (outgoing === undefined) return;
+    this.#outbox.delete(key);
+    // Our own message may come back in a replay; it is already known.
+    this.#remember(this.#chat(chatId), messageId);
+    this.#emit({ type: 'ack', chatId, clientMsgId, messageId, sentAt });
+    outgoing.resolve({ messageId, sentAt });
   }
 
   #onError(frame: Extract<ServerFrame, { type: 'error' }>): void {
