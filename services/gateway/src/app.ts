@@ -26,7 +26,7 @@ import { Rooms } from './messages/rooms.service.ts';
 import { SendMessageService } from './messages/send-message.service.ts';
 import * as schema from './schema.ts';
 import { AccessTokenRevocations } from './users/access-token-revocations.ts';
-import { AccessTokens } from './users/access-tokens.service.ts';
+import { AccessTokens, accessTokenOptions } from './users/access-tokens.service.ts';
 import { AuthRateLimiter } from './users/auth.rate-limit.ts';
 import { registerAuthRoutes } from './users/auth.routes.ts';
 import { AuthService } from './users/auth.service.ts';
@@ -80,13 +80,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   const producer = new EventProducer({ clientId: 'gateway', brokers: config.KAFKA_BROKERS });
   const storage = new ObjectStorage(objectStorageOptions(config));
   const mailQueue = new JobQueue(mailJobDefinition, bullmqConnection(config.REDIS_URL), config.JOBS_PREFIX);
-  const tokens = await AccessTokens.create({
-    privateKeyBase64: config.JWT_PRIVATE_KEY,
-    keyId: config.JWT_KEY_ID,
-    issuer: config.JWT_ISSUER,
-    audience: config.JWT_AUDIENCE,
-    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-  });
+  const tokens = await AccessTokens.create(accessTokenOptions(config));
   const users = new UsersRepository(database.db);
   // Signature (cached) plus revocation (one Redis round trip): the one verifier of HTTP and WebSocket.
   const revocations = new AccessTokenRevocations(redis, logger, {

@@ -193,6 +193,21 @@ let channelLayer: FakeChannelLayer;
 let chatApi: FakeChatApi;
 let rooms: Rooms;
 
+/** Joins a member after `afterMessageId` and holds its replay inside the stream read until `read.resolve()`. */
+async function joinPausedInItsRead(afterMessageId: string) {
+  const read = deferred();
+  const reading = deferred();
+  channelLayer.beforeRead = async () => {
+    reading.resolve();
+    await read.promise;
+  };
+  const member = new FakeMember();
+  const joined = rooms.join(member, CHAT, afterMessageId);
+  await reading.promise;
+  channelLayer.beforeRead = () => undefined;
+  return { member, joined, read };
+}
+
 beforeEach(() => {
   channelLayer = new FakeChannelLayer();
   chatApi = new FakeChatApi();
@@ -265,16 +280,7 @@ describe('Rooms: joining', () => {
     channelLayer.record(seen);
     channelLayer.record(message('missed'));
     const racing = channelLayer.recordSilently(message('recorded before the read, heard during it'));
-    const read = deferred();
-    const reading = deferred();
-    channelLayer.beforeRead = async () => {
-      reading.resolve();
-      await read.promise;
-    };
-    const member = new FakeMember();
-    const joined = rooms.join(member, CHAT, seen.messageId);
-    await reading.promise;
-    channelLayer.beforeRead = () => undefined;
+    const { member, joined, read } = await joinPausedInItsRead(seen.messageId);
     // While the replay reads: one event the read also returns, one it cannot have.
     channelLayer.hear(racing);
     const duringReplay = channelLayer.recordSilently(message('during the replay'));
@@ -433,16 +439,7 @@ describe('Rooms: catch-up after a Redis resubscribe', () => {
     const seen = message('seen');
     channelLayer.record(seen);
     channelLayer.record(message('missed'));
-    const read = deferred();
-    const reading = deferred();
-    channelLayer.beforeRead = async () => {
-      reading.resolve();
-      await read.promise;
-    };
-    const member = new FakeMember();
-    const joined = rooms.join(member, CHAT, seen.messageId);
-    await reading.promise;
-    channelLayer.beforeRead = () => undefined;
+    const { member, joined, read } = await joinPausedInItsRead(seen.messageId);
     // The link drops and returns while the replay reads: the event in between is heard by nobody.
     channelLayer.linkUp = false;
     channelLayer.record(message('lost in the outage'));

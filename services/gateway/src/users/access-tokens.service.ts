@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
 import { type AccessTokenClaims, createJwtVerifier, type JwtVerifier } from '@relay/platform';
 import { createLocalJWKSet, exportJWK, type JWK, SignJWT } from 'jose';
+import type { GatewayConfig } from '../config.ts';
 
 export interface AccessTokenOptions {
   privateKeyBase64: string;
@@ -8,6 +9,22 @@ export interface AccessTokenOptions {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+}
+
+/** The options as the gateway's config names them (one mapping for the gateway and its test fixture). */
+export function accessTokenOptions(
+  config: Pick<
+    GatewayConfig,
+    'JWT_PRIVATE_KEY' | 'JWT_KEY_ID' | 'JWT_ISSUER' | 'JWT_AUDIENCE' | 'ACCESS_TOKEN_TTL_SECONDS'
+  >,
+): AccessTokenOptions {
+  return {
+    privateKeyBase64: config.JWT_PRIVATE_KEY,
+    keyId: config.JWT_KEY_ID,
+    issuer: config.JWT_ISSUER,
+    audience: config.JWT_AUDIENCE,
+    ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
+  };
 }
 
 /** Signs EdDSA access tokens and publishes the public half as a JWKS. */

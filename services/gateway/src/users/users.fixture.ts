@@ -4,7 +4,7 @@ import { createDatabase, type Database } from '@relay/database';
 // does through its repositories), so what it makes is exactly what the real paths would make.
 import { loadGatewayConfig } from '../config.ts';
 import * as schema from '../schema.ts';
-import { AccessTokens } from './access-tokens.service.ts';
+import { AccessTokens, accessTokenOptions } from './access-tokens.service.ts';
 import { hashPassword } from './passwords.service.ts';
 import { hashSecureToken, newSecureToken } from './secure-tokens.ts';
 import { UsersRepository } from './users.repository.ts';
@@ -54,13 +54,7 @@ export class UserFactory {
   /** Reads the gateway's variables (database, signing key) from `env`, as the gateway does. */
   static async create(env: NodeJS.ProcessEnv = process.env): Promise<UserFactory> {
     const config = loadGatewayConfig(env);
-    const tokens = await AccessTokens.create({
-      privateKeyBase64: config.JWT_PRIVATE_KEY,
-      keyId: config.JWT_KEY_ID,
-      issuer: config.JWT_ISSUER,
-      audience: config.JWT_AUDIENCE,
-      ttlSeconds: config.ACCESS_TOKEN_TTL_SECONDS,
-    });
+    const tokens = await AccessTokens.create(accessTokenOptions(config));
     const database = createDatabase({ url: config.GATEWAY_DATABASE_URL, maxConnections: 4 }, schema);
     return new UserFactory(database, tokens, config.REFRESH_TOKEN_TTL_DAYS);
   }
