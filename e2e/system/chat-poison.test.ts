@@ -19,7 +19,8 @@ beforeAll(async () => {
   cluster = await Cluster.start({
     gateways: 2,
     chatStore: 'postgres',
-    env: { CHAT_DATABASE_SCHEMA: schema },
+    // Debug: the gateways' per-message lines, for the correlation test.
+    env: { CHAT_DATABASE_SCHEMA: schema, LOG_LEVEL: 'debug' },
   });
   [alice, bob, carol] = await Promise.all([
     cluster.user('Alice'),
@@ -122,15 +123,30 @@ describe('a record the PostgreSQL chat store rejects', () => {
 });
 
 describe('the correlation id of a chat event', () => {
-  it('is the one the gateway answered the request with, on the lines chat-consumer writes about the event', async () => {
-    // A consumer of its own, in a group that starts at the topic's end, logging every handled record.
+  type LogLine = {
+    name: string;
+    msg: string;
+    key?: string;
+    chatId?: string;
+    messageId?: string;
+    correlationId?: string;
+  };
+  const linesOf = (output: string, text: string) =>
+    output
+      .split('\n')
+      .filter((line) => line.includes(text))
+      .map((line) => JSON.parse(line) as LogLine);
+
+  // A consumer of its own, in a group that starts at the topic's end, logging every handled record.
+  let consumer: Awaited<ReturnType<typeof startProcess>>;
+  const readerGroup = `chat-correlation-reader-${randomUUID()}`;
+  beforeAll(async () => {
     const groupId = `chat-service-correlation-${randomUUID()}`;
-    const readerGroup = `chat-correlation-reader-${randomUUID()}`;
     await Promise.all([
       startGroupAtEnd(brokers, groupId, Topics.chat),
       startGroupAtEnd(brokers, readerGroup, Topics.chat),
     ]);
-    const consumer = await startProcess(join(ROOT, 'services/chat/src/consumer.ts'), {
+    consumer = await startProcess(join(ROOT, 'services/chat/src/consumer.ts'), {
       env: {
         CHAT_STORE: 'postgres',
         CHAT_DATABASE_SCHEMA: schema,
@@ -140,43 +156,63 @@ describe('the correlation id of a chat event', () => {
       readyOutput: /consumer joined group/,
       timeoutMs: 60_000,
     });
-    try {
-      const correlationId = `corr-${randomUUID()}`;
-      const response = await fetch(`${cluster.gatewayUrls[0]}/api/chats`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          authorization: `Bearer ${alice.accessToken}`,
-          'x-correlation-id': correlationId,
-        },
-        body: JSON.stringify({ title: 'correlated', memberEmails: [bob.email] }),
-      });
-      expect(response.status).toBe(201);
-      expect(response.headers.get('x-correlation-id')).toBe(correlationId);
-      const { id: chatId } = (await response.json()) as { id: string };
+  });
+  afterAll(async () => {
+    await consumer?.stop();
+  });
 
-      // One way: in the envelope, not in a Kafka header as well.
-      const [record] = await readKey({
-        brokers,
-        topic: Topics.chat,
-        groupId: readerGroup,
-        key: chatId,
-        count: 1,
-      });
-      expect(record?.headers.has('x-correlation-id')).toBe(false);
-      expect(JSON.parse(record?.value ?? '{}')).toMatchObject({ type: 'chat.created', correlationId });
+  it('is the one the gateway answered the request with, on the lines chat-consumer writes about the event', async () => {
+    const correlationId = `corr-${randomUUID()}`;
+    const response = await fetch(`${cluster.gatewayUrls[0]}/api/chats`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${alice.accessToken}`,
+        'x-correlation-id': correlationId,
+      },
+      body: JSON.stringify({ title: 'correlated', memberEmails: [bob.email] }),
+    });
+    expect(response.status).toBe(201);
+    expect(response.headers.get('x-correlation-id')).toBe(correlationId);
+    const { id: chatId } = (await response.json()) as { id: string };
 
-      const lines = () =>
-        consumer
-          .output()
-          .split('\n')
-          .filter((line) => line.includes(`"correlationId":"${correlationId}"`))
-          .map((line) => JSON.parse(line) as { name: string; msg: string; key: string });
-      await expect
-        .poll(lines, { timeout: 20_000 })
-        .toEqual([expect.objectContaining({ name: 'chat-consumer', msg: 'record handled', key: chatId })]);
-    } finally {
-      await consumer.stop();
-    }
+    // One way: in the envelope, not in a Kafka header as well.
+    const [record] = await readKey({
+      brokers,
+      topic: Topics.chat,
+      groupId: readerGroup,
+      key: chatId,
+      count: 1,
+    });
+    expect(record?.headers.has('x-correlation-id')).toBe(false);
+    expect(JSON.parse(record?.value ?? '{}')).toMatchObject({ type: 'chat.created', correlationId });
+
+    await expect
+      .poll(() => linesOf(consumer.output(), `"correlationId":"${correlationId}"`), { timeout: 20_000 })
+      .toEqual([expect.objectContaining({ name: 'chat-consumer', msg: 'record handled', key: chatId })]);
+  });
+
+  it('of a message sent over the WebSocket is on the gateway line about it and on the chat-consumer line', async () => {
+    const { chatId, onA } = await cluster.pairInChat(alice, carol);
+    const { messageId } = await onA.client.send(chatId, 'correlated over the socket');
+    const gateway = cluster.gateways[0]?.process;
+    if (gateway === undefined) throw new Error('no gateway');
+
+    const sentLines = () => linesOf(gateway.output(), `"messageId":"${messageId}"`);
+    await expect.poll(sentLines, { timeout: 5_000 }).toEqual([
+      expect.objectContaining({
+        name: 'gateway',
+        msg: 'message sent',
+        chatId,
+        correlationId: expect.any(String),
+      }),
+    ]);
+    const correlationId = sentLines()[0]?.correlationId as string;
+    // Each frame has a scope of its own: not the id of the connection's upgrade or of the chat's creation.
+    expect(linesOf(gateway.output(), `"correlationId":"${correlationId}"`)).toHaveLength(1);
+
+    await expect
+      .poll(() => linesOf(consumer.output(), `"correlationId":"${correlationId}"`), { timeout: 20_000 })
+      .toEqual([expect.objectContaining({ name: 'chat-consumer', msg: 'record handled', key: chatId })]);
   });
 });

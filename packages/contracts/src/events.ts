@@ -67,3 +67,13 @@ export const ChatServiceEvent = z.discriminatedUnion('type', [
 ]);
 export type ChatServiceEvent = z.infer<typeof ChatServiceEvent>;
 export type ChatServiceEventType = ChatServiceEvent['type'];
+
+/** The fields every enveloped event has, whatever its topic. */
+export interface EventEnvelope {
+  id: string;
+  type: string;
+  version: typeof EVENT_VERSION;
+  occurredAt: string;
+  correlationId: string;
+  payload: unknown;
+}

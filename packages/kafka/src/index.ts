@@ -9,6 +9,7 @@ export {
 } from './batch-consumer.ts';
 export { kafkaEnv } from './env.ts';
 export {
+  type EventDraft,
   EventProducer,
   type EventProducerOptions,
   type OutgoingEvent,

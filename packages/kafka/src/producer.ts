@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
-import { CORRELATION_HEADER } from '@relay/contracts';
+import { CORRELATION_HEADER, EVENT_VERSION, type EventEnvelope, type EventTopic } from '@relay/contracts';
 import { currentCorrelationId } from '@relay/platform';
 
 export interface OutgoingEvent {
@@ -23,6 +24,11 @@ export interface PublishOptions {
    */
   correlationHeader?: boolean;
 }
+
+/** An event as its publisher writes it: type and payload; `publishEvents` fills in the envelope. */
+export type EventDraft<Event extends EventEnvelope> = Event extends EventEnvelope
+  ? Pick<Event, 'type' | 'payload'>
+  : never;
 
 interface Pending {
   messages: { topic: string; key: string; value: string; headers: Record<string, string> }[];
@@ -71,6 +77,25 @@ export class EventProducer {
       this.#queue.push({ messages, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
+  }
+
+  /**
+   * Wraps each draft in the envelope (id, version, time, the current correlation id) and publishes
+   * it keyed by the topic's rule. The correlation id travels in the envelope only: it is validated
+   * with the event and kept by the dead-letter topic, so no header repeats it.
+   */
+  publishEvents<Event extends EventEnvelope>(
+    topic: EventTopic<Event>,
+    drafts: readonly EventDraft<Event>[],
+  ): Promise<void> {
+    const events = drafts.map((draft) => {
+      const id = randomUUID();
+      const occurredAt = new Date().toISOString();
+      const correlationId = currentCorrelationId() ?? id;
+      const event = { id, version: EVENT_VERSION, occurredAt, correlationId, ...draft } as Event;
+      return { topic: topic.name, key: topic.key(event), value: event };
+    });
+    return this.publish(events, { correlationHeader: false });
   }
 
   /** Readiness: the broker answers a metadata request. */

@@ -10,10 +10,10 @@ import {
   type ShutdownStep,
 } from '@relay/platform';
 import type { ChatConfig } from './config.ts';
-import { createChatConsumer } from './consumer/chat-events.consumer.ts';
-import { chatConsumerMetrics } from './consumer/consumer.metrics.ts';
 import { registerMembershipRoutes } from './memberships/memberships.routes.ts';
 import { MembershipsService } from './memberships/memberships.service.ts';
+import { createChatConsumer } from './messages/chat-events.consumer.ts';
+import { chatConsumerMetrics } from './messages/chat-events.metrics.ts';
 import { registerMessageRoutes } from './messages/messages.routes.ts';
 import { MessagesService } from './messages/messages.service.ts';
 import { openChatStore } from './store/open-store.ts';

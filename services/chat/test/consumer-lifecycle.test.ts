@@ -6,8 +6,8 @@ import { type BatchConsumer, EventProducer } from '@relay/kafka';
 import { createLogger, createMetrics } from '@relay/platform';
 import { committedOffsets as committedOffsetsOf, endOffsets as endOffsetsOf } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createChatConsumer } from '../src/consumer/chat-events.consumer.ts';
-import { chatConsumerMetrics } from '../src/consumer/consumer.metrics.ts';
+import { createChatConsumer } from '../src/messages/chat-events.consumer.ts';
+import { chatConsumerMetrics } from '../src/messages/chat-events.metrics.ts';
 import { chatCreated, messageCreated } from './events.ts';
 import { type StoreKind, type TestStore, testStore } from './stores.ts';
 

@@ -1,10 +1,15 @@
-import type { Chat, ChatSummary, ChatWithInvites, CreateChatBody } from '@relay/contracts';
+import {
+  type Chat,
+  ChatServiceTopic,
+  type ChatSummary,
+  type ChatWithInvites,
+  type CreateChatBody,
+} from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
-import { chatEvent, publishChatEvents } from './chat-events.publisher.ts';
 import { notAMember } from './chats.errors.ts';
 import type { ChatsRepository } from './chats.repository.ts';
 import type { ChatRow } from './chats.schema.ts';
@@ -51,8 +56,8 @@ export class ChatsService {
     const chat = await this.#repository.transaction(async (tx) => {
       const created = await this.#repository.insertChat(tx, { title, createdBy: caller.userId }, memberIds);
       await this.#repository.invite(tx, created.id, invited, caller.userId);
-      await publishChatEvents(this.#producer, [
-        chatEvent('chat.created', { chatId: created.id, title, createdBy: caller.userId, memberIds }),
+      await this.#producer.publishEvents(ChatServiceTopic, [
+        { type: 'chat.created', payload: { chatId: created.id, title, createdBy: caller.userId, memberIds } },
       ]);
       return created;
     });
@@ -90,9 +95,9 @@ export class ChatsService {
   /** Inside the transaction that made them: a failed publish undoes the memberships. */
   async #publishMembersAdded(added: { chatId: string; userId: string; addedBy: string }[]): Promise<void> {
     if (added.length === 0) return;
-    await publishChatEvents(
-      this.#producer,
-      added.map((member) => chatEvent('chat.member.added', member)),
+    await this.#producer.publishEvents(
+      ChatServiceTopic,
+      added.map((member) => ({ type: 'chat.member.added', payload: member })),
     );
   }
 

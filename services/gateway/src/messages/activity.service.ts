@@ -1,7 +1,6 @@
 import type { ChannelLayer } from '@relay/channel-layer';
-import { Groups } from '@relay/contracts';
+import { ChatServiceTopic, Groups } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
-import { chatEvent, publishChatEvents } from '../chats/chat-events.publisher.ts';
 
 /** What members signal besides messages: read receipts (durable, via Kafka) and typing (live only). */
 export class ActivityService {
@@ -14,8 +13,8 @@ export class ActivityService {
   }
 
   async markRead(userId: string, chatId: string, messageId: string): Promise<void> {
-    await publishChatEvents(this.#producer, [
-      chatEvent('chat.message.read', { chatId, userId, messageId, readAt: new Date().toISOString() }),
+    await this.#producer.publishEvents(ChatServiceTopic, [
+      { type: 'chat.message.read', payload: { chatId, userId, messageId, readAt: new Date().toISOString() } },
     ]);
     await this.#channelLayer.groupSend(Groups.chat(chatId), { type: 'chat.read', chatId, userId, messageId });
   }

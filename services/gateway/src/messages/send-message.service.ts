@@ -1,10 +1,9 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ChannelLayer } from '@relay/channel-layer';
-import type { ChatMessage } from '@relay/contracts';
+import { type ChatMessage, ChatServiceTopic } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import { AppError, type Logger } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
-import { chatEvent, publishChatEvents } from '../chats/chat-events.publisher.ts';
 import { clientMsgIdReused, messageUnavailable } from '../chats/chats.errors.ts';
 import type { ChatsService } from '../chats/chats.service.ts';
 import { consumeOrRefuse } from '../rate-limit.ts';
@@ -99,7 +98,9 @@ export class SendMessageService {
       sentAt: new Date().toISOString(),
     };
     // Handed to the producer now, before this returns: that keeps the client's order.
-    const produced = publishChatEvents(this.#producer, [chatEvent('chat.message.created', message)]);
+    const produced = this.#producer.publishEvents(ChatServiceTopic, [
+      { type: 'chat.message.created', payload: message },
+    ]);
     return { sent: this.#afterKafka(produced, message, sender.connectionId) };
   }
 
@@ -113,6 +114,8 @@ export class SendMessageService {
     // The store keeps the first message with this id: acking another text would promise one
     // that never exists.
     if (first.body !== message.body) throw clientMsgIdReused(message.clientMsgId);
+    // In the frame's correlation scope: chat-consumer logs the event under the same id.
+    this.#logger.debug({ chatId: message.chatId, messageId: first.messageId }, 'message sent');
     return { messageId: first.messageId, sentAt: first.sentAt };
   }
 

@@ -1,14 +1,14 @@
-import { type ChatServiceEvent, Topics } from '@relay/contracts';
+import { ChatServiceEvent, EVENT_VERSION, Topics } from '@relay/contracts';
 import {
   BatchConsumer,
   type BatchConsumerMetrics,
   type BatchHandler,
+  type Decoded,
   type EventProducer,
   Rejected,
 } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
 import { type ChatStore, EventsRejected } from '../store/chat-store.ts';
-import { decodeRecord } from './decode.ts';
 
 /** chat_service events into the store: decode each record, apply a batch in one transaction. */
 export function chatEventsHandler(store: ChatStore): BatchHandler<ChatServiceEvent> {
@@ -27,6 +27,29 @@ export function chatEventsHandler(store: ChatStore): BatchHandler<ChatServiceEve
     },
     correlationId: (event) => event.correlationId,
   };
+}
+
+/** One record's value as an event, or why it is poison (it then goes to the dead-letter topic). */
+export function decodeRecord(value: string | undefined | null): Decoded<ChatServiceEvent> {
+  if (value === undefined || value === null || value === '') return { ok: false, reason: 'empty value' };
+  let json: unknown;
+  try {
+    json = JSON.parse(value);
+  } catch (error) {
+    return { ok: false, reason: `invalid JSON: ${(error as Error).message}` };
+  }
+  const version = (json as { version?: unknown } | null)?.version;
+  if (version !== EVENT_VERSION)
+    return { ok: false, reason: `unsupported version ${JSON.stringify(version ?? null)}` };
+  const parsed = ChatServiceEvent.safeParse(json);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    return {
+      ok: false,
+      reason: `schema: ${issue?.path.join('.') || 'event'}: ${issue?.message ?? 'invalid'}`,
+    };
+  }
+  return { ok: true, event: parsed.data };
 }
 
 export interface ChatConsumerOptions {

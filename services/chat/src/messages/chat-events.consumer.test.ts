@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { decodeRecord } from './decode.ts';
+import { decodeRecord } from './chat-events.consumer.ts';
 
 const event = {
   id: randomUUID(),
