@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { escapeHtml } from '@relay/platform';
 import sharp from 'sharp';
 
-export const RESULTS_DIR = join(import.meta.dirname, '..', 'results');
+const RESULTS_DIR = join(import.meta.dirname, '..', 'results');
 
 export interface Bar {
   label: string;

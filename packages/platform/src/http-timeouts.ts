@@ -51,7 +51,7 @@ export function timeoutServerOptions(timeouts: HttpTimeouts) {
   };
 }
 
-export const requestTimedOut = (ms: number) =>
+const requestTimedOut = (ms: number) =>
   commonError(CommonErrorCode.RequestTimeout, {
     detail: `The request was not received within ${Math.round(ms / 1000)} s.`,
     // What is left of the body is never read: the connection cannot carry another request.

@@ -4,7 +4,7 @@ import { currentCorrelationId } from './correlation.ts';
 export type { Logger } from 'pino';
 
 /** Never printed, wherever they appear in a logged object. */
-export const REDACTED_PATHS = [
+const REDACTED_PATHS = [
   'password',
   '*.password',
   'token',

@@ -52,7 +52,7 @@ export function isProblemSchema(schema: unknown): boolean {
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 /** What any route may answer, given what it declares: the HTTP layer's own problems. */
-export function commonProblems(route: Pick<RouteOptions, 'method' | 'schema'>): ProblemCodes {
+function commonProblems(route: Pick<RouteOptions, 'method' | 'schema'>): ProblemCodes {
   const schema = route.schema ?? {};
   const methods = [route.method].flat().map((method) => method.toUpperCase());
   const takesBody = methods.some((method) => BODY_METHODS.has(method));

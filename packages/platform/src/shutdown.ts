@@ -20,7 +20,7 @@ export function handleShutdown(logger: Logger, steps: readonly ShutdownStep[], t
 }
 
 /** Runs every step even when one fails, so one broken connection cannot keep the others open. */
-export async function runShutdownSteps(logger: Logger, steps: readonly ShutdownStep[]): Promise<void> {
+async function runShutdownSteps(logger: Logger, steps: readonly ShutdownStep[]): Promise<void> {
   for (const step of steps) {
     try {
       await step.close();

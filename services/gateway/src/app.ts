@@ -38,7 +38,7 @@ import { ProfileService } from './users/profile.service.ts';
 import { UsersRepository } from './users/users.repository.ts';
 import { registerWsRoutes } from './ws/ws.routes.ts';
 
-export const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
+const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 
 export interface Gateway {
   http: HttpApp;

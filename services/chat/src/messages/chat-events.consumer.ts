@@ -11,7 +11,7 @@ import type { Logger } from '@relay/platform';
 import { type ChatStore, EventsRejected } from '../store/chat-store.ts';
 
 /** chat_service events into the store: decode each record, apply a batch in one transaction. */
-export function chatEventsHandler(store: ChatStore): BatchHandler<ChatServiceEvent> {
+function chatEventsHandler(store: ChatStore): BatchHandler<ChatServiceEvent> {
   return {
     decode: (record) => decodeRecord(record.value),
     async handle(events) {

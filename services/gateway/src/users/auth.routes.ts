@@ -14,7 +14,7 @@ import { AuthErrorCode as Code } from './auth.errors.ts';
 import type { AuthRateLimiter } from './auth.rate-limit.ts';
 import type { AuthService, Session } from './auth.service.ts';
 
-export const REFRESH_COOKIE = 'relay_refresh';
+const REFRESH_COOKIE = 'relay_refresh';
 const REFRESH_COOKIE_PATH = '/api/auth';
 
 export interface AuthRouteDeps {

@@ -10,7 +10,7 @@ const ACCEPTED = new Set(['image/png', 'image/jpeg', 'image/webp']);
  * Bounds decode work and memory: a file of a few kilobytes can claim tens of megapixels (a 6000 × 6000
  * 1-bit PNG costs ~160 ms to decode). A profile photo shown at 1024 px at most needs far less.
  */
-export const MAX_PHOTO_PIXELS = 25_000_000;
+const MAX_PHOTO_PIXELS = 25_000_000;
 
 export type Renditions = Record<PhotoSize, Buffer>;
 
