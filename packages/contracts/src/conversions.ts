@@ -1,10 +1,148 @@
 import { z } from 'zod';
 
-export const ConversionStatus = z.enum(['queued', 'converting', 'done', 'failed']);
+/** Formats Relay reads, named by their usual extension; detected from content, never from the name. */
+export const SourceFormat = z.enum([
+  'doc',
+  'docx',
+  'odt',
+  'rtf',
+  'txt',
+  'md',
+  'html',
+  'xls',
+  'xlsx',
+  'ods',
+  'csv',
+  'ppt',
+  'pptx',
+  'odp',
+  'png',
+  'jpeg',
+  'webp',
+  'avif',
+  'tiff',
+  'gif',
+  'heic',
+]);
+export type SourceFormat = z.infer<typeof SourceFormat>;
+
+export const TargetFormat = z.enum([
+  'pdf',
+  'docx',
+  'odt',
+  'xlsx',
+  'ods',
+  'csv',
+  'pptx',
+  'odp',
+  'png',
+  'jpeg',
+  'webp',
+  'avif',
+]);
+export type TargetFormat = z.infer<typeof TargetFormat>;
+
+const text = ['pdf', 'docx', 'odt'] as const;
+const sheets = ['pdf', 'xlsx', 'ods', 'csv'] as const;
+const slides = ['pdf', 'pptx', 'odp'] as const;
+const images = ['pdf', 'png', 'jpeg', 'webp', 'avif'] as const;
+const except = (targets: readonly TargetFormat[], self: string) =>
+  targets.filter((target) => target !== self);
+
+/** The targets each source converts to: the one table gateway, convert-api and the SPA read. */
+export const CONVERSION_TARGETS: Readonly<Record<SourceFormat, readonly TargetFormat[]>> = {
+  doc: text,
+  docx: except(text, 'docx'),
+  odt: except(text, 'odt'),
+  rtf: text,
+  txt: text,
+  md: text,
+  html: text,
+  xls: sheets,
+  xlsx: except(sheets, 'xlsx'),
+  ods: except(sheets, 'ods'),
+  csv: except(sheets, 'csv'),
+  ppt: slides,
+  pptx: except(slides, 'pptx'),
+  odp: except(slides, 'odp'),
+  png: except(images, 'png'),
+  jpeg: except(images, 'jpeg'),
+  webp: except(images, 'webp'),
+  avif: except(images, 'avif'),
+  tiff: images,
+  gif: images,
+  heic: images,
+};
+
+/** Media type of each target, for the stored result and its download. */
+export const TARGET_MEDIA_TYPES: Readonly<Record<TargetFormat, string>> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  odt: 'application/vnd.oasis.opendocument.text',
+  xlsx: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  ods: 'application/vnd.oasis.opendocument.spreadsheet',
+  csv: 'text/csv',
+  pptx: 'application/vnd.openxmlformats-officedocument.presentationml.presentation',
+  odp: 'application/vnd.oasis.opendocument.presentation',
+  png: 'image/png',
+  jpeg: 'image/jpeg',
+  webp: 'image/webp',
+  avif: 'image/avif',
+};
+
+/** `expired`: past retention, both files removed; the row stays so the list can say so. */
+export const ConversionStatus = z.enum(['queued', 'converting', 'done', 'failed', 'expired']);
 export type ConversionStatus = z.infer<typeof ConversionStatus>;
 
+export const ConversionId = z.uuid();
+
+/** One job as its owner sees it (REST and the list). */
+export const Conversion = z.object({
+  id: ConversionId,
+  status: ConversionStatus,
+  /** The name it was uploaded under. */
+  sourceName: z.string(),
+  sourceFormat: SourceFormat,
+  sourceBytes: z.number().int().min(0),
+  target: TargetFormat,
+  pdfa: z.boolean(),
+  /** The name the download is saved under: the source's, with the target's extension. */
+  resultName: z.string(),
+  resultBytes: z.number().int().min(0).nullable(),
+  /** Set when `failed`: a reason a person can read. */
+  reason: z.string().nullable(),
+  /** Set when `done`: the gateway path that redirects to a short-lived link. */
+  downloadPath: z.string().nullable(),
+  createdAt: z.iso.datetime(),
+  updatedAt: z.iso.datetime(),
+});
+export type Conversion = z.infer<typeof Conversion>;
+
+export const ConversionPage = z.object({
+  conversions: z.array(Conversion),
+  /** Pass as `before` for the next (older) page; null on the last one. */
+  nextCursor: z.string().nullable(),
+});
+export type ConversionPage = z.infer<typeof ConversionPage>;
+
+export const ConversionPageQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(100).default(20),
+  before: z.string().max(200).optional(),
+});
+export type ConversionPageQuery = z.infer<typeof ConversionPageQuery>;
+
+export const ConversionParams = z.object({ id: ConversionId });
+
+export const ConversionFormats = z.object({
+  formats: z.array(z.object({ source: SourceFormat, targets: z.array(TargetFormat) })),
+  /** The largest upload accepted, in bytes. */
+  maxUploadBytes: z.number().int(),
+});
+export type ConversionFormats = z.infer<typeof ConversionFormats>;
+
+/** Pushed to the owner's group at every transition, relayed on the owner's WebSocket. */
 export const ConversionStatusChanged = z.object({
-  conversionId: z.uuid(),
+  conversionId: ConversionId,
   ownerId: z.uuid(),
   status: ConversionStatus,
   /** Set when status is `done`: gateway path that redirects to a presigned URL. */
