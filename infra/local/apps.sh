@@ -5,6 +5,7 @@
 RELAY_GATEWAY_PORT="${GATEWAY_PORT:-8000}"
 RELAY_CONVERT_PORT="${CONVERT_PORT:-8001}"
 RELAY_CHAT_PORT="${CHAT_PORT:-8002}"
+RELAY_CONVERT_WORKER_PORT="${CONVERT_WORKER_PORT:-8003}"
 RELAY_WEB_PORT="${WEB_PORT:-8080}"
 
 # name|command|readiness URL (empty for processes without HTTP)
@@ -12,6 +13,7 @@ RELAY_APPS=(
   "gateway-api|node services/gateway/src/main.ts|http://127.0.0.1:$RELAY_GATEWAY_PORT/readyz"
   "gateway-worker|node services/gateway/src/worker.ts|"
   "convert-api|node services/convert/src/main.ts|http://127.0.0.1:$RELAY_CONVERT_PORT/readyz"
+  "convert-worker|node services/convert/src/worker.ts|http://127.0.0.1:$RELAY_CONVERT_WORKER_PORT/readyz"
   "chat-api|node services/chat/src/main.ts|http://127.0.0.1:$RELAY_CHAT_PORT/readyz"
   # One local consumer: static membership lets it take its partitions back at once after a crash.
   "chat-consumer|env CHAT_CONSUMER_INSTANCE_ID=\${CHAT_CONSUMER_INSTANCE_ID:-chat-consumer-0} node services/chat/src/consumer.ts|"

@@ -1,7 +1,9 @@
 export {
+  type JobAttempt,
   type JobDefinition,
   JobQueue,
   type JobWorkerOptions,
   jobsEnv,
+  onJobFailed,
   startJobWorker,
 } from './jobs.ts';

@@ -1,5 +1,5 @@
 import { currentCorrelationId, type Logger, withCorrelation } from '@relay/platform';
-import { type ConnectionOptions, type JobsOptions, Queue, Worker } from 'bullmq';
+import { type ConnectionOptions, type JobsOptions, Queue, QueueEvents, Worker } from 'bullmq';
 import { z } from 'zod';
 
 export const jobsEnv = {
@@ -50,6 +50,12 @@ export class JobQueue<Schema extends z.ZodType> {
     return job.id ?? '';
   }
 
+  /** Adds (or moves) a repeating job: one schedule per `name`, however many processes call this. */
+  async repeat(name: string, everyMs: number, payload: z.input<Schema>): Promise<void> {
+    const envelope: Envelope = { correlationId: undefined, payload: this.#definition.schema.parse(payload) };
+    await this.#queue.upsertJobScheduler(name, { every: everyMs }, { name, data: envelope });
+  }
+
   /** For tests and operators: the underlying queue. */
   get queue(): Queue {
     return this.#queue;
@@ -70,6 +76,21 @@ export interface JobWorkerOptions {
   prefix: string;
   logger: Logger;
   concurrency?: number;
+  /**
+   * A job whose worker stops renewing its lock this long (the process was killed) is handed to
+   * another worker; stalled jobs are looked for as often. BullMQ's default is 30 s.
+   */
+  lockDurationMs?: number;
+  /** How many times a job may be interrupted that way before it fails. */
+  maxStalledCount?: number;
+}
+
+/** Which run of its job a handler is in. */
+export interface JobAttempt {
+  name: string;
+  /** 1 on the first run. */
+  attempt: number;
+  attempts: number;
 }
 
 /**
@@ -78,7 +99,7 @@ export interface JobWorkerOptions {
  */
 export function startJobWorker<Schema extends z.ZodType>(
   definition: JobDefinition<Schema>,
-  handle: (payload: z.output<Schema>, jobName: string) => Promise<void>,
+  handle: (payload: z.output<Schema>, attempt: JobAttempt) => Promise<void>,
   options: JobWorkerOptions,
 ): Worker {
   const logger = options.logger.child({ queue: definition.queue });
@@ -88,11 +109,22 @@ export function startJobWorker<Schema extends z.ZodType>(
       const envelope = job.data as Envelope;
       await withCorrelation(envelope.correlationId, async () => {
         const payload = definition.schema.parse(envelope.payload);
-        await handle(payload, job.name);
+        await handle(payload, {
+          name: job.name,
+          attempt: job.attemptsMade + 1,
+          attempts: job.opts.attempts ?? 1,
+        });
         logger.info({ jobId: job.id, job: job.name, attempt: job.attemptsMade + 1 }, 'job done');
       });
     },
-    { connection: options.connection, prefix: options.prefix, concurrency: options.concurrency ?? 4 },
+    {
+      connection: options.connection,
+      prefix: options.prefix,
+      concurrency: options.concurrency ?? 4,
+      lockDuration: options.lockDurationMs,
+      stalledInterval: options.lockDurationMs,
+      maxStalledCount: options.maxStalledCount,
+    },
   );
   worker.on('failed', (job, err) => {
     const envelope = job?.data as Envelope | undefined;
@@ -105,4 +137,27 @@ export function startJobWorker<Schema extends z.ZodType>(
   });
   worker.on('error', (err) => logger.error({ err }, 'worker error'));
   return worker;
+}
+
+/**
+ * Calls `onFailed` with the job's id and reason whenever a job of the queue fails for good, in
+ * whatever process it ran, including a job failed because its workers kept dying (which no
+ * handler sees). Runs in every process that listens: `onFailed` must be idempotent.
+ */
+export function onJobFailed(
+  definition: JobDefinition<z.ZodType>,
+  onFailed: (jobId: string, reason: string) => Promise<void>,
+  options: Pick<JobWorkerOptions, 'connection' | 'prefix' | 'logger'>,
+): QueueEvents {
+  const events = new QueueEvents(definition.queue, {
+    connection: options.connection,
+    prefix: options.prefix,
+  });
+  events.on('failed', ({ jobId, failedReason }) => {
+    onFailed(jobId, failedReason).catch((err: unknown) =>
+      options.logger.error({ err, jobId, queue: definition.queue }, 'handling a failed job failed'),
+    );
+  });
+  events.on('error', (err) => options.logger.error({ err, queue: definition.queue }, 'queue events error'));
+  return events;
 }

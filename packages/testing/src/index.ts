@@ -20,3 +20,4 @@ export {
   startProcess,
   stopAllProcesses,
 } from './processes.ts';
+export { TestTokenIssuer, type TokenOptions } from './token-issuer.ts';

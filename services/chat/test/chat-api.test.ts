@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { createLogger } from '@relay/platform';
-import { exportJWK, generateKeyPair, SignJWT } from 'jose';
+import { TestTokenIssuer } from '@relay/testing';
+import { generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatService, type ChatService } from '../src/app.ts';
 import { loadChatConfig } from '../src/config.ts';
@@ -11,8 +10,7 @@ import { chatCreated, messageCreated } from './events.ts';
 import { type TestStore, testStore } from './stores.ts';
 
 const logger = createLogger({ name: 'chat-api-test', level: 'silent' });
-let jwks: Server;
-let privateKey: CryptoKey;
+let issuer: TestTokenIssuer;
 let service: ChatService;
 let baseUrl: string;
 let handle: TestStore;
@@ -24,27 +22,11 @@ const mallory = randomUUID();
 const chatId = randomUUID();
 const messageIds: string[] = [];
 
-const tokenFor = (sub: string, options: { exp?: string | number; key?: CryptoKey } = {}) =>
-  new SignJWT({ email: `${sub.slice(0, 8)}@example.com`, name: 'Test' })
-    .setProtectedHeader({ alg: 'EdDSA', kid: 'test-key' })
-    .setSubject(sub)
-    .setIssuer('relay-gateway')
-    .setAudience('relay')
-    .setIssuedAt()
-    .setExpirationTime(options.exp ?? '5m')
-    .sign(options.key ?? privateKey);
+const tokenFor: TestTokenIssuer['tokenFor'] = (sub, options) => issuer.tokenFor(sub, options);
 
 beforeAll(async () => {
   // A stand-in for the gateway's /.well-known/jwks.json with a key of this test's own.
-  const pair = await generateKeyPair('EdDSA', { crv: 'Ed25519' });
-  privateKey = pair.privateKey;
-  const publicJwk = { ...(await exportJWK(pair.publicKey)), kid: 'test-key', alg: 'EdDSA', use: 'sig' };
-  jwks = createServer((_request, response) => {
-    response.setHeader('content-type', 'application/json');
-    response.end(JSON.stringify({ keys: [publicJwk] }));
-  });
-  await new Promise<void>((resolve) => jwks.listen(0, '127.0.0.1', resolve));
-  const jwksUrl = `http://127.0.0.1:${(jwks.address() as AddressInfo).port}/jwks.json`;
+  issuer = await TestTokenIssuer.start();
 
   handle = testStore('sqlite');
   store = await handle.open();
@@ -53,7 +35,7 @@ beforeAll(async () => {
   await store.applyEvents([chatCreated(chatId, [alice, bob]), ...messages]);
 
   service = await buildChatService(
-    loadChatConfig({ ...process.env, ...handle.env, GATEWAY_JWKS_URL: jwksUrl }),
+    loadChatConfig({ ...process.env, ...handle.env, GATEWAY_JWKS_URL: issuer.jwksUrl }),
     logger,
   );
   baseUrl = await service.http.listen({ host: '127.0.0.1', port: 0 });
@@ -62,7 +44,7 @@ afterAll(async () => {
   for (const step of service?.shutdownSteps ?? []) await step.close();
   await store?.close();
   await handle?.drop();
-  jwks?.close();
+  await issuer?.close();
 });
 
 async function get(path: string, token?: string) {

@@ -1,17 +1,50 @@
 import { channelLayerEnv } from '@relay/channel-layer';
+import { jobsEnv } from '@relay/jobs';
 import { s3Env } from '@relay/object-storage';
-import { baseEnv, loadConfig, port, secret } from '@relay/platform';
+import { baseEnv, jwtEnv, loadConfig, port, secret } from '@relay/platform';
 import { redisEnv } from '@relay/redis';
 import { z } from 'zod';
+import { enginesEnv } from './engines/engines.ts';
+
+const HOUR_MS = 3_600_000;
 
 export const convertEnv = {
   ...baseEnv,
   ...redisEnv,
   ...channelLayerEnv,
   ...s3Env,
+  ...jobsEnv,
+  ...jwtEnv,
+  ...enginesEnv,
   HOST: z.string().default('127.0.0.1'),
   CONVERT_PORT: port(8001),
   CONVERT_DATABASE_URL: secret(z.url()),
+  /** Where convert-api fetches the gateway's public keys to verify access tokens. */
+  GATEWAY_JWKS_URL: z.url().default('http://127.0.0.1:8000/.well-known/jwks.json'),
+  /** The largest upload accepted, in bytes (the gateway refuses larger ones before they get here). */
+  CONVERT_MAX_UPLOAD_BYTES: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .default(25 * 1024 * 1024),
+  /** How long a download link stays valid. */
+  CONVERT_DOWNLOAD_LINK_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
+  /** Originals and results are removed this long after the job was made; the row says `expired`. */
+  CONVERT_RETENTION_HOURS: z.coerce
+    .number()
+    .min(0.001)
+    .default(7 * 24),
+  /** How often the retention sweep runs. */
+  CONVERT_RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(HOUR_MS),
+  /** Attempts per job (an instance crash, a remote 5xx) before it is failed with a reason. */
+  CONVERT_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
+  /**
+   * A job whose worker stops renewing its lock this long (the worker was killed) is handed to
+   * another worker; also how often stalled jobs are looked for.
+   */
+  CONVERT_JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
+  /** convert-worker's /healthz, /readyz and /metrics. */
+  CONVERT_WORKER_PORT: port(8003),
 };
 
 export type ConvertConfig = ReturnType<typeof loadConvertConfig>;

@@ -2,10 +2,10 @@ import { resolve } from 'node:path';
 import { createLogger } from '@relay/platform';
 import { runEntryPoint } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildConvertService, type ConvertService } from '../src/app.ts';
+import { buildConvertService, type ConvertProcess } from '../src/app.ts';
 import { loadConvertConfig } from '../src/config.ts';
 
-let service: ConvertService;
+let service: ConvertProcess;
 let baseUrl: string;
 
 beforeAll(async () => {

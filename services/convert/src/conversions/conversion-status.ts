@@ -1,0 +1,38 @@
+import type { ChannelLayer } from '@relay/channel-layer';
+import { type Conversion, type ConversionStatusChanged, Groups } from '@relay/contracts';
+import type { ConversionRow } from './conversions.schema.ts';
+
+/** The gateway route that redirects the owner to a short-lived link. */
+export const downloadPath = (id: string) => `/api/conversions/${id}/download`;
+
+/** A job as its owner sees it: no object keys, no other owner's anything. */
+export function toConversion(row: ConversionRow): Conversion {
+  return {
+    id: row.id,
+    status: row.status,
+    sourceName: row.sourceName,
+    sourceFormat: row.sourceFormat as Conversion['sourceFormat'],
+    sourceBytes: row.sourceBytes,
+    target: row.target as Conversion['target'],
+    pdfa: row.pdfa,
+    resultName: row.resultName,
+    resultBytes: row.resultBytes,
+    reason: row.reason,
+    downloadPath: row.status === 'done' ? downloadPath(row.id) : null,
+    createdAt: row.createdAt.toISOString(),
+    updatedAt: row.updatedAt.toISOString(),
+  };
+}
+
+/** Tells the owner's open pages (their group, through the gateway's WebSocket) of a transition. */
+export async function publishStatus(channelLayer: ChannelLayer, row: ConversionRow): Promise<void> {
+  const status: ConversionStatusChanged = {
+    conversionId: row.id,
+    ownerId: row.ownerId,
+    status: row.status,
+    at: row.updatedAt.toISOString(),
+  };
+  if (row.status === 'done') status.downloadPath = downloadPath(row.id);
+  if (row.status === 'failed' && row.reason !== null) status.reason = row.reason;
+  await channelLayer.groupSend(Groups.user(row.ownerId), { type: 'conversion.status', status });
+}

@@ -1,0 +1,44 @@
+import { errorTable } from '@relay/platform';
+
+export const ConversionErrorCode = {
+  NotFound: 'conversion_not_found',
+  NotReady: 'conversion_not_ready',
+  UploadMissing: 'upload_missing',
+  UploadMalformed: 'upload_malformed',
+  UploadTooLarge: 'upload_too_large',
+  UnsupportedFormat: 'unsupported_format',
+  FormatMismatch: 'format_mismatch',
+  UnsupportedConversion: 'unsupported_conversion',
+  ArchiveTooLarge: 'archive_too_large',
+  ArchiveInvalid: 'archive_invalid',
+} as const;
+export type ConversionErrorCode = (typeof ConversionErrorCode)[keyof typeof ConversionErrorCode];
+
+declare module '@relay/platform' {
+  interface ErrorCodes extends Record<ConversionErrorCode, true> {}
+}
+
+export const conversionError = errorTable<ConversionErrorCode>({
+  // Also the answer for another user's job: nobody learns that it exists.
+  conversion_not_found: { status: 404, detail: 'No such conversion.' },
+  conversion_not_ready: { status: 409, detail: 'The conversion has no result to download yet.' },
+  upload_missing: {
+    status: 400,
+    detail: 'Send multipart/form-data with a "target" field and one file field "file".',
+  },
+  upload_malformed: { status: 400, detail: 'The multipart/form-data body could not be read.' },
+  upload_too_large: { status: 413, detail: 'The file is larger than the upload limit.' },
+  unsupported_format: { status: 415, detail: 'This kind of file cannot be converted.' },
+  format_mismatch: { status: 415, detail: 'The file is not what its name says.' },
+  unsupported_conversion: { status: 422, detail: 'The file cannot be converted to that format.' },
+  archive_too_large: { status: 422, detail: 'The document unpacks to more than is allowed.' },
+  archive_invalid: { status: 422, detail: 'The document is damaged: its archive cannot be read.' },
+});
+
+/** Reasons a job fails with that are not an engine's: shown to the owner as they are. */
+export const FailureReason = {
+  passwordProtected: 'The file is password-protected. Remove the password and upload it again.',
+  interrupted: 'The conversion was interrupted too many times and was given up. Upload the file again.',
+  unavailable:
+    'The conversion could not be finished because a service it needs did not answer. Upload the file again.',
+} as const;

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { basename, extname } from 'node:path';
+import type { ChannelLayer } from '@relay/channel-layer';
+import {
+  CONVERSION_TARGETS,
+  type Conversion,
+  type ConversionPage,
+  type ConversionPageQuery,
+  type TargetFormat,
+} from '@relay/contracts';
+import type { JobQueue } from '@relay/jobs';
+import type { ObjectStorage } from '@relay/object-storage';
+import { CommonErrorCode, commonError, type Logger } from '@relay/platform';
+import { inspectUpload } from '../formats/detect.ts';
+import type { ArchiveLimits } from '../formats/zip-guard.ts';
+import type { convertJob } from './conversion.jobs.ts';
+import { publishStatus, toConversion } from './conversion-status.ts';
+import { ConversionErrorCode, conversionError } from './conversions.errors.ts';
+import type { ConversionsRepository, PageCursor } from './conversions.repository.ts';
+
+/** An upload as the route hands it over: on local disk, within the size limit. */
+export interface UploadedFile {
+  path: string;
+  name: string;
+  bytes: number;
+}
+
+export interface ConversionsServiceOptions {
+  repository: ConversionsRepository;
+  storage: ObjectStorage;
+  queue: JobQueue<ReturnType<typeof convertJob>['schema']>;
+  channelLayer: ChannelLayer;
+  downloadLinkSeconds: number;
+  archiveLimits?: ArchiveLimits;
+  logger: Logger;
+}
+
+/** The original's and the result's objects: under the job's random id, known only to its row. */
+const sourceKey = (id: string) => `conversions/${id}/source`;
+export const resultKey = (id: string, target: TargetFormat) => `conversions/${id}/result.${target}`;
+
+/** convert-api's use cases: take an upload in, list, show, hand out and delete the owner's jobs. */
+export class ConversionsService {
+  readonly #options: ConversionsServiceOptions;
+
+  constructor(options: ConversionsServiceOptions) {
+    this.#options = options;
+  }
+
+  /**
+   * Every refusal happens before anything is stored. Then the original goes to S3, and the row and
+   * the queued job are made in one transaction: a job never points at a missing row, and a row
+   * whose job could not be queued is never committed (its object is removed again).
+   */
+  async submit(
+    ownerId: string,
+    upload: UploadedFile,
+    target: TargetFormat,
+    pdfa: boolean,
+  ): Promise<Conversion> {
+    const { repository, storage, queue, logger } = this.#options;
+    const inspection = await inspectUpload(upload.path, upload.name, this.#options.archiveLimits);
+    if (!inspection.ok) throw conversionError(inspection.code, { detail: inspection.detail });
+    const format = inspection.format;
+    const targets = CONVERSION_TARGETS[format];
+    if (!targets.includes(target)) {
+      throw conversionError(ConversionErrorCode.UnsupportedConversion, {
+        detail: `A ${format} file converts to ${targets.join(', ')}; not to ${target}.`,
+      });
+    }
+    if (pdfa && target !== 'pdf') {
+      throw commonError(CommonErrorCode.ValidationFailed, {
+        detail: 'PDF/A applies only to the target pdf.',
+      });
+    }
+
+    const id = randomUUID();
+    const key = sourceKey(id);
+    await storage.put(key, createReadStream(upload.path), 'application/octet-stream');
+    let row: Awaited<ReturnType<ConversionsRepository['insert']>>;
+    try {
+      row = await repository.transaction(async (tx) => {
+        const inserted = await repository.insert(tx, {
+          id,
+          ownerId,
+          sourceName: upload.name,
+          sourceFormat: format,
+          sourceBytes: upload.bytes,
+          sourceKey: key,
+          passwordProtected: inspection.passwordProtected,
+          target,
+          pdfa,
+          resultName: resultName(upload.name, target),
+          // Milliseconds, as the list's cursor carries them (PostgreSQL's now() has microseconds).
+          createdAt: new Date(),
+        });
+        await queue.add('convert', { conversionId: id }, { jobId: id });
+        return inserted;
+      });
+    } catch (error) {
+      await storage
+        .delete([key])
+        .catch((err: unknown) => logger.warn({ err, key }, 'removing an orphaned upload failed'));
+      throw error;
+    }
+    await this.#publish(row);
+    return toConversion(row);
+  }
+
+  async page(ownerId: string, query: ConversionPageQuery): Promise<ConversionPage> {
+    const rows = await this.#options.repository.page(ownerId, query.limit, decodeCursor(query.before));
+    const page = rows.slice(0, query.limit);
+    const last = page.at(-1);
+    return {
+      conversions: page.map(toConversion),
+      nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last) : null,
+    };
+  }
+
+  async get(ownerId: string, id: string): Promise<Conversion> {
+    return toConversion(await this.#owned(ownerId, id));
+  }
+
+  /** A short-lived link that saves the result under the original's name with the new extension. */
+  async downloadUrl(ownerId: string, id: string): Promise<string> {
+    const row = await this.#owned(ownerId, id);
+    if (row.status !== 'done' || row.resultKey === null) throw conversionError(ConversionErrorCode.NotReady);
+    return this.#options.storage.presignedGetUrl(
+      row.resultKey,
+      this.#options.downloadLinkSeconds,
+      row.resultName,
+    );
+  }
+
+  /** Removes the row and both objects; a worker still converting it finds no row and discards its result. */
+  async delete(ownerId: string, id: string): Promise<void> {
+    const row = await this.#options.repository.delete(ownerId, id);
+    if (row === undefined) throw conversionError(ConversionErrorCode.NotFound);
+    await this.#options.storage.delete([row.sourceKey, resultKey(row.id, row.target as TargetFormat)]);
+  }
+
+  async #owned(ownerId: string, id: string) {
+    const row = await this.#options.repository.findOwned(ownerId, id);
+    if (row === undefined) throw conversionError(ConversionErrorCode.NotFound);
+    return row;
+  }
+
+  /** The job stands whether or not anyone is watching: a page reads the list when it opens. */
+  async #publish(row: Parameters<typeof publishStatus>[1]): Promise<void> {
+    await publishStatus(this.#options.channelLayer, row).catch((err: unknown) =>
+      this.#options.logger.warn({ err, conversionId: row.id }, 'publishing a status failed'),
+    );
+  }
+}
+
+/** The original's name with the target's extension, as the download is saved. */
+export function resultName(sourceName: string, target: TargetFormat): string {
+  const name = basename(sourceName);
+  const stem = name.slice(0, name.length - extname(name).length) || 'converted';
+  return `${stem}.${target}`;
+}
+
+function encodeCursor(row: PageCursor): string {
+  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
+}
+
+function decodeCursor(cursor: string | undefined): PageCursor | undefined {
+  if (cursor === undefined) return undefined;
+  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
+  const createdAt = new Date(at ?? '');
+  if (id === undefined || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
+    throw commonError(CommonErrorCode.ValidationFailed, {
+      detail: `"before" is not a cursor this list gave: ${cursor}`,
+    });
+  }
+  return { createdAt, id };
+}

@@ -1,0 +1,82 @@
+import { JobQueue, onJobFailed, startJobWorker } from '@relay/jobs';
+import { createHttpApp, type Logger } from '@relay/platform';
+import { bullmqConnection } from '@relay/redis';
+import { type ConvertProcess, connect } from './app.ts';
+import type { ConvertConfig } from './config.ts';
+import { convertJob, retentionJob } from './conversions/conversion.jobs.ts';
+import { ConvertJobHandler } from './conversions/convert-job.handler.ts';
+import { expireConversions } from './conversions/retention.handler.ts';
+import { createEngines } from './engines/engines.ts';
+
+/**
+ * Wires convert-worker: the engines (the warm LibreOffice pool first), one job per free instance,
+ * the retention sweep on its schedule, and /healthz, /readyz, /metrics.
+ */
+export async function buildConvertWorker(config: ConvertConfig, logger: Logger): Promise<ConvertProcess> {
+  const { database, channelLayer, storage, repository } = connect(config, logger);
+  const engines = createEngines(config, logger);
+  await engines.start();
+  const connection = bullmqConnection(config.REDIS_URL);
+  const jobOptions = { connection, prefix: config.JOBS_PREFIX, logger };
+  const definition = convertJob(config.CONVERT_JOB_ATTEMPTS);
+  const handler = new ConvertJobHandler({
+    repository,
+    storage,
+    channelLayer,
+    engineFor: engines.engineFor,
+    logger,
+  });
+  const worker = startJobWorker(definition, handler.handle, {
+    ...jobOptions,
+    // Images convert beside the pool's instances; the pool queues what exceeds it.
+    concurrency:
+      Math.max(1, config.CONVERT_OFFICE_ENGINE === 'libreoffice' ? config.CONVERT_POOL_SIZE : 4) + 1,
+    lockDurationMs: config.CONVERT_JOB_LOCK_MS,
+    maxStalledCount: 2,
+  });
+  const givenUp = onJobFailed(definition, (jobId) => handler.onGivenUp(jobId), jobOptions);
+
+  const retentionQueue = new JobQueue(retentionJob, connection, config.JOBS_PREFIX);
+  await retentionQueue.repeat('sweep', config.CONVERT_RETENTION_SWEEP_MS, {});
+  const retention = startJobWorker(
+    retentionJob,
+    async () => {
+      await expireConversions({
+        repository,
+        storage,
+        channelLayer,
+        retentionMs: config.CONVERT_RETENTION_HOURS * 3_600_000,
+        logger,
+      });
+    },
+    { ...jobOptions, concurrency: 1 },
+  );
+
+  const http = await createHttpApp({
+    name: 'convert-worker',
+    version: '0.1.0',
+    logger,
+    readiness: [
+      { name: 'engines', check: () => engines.ping() },
+      { name: 'postgres', check: database.ping },
+      { name: 'redis', check: () => channelLayer.ping() },
+      { name: 's3', check: () => storage.ping() },
+    ],
+  });
+
+  return {
+    http,
+    shutdownSteps: [
+      { name: 'http', close: () => http.close() },
+      // close() lets running jobs finish; unfinished ones return to the queue.
+      { name: 'convert-worker', close: () => worker.close() },
+      { name: 'retention-worker', close: () => retention.close() },
+      { name: 'queue-events', close: () => givenUp.close() },
+      { name: 'retention-queue', close: () => retentionQueue.close() },
+      { name: 'engines', close: () => engines.close() },
+      { name: 'redis', close: () => channelLayer.close() },
+      { name: 'postgres', close: database.close },
+      { name: 's3', close: async () => storage.close() },
+    ],
+  };
+}
