@@ -21,6 +21,8 @@ import { ChatsRepository } from './chats/chats.repository.ts';
 import { registerChatRoutes } from './chats/chats.routes.ts';
 import { ChatsService } from './chats/chats.service.ts';
 import type { GatewayConfig } from './config.ts';
+import { registerConversionRoutes } from './conversions/conversions.routes.ts';
+import { ConvertApiClient } from './conversions/convert-api.client.ts';
 import { ActivityService } from './messages/activity.service.ts';
 import { Rooms } from './messages/rooms.service.ts';
 import { SendMessageService } from './messages/send-message.service.ts';
@@ -135,6 +137,15 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     cookieSecure: config.COOKIE_SECURE,
   });
   registerChatRoutes(http, { authenticate, chats, chatApi });
+  registerConversionRoutes(http, {
+    authenticate,
+    convertApi: new ConvertApiClient({
+      baseUrl: config.CONVERT_URL,
+      timeoutMs: config.CONVERT_API_TIMEOUT_MS,
+      uploadTimeoutMs: config.CONVERT_UPLOAD_TIMEOUT_MS,
+    }),
+    maxUploadBytes: config.CONVERT_MAX_UPLOAD_BYTES,
+  });
   await registerWsRoutes(
     http,
     {

@@ -49,6 +49,13 @@ export const gatewayEnv = {
   AUTH_RATE_LIMIT_PER_IP: positiveInt(30),
   AUTH_RATE_LIMIT_PER_ACCOUNT: positiveInt(10),
 
+  /** The largest file a conversion accepts (the gateway also allows the multipart envelope around it). */
+  CONVERT_MAX_UPLOAD_BYTES: positiveInt(25 * 1024 * 1024),
+  /** Calls to convert-api other than uploads fail with 503 after this. */
+  CONVERT_API_TIMEOUT_MS: positiveInt(5000),
+  /** An upload streamed on to convert-api, answer included; as long as a slow client may take to send 25 MiB. */
+  CONVERT_UPLOAD_TIMEOUT_MS: positiveInt(300_000),
+
   /** Chat history calls to chat-api fail with 503 after this. */
   CHAT_API_TIMEOUT_MS: positiveInt(5000),
   /** Messages per second per user, averaged over 10 s. */

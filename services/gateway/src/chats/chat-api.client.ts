@@ -1,11 +1,5 @@
-import {
-  type ChatMessage,
-  ChatSummaryList,
-  CORRELATION_HEADER,
-  MessagePage,
-  UNKNOWN_CURSOR,
-} from '@relay/contracts';
-import { currentCorrelationId } from '@relay/platform';
+import { type ChatMessage, ChatSummaryList, MessagePage, UNKNOWN_CURSOR } from '@relay/contracts';
+import { ServiceClient } from '../service-client.ts';
 import { historyUnavailable, notAMember, unknownMessage } from './chats.errors.ts';
 
 export interface ChatApiClientOptions {
@@ -15,12 +9,10 @@ export interface ChatApiClientOptions {
 
 /** chat-api (:8002) as the gateway calls it: with the caller's own token, so chat-api checks it too. */
 export class ChatApiClient {
-  readonly #baseUrl: string;
-  readonly #timeoutMs: number;
+  readonly #service: ServiceClient;
 
   constructor(options: ChatApiClientOptions) {
-    this.#baseUrl = options.baseUrl.replace(/\/$/, '');
-    this.#timeoutMs = options.timeoutMs;
+    this.#service = new ServiceClient({ ...options, unavailable: historyUnavailable });
   }
 
   /** The raw answer, for streaming it back; network failures and 5xx become a 503 problem. */
@@ -49,24 +41,8 @@ export class ChatApiClient {
     return ChatSummaryList.parse(await response.json()).chats;
   }
 
-  async #get(accessToken: string, path: string): Promise<Response> {
-    const headers: Record<string, string> = { authorization: `Bearer ${accessToken}` };
-    const correlationId = currentCorrelationId();
-    if (correlationId !== undefined) headers[CORRELATION_HEADER] = correlationId;
-    let response: Response;
-    try {
-      response = await fetch(`${this.#baseUrl}${path}`, {
-        headers,
-        signal: AbortSignal.timeout(this.#timeoutMs),
-      });
-    } catch (error) {
-      throw historyUnavailable(error);
-    }
-    if (response.status >= 500) {
-      await response.body?.cancel();
-      throw historyUnavailable(new Error(`chat-api answered ${response.status}`));
-    }
-    return response;
+  #get(accessToken: string, path: string): Promise<Response> {
+    return this.#service.request(path, { accessToken });
   }
 }
 

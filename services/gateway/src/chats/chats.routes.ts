@@ -1,4 +1,3 @@
-import { Readable } from 'node:stream';
 import {
   AddMembersBody,
   ChatList,
@@ -17,6 +16,7 @@ import {
 } from '@relay/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { relayResponse, searchParams } from '../service-client.ts';
 import { AuthErrorCode } from '../users/auth.errors.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
 import { ChatErrorCode } from './chats.errors.ts';
@@ -104,17 +104,9 @@ export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi 
     async (request, reply) => {
       const { userId, accessToken } = await caller(request);
       await chats.requireMember(request.params.chatId, userId);
-      const query = new URLSearchParams();
-      for (const [key, value] of Object.entries(request.query))
-        if (value !== undefined) query.set(key, String(value));
+      const query = searchParams(request.query);
       const upstream = await chatApi.historyResponse(accessToken, request.params.chatId, query);
-      // Streamed through as chat-api wrote it (its 4xx are problem+json already): the
-      // status and body are chat-api's, which the route's static types cannot know.
-      const body = upstream.body === null ? '' : Readable.fromWeb(upstream.body);
-      return reply
-        .code(upstream.status as 200)
-        .type(upstream.headers.get('content-type') ?? 'application/json')
-        .send(body as unknown as MessagePage);
+      return relayResponse(reply, upstream);
     },
   );
 }

@@ -64,10 +64,10 @@ class FakeChannelLayer {
     for (const subscriber of this.#subscribers.get(GROUP) ?? []) subscriber(recorded.event, position);
   }
 
-  /** An unrecorded event (typing, read receipts). */
-  send(event: ChannelEvent): void {
+  /** An unrecorded event (typing, read receipts, a conversion's status). */
+  send(event: ChannelEvent, group = GROUP): void {
     if (!this.linkUp) return;
-    for (const subscriber of this.#subscribers.get(GROUP) ?? []) subscriber(event, undefined);
+    for (const subscriber of this.#subscribers.get(group) ?? []) subscriber(event, undefined);
   }
 
   /** Drops the oldest `count` entries, as MAXLEN trimming does; once-keys stay. */
@@ -449,5 +449,37 @@ describe('Rooms: catch-up after a Redis resubscribe', () => {
     await vi.waitFor(() => expect(member.heard()).toContain('lost in the outage'));
     channelLayer.record(message('live'));
     expect(member.heard()).toEqual(['missed', 'subscribed(1)', 'lost in the outage', 'live']);
+  });
+});
+
+describe("Rooms: the user's own group", () => {
+  const status = (ownerId: string): ChannelEvent => ({
+    type: 'conversion.status',
+    status: { conversionId: randomUUID(), ownerId, status: 'done', at: new Date().toISOString() },
+  });
+
+  it("relays a conversion's status to each of its owner's connections, once per process, until the last leaves", async () => {
+    const owner = randomUUID();
+    const [first, second] = [new FakeMember(owner), new FakeMember(owner)];
+    await rooms.joinUserChannel(first);
+    await rooms.joinUserChannel(second);
+    expect(channelLayer.subscriberCount(Groups.user(owner))).toBe(1);
+
+    const event = status(owner);
+    channelLayer.send(event, Groups.user(owner));
+    for (const member of [first, second]) expect(member.frames).toEqual([event]);
+
+    await rooms.leaveUserChannel(first);
+    expect(channelLayer.subscriberCount(Groups.user(owner))).toBe(1);
+    await rooms.leaveUserChannel(second);
+    expect(channelLayer.subscriberCount(Groups.user(owner))).toBe(0);
+  });
+
+  it("drops a status about someone else's job even in the user's group, and every other event", async () => {
+    const member = new FakeMember();
+    await rooms.joinUserChannel(member);
+    channelLayer.send(status(randomUUID()), Groups.user(member.userId));
+    channelLayer.send({ type: 'chat.typing', chatId: CHAT, userId: SENDER }, Groups.user(member.userId));
+    expect(member.frames).toEqual([]);
   });
 });

@@ -24,6 +24,12 @@ interface Subscription {
   pending: RecordedEvent[] | null;
 }
 
+/** A user's own group (`Groups.user`), joined by each of that user's connections here. */
+interface UserChannel {
+  members: Set<RoomMember>;
+  listener: (event: ChannelEvent) => void;
+}
+
 interface Room {
   group: string;
   subscriptions: Map<RoomMember, Subscription>;
@@ -46,6 +52,7 @@ export class Rooms {
   readonly #replayMax: number;
   readonly #historyReplays: RateLimiter;
   readonly #rooms = new Map<string, Room>();
+  readonly #userChannels = new Map<string, UserChannel>();
   /** Counts Redis reconnects, so a join that overlapped one knows to catch up afterwards. */
   #reconnects = 0;
 
@@ -108,6 +115,34 @@ export class Rooms {
 
   async leaveAll(member: RoomMember, chatIds: Iterable<string>): Promise<void> {
     await Promise.all([...chatIds].map((chatId) => this.leave(member, chatId)));
+  }
+
+  /**
+   * Joins `member` to its user's own group for as long as it is connected: what is addressed to
+   * the user alone (a conversion's status) reaches every connection of theirs.
+   */
+  async joinUserChannel(member: RoomMember): Promise<void> {
+    const existing = this.#userChannels.get(member.userId);
+    if (existing !== undefined) {
+      existing.members.add(member);
+      return;
+    }
+    const members = new Set([member]);
+    const listener = (event: ChannelEvent) => {
+      for (const to of members) {
+        const frame = userFrame(event, to);
+        if (frame !== undefined) to.deliver(frame);
+      }
+    };
+    this.#userChannels.set(member.userId, { members, listener });
+    await this.#channelLayer.groupAdd(Groups.user(member.userId), listener);
+  }
+
+  async leaveUserChannel(member: RoomMember): Promise<void> {
+    const channel = this.#userChannels.get(member.userId);
+    if (channel === undefined || !channel.members.delete(member) || channel.members.size > 0) return;
+    this.#userChannels.delete(member.userId);
+    await this.#channelLayer.groupDiscard(Groups.user(member.userId), channel.listener);
   }
 
   async #room(chatId: string): Promise<Room> {
@@ -232,4 +267,10 @@ function liveFrame(event: ChannelEvent, member: RoomMember): ServerFrame | undef
     case 'conversion.status':
       return undefined;
   }
+}
+
+/** Events of a user's own group, for that user only (a status about someone else's job is dropped). */
+function userFrame(event: ChannelEvent, member: RoomMember): ServerFrame | undefined {
+  if (event.type !== 'conversion.status' || event.status.ownerId !== member.userId) return undefined;
+  return { type: 'conversion.status', status: event.status };
 }

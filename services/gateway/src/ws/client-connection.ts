@@ -61,6 +61,8 @@ export class ClientConnection implements RoomMember {
   #admission: Promise<void> = Promise.resolve();
   #errors: number[] = [];
   readonly #readReceipts: ReadReceiptCoalescer;
+  /** Joining the user's own group; awaited before leaving it. */
+  readonly #userChannel: Promise<void>;
   alive = true;
 
   constructor(socket: WebSocket, claims: AccessTokenClaims, accessToken: string, deps: ConnectionDeps) {
@@ -75,6 +77,11 @@ export class ClientConnection implements RoomMember {
         void this.#guard(chatId, undefined, () => deps.activity.markRead(this.userId, chatId, messageId)),
       deps.readReceiptIntervalMs,
     );
+    this.#userChannel = deps.rooms.joinUserChannel(this).catch((err) => {
+      // Without it the client would miss its conversions' status: it reconnects and tries again.
+      this.#logger.warn({ err }, "could not join the user's own group");
+      this.reconnect('status updates unavailable; reconnect');
+    });
     socket.on('message', (data, isBinary) => this.#onMessage(data as Buffer, isBinary));
     socket.on('pong', () => {
       this.alive = true;
@@ -294,6 +301,8 @@ export class ClientConnection implements RoomMember {
     this.#readReceipts.close();
     await this.#deps.rooms.leaveAll(this, this.#subscribed);
     this.#subscribed.clear();
+    await this.#userChannel;
+    await this.#deps.rooms.leaveUserChannel(this);
   }
 }
 

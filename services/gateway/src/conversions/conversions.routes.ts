@@ -1,0 +1,218 @@
+import type { IncomingMessage } from 'node:http';
+import {
+  Conversion,
+  ConversionFormats,
+  ConversionPage,
+  ConversionPageQuery,
+  ConversionParams,
+  TargetFormat,
+} from '@relay/contracts';
+import {
+  type Authenticate,
+  bearerToken,
+  type HttpApp,
+  multipartBody,
+  noContent,
+  problemResponses,
+} from '@relay/platform';
+import type { FastifyRequest } from 'fastify';
+import { z } from 'zod';
+import { relayResponse, searchParams } from '../service-client.ts';
+import { AuthErrorCode } from '../users/auth.errors.ts';
+import {
+  ConversionErrorCode,
+  ConvertApiCode,
+  multipartRequired,
+  uploadTooLarge,
+} from './conversions.errors.ts';
+import type { ConvertApiClient } from './convert-api.client.ts';
+
+export interface ConversionRouteDeps {
+  authenticate: Authenticate;
+  convertApi: ConvertApiClient;
+  /** The largest file accepted; convert-api checks the file itself, the gateway the whole body. */
+  maxUploadBytes: number;
+}
+
+/** Room for the multipart envelope around the file: boundaries, part headers, `target`, `pdfa`. */
+const MULTIPART_ENVELOPE_BYTES = 64 * 1024;
+
+const tags = ['conversions'];
+const security = [{ bearerAuth: [] }];
+const revoked = [AuthErrorCode.TokenRevoked];
+const unavailable = [ConversionErrorCode.ConversionsUnavailable];
+const notFound = [ConvertApiCode.ConversionNotFound];
+
+const UploadBody = multipartBody(
+  z.object({
+    target: TargetFormat,
+    pdfa: z.enum(['true', 'false']).optional().meta({ description: 'PDF/A-2b (pdf target only).' }),
+    file: z.file(),
+  }),
+);
+
+export function registerConversionRoutes(
+  app: HttpApp,
+  { authenticate, convertApi, maxUploadBytes }: ConversionRouteDeps,
+): void {
+  const maxBodyBytes = maxUploadBytes + MULTIPART_ENVELOPE_BYTES;
+  const tokenOf = async (request: FastifyRequest): Promise<string> => {
+    await authenticate(request);
+    return bearerToken(request.headers.authorization) ?? '';
+  };
+
+  app.post(
+    '/api/conversions',
+    {
+      // Before any body parser runs: a body refused here is never read.
+      onRequest: async (request) => {
+        if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data'))
+          throw multipartRequired();
+        if (Number(request.headers['content-length'] ?? 0) > maxBodyBytes)
+          throw uploadTooLarge(maxUploadBytes);
+      },
+      schema: {
+        tags,
+        security,
+        description: `multipart/form-data: "target", optional "pdfa", then "file" (at most ${maxUploadBytes} bytes). The file's type is detected from its content; GET /api/conversions/formats lists the valid targets. Answers 202 with the queued job; its status then arrives on /ws as "conversion.status" frames.`,
+        consumes: ['multipart/form-data'],
+        body: UploadBody,
+        response: {
+          202: Conversion,
+          ...problemResponses({
+            400: [ConvertApiCode.UploadMissing, ConvertApiCode.UploadMalformed],
+            401: revoked,
+            413: [ConversionErrorCode.UploadTooLarge],
+            415: [ConvertApiCode.UnsupportedFormat, ConvertApiCode.FormatMismatch],
+            422: [
+              ConvertApiCode.UnsupportedConversion,
+              ConvertApiCode.ArchiveTooLarge,
+              ConvertApiCode.ArchiveInvalid,
+            ],
+            503: unavailable,
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const accessToken = await tokenOf(request);
+      const tooLarge = new AbortController();
+      const upstream = await convertApi.upload(accessToken, {
+        contentType: request.headers['content-type'] ?? '',
+        body: bodyUpTo(request.raw, maxBodyBytes, () => {
+          const error = uploadTooLarge(maxUploadBytes);
+          tooLarge.abort(error);
+          return error;
+        }),
+        signal: tooLarge.signal,
+      });
+      // convert-api refused before reading it all: the rest is not read either.
+      if (!request.raw.complete) reply.header('connection', 'close');
+      return relayResponse(reply, upstream);
+    },
+  );
+
+  app.get(
+    '/api/conversions',
+    {
+      schema: {
+        tags,
+        security,
+        description: "The caller's jobs, newest first; `before` (a page's nextCursor) pages back.",
+        querystring: ConversionPageQuery,
+        response: { 200: ConversionPage, ...problemResponses({ 401: revoked, 503: unavailable }) },
+      },
+    },
+    async (request, reply) =>
+      relayResponse(reply, await convertApi.list(await tokenOf(request), searchParams(request.query))),
+  );
+
+  // Static, so it is matched before `:id` (find-my-way prefers static segments).
+  app.get(
+    '/api/conversions/formats',
+    {
+      schema: {
+        tags,
+        description: 'The targets each source format converts to, and the largest upload accepted.',
+        response: { 200: ConversionFormats, ...problemResponses({ 503: unavailable }) },
+      },
+    },
+    async (_request, reply) => relayResponse(reply, await convertApi.formats()),
+  );
+
+  app.get(
+    '/api/conversions/:id',
+    {
+      schema: {
+        tags,
+        security,
+        params: ConversionParams,
+        response: {
+          200: Conversion,
+          ...problemResponses({ 401: revoked, 404: notFound, 503: unavailable }),
+        },
+      },
+    },
+    async (request, reply) =>
+      relayResponse(reply, await convertApi.get(await tokenOf(request), request.params.id)),
+  );
+
+  app.get(
+    '/api/conversions/:id/download',
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          'Redirects to the result: a presigned URL valid a few minutes, saved under the original name with the new extension.',
+        params: ConversionParams,
+        response: {
+          302: noContent('Found: Location is the short-lived download URL.'),
+          ...problemResponses({
+            401: revoked,
+            404: notFound,
+            409: [ConvertApiCode.ConversionNotReady],
+            503: unavailable,
+          }),
+        },
+      },
+    },
+    async (request, reply) =>
+      relayResponse(reply, await convertApi.download(await tokenOf(request), request.params.id)),
+  );
+
+  app.delete(
+    '/api/conversions/:id',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'Deletes the job with its original and its result.',
+        params: ConversionParams,
+        response: {
+          204: noContent('Deleted.'),
+          ...problemResponses({ 401: revoked, 404: notFound, 503: unavailable }),
+        },
+      },
+    },
+    async (request, reply) =>
+      relayResponse(reply, await convertApi.delete(await tokenOf(request), request.params.id)),
+  );
+}
+
+/**
+ * The request body as it arrives, for streaming on; past `maxBytes` it fails with `tooLarge()`.
+ * The request is left open (not destroyed) so its socket still carries the 413.
+ */
+async function* bodyUpTo(
+  request: IncomingMessage,
+  maxBytes: number,
+  tooLarge: () => Error,
+): AsyncGenerator<Uint8Array> {
+  let received = 0;
+  for await (const chunk of request.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+    received += chunk.byteLength;
+    if (received > maxBytes) throw tooLarge();
+    yield chunk;
+  }
+}

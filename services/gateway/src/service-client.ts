@@ -1,0 +1,87 @@
+import { Readable } from 'node:stream';
+import { CORRELATION_HEADER } from '@relay/contracts';
+import { type AppError, currentCorrelationId } from '@relay/platform';
+import type { FastifyReply } from 'fastify';
+
+export interface ServiceClientOptions {
+  baseUrl: string;
+  timeoutMs: number;
+  /** The caller's error when the service cannot answer (down, too slow, 5xx): a 503 with Retry-After. */
+  unavailable: (cause: unknown) => AppError;
+}
+
+export interface ServiceRequest {
+  method?: string;
+  /** The caller's own token, so the service checks it too. */
+  accessToken?: string;
+  headers?: Record<string, string>;
+  /** A streamed body (an upload) is sent as it arrives. */
+  body?: AsyncIterable<Uint8Array>;
+  /** Aborting with an AppError answers with that error instead of "unavailable". */
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  /** Redirects are the service's answer to relay, never followed here. */
+  redirect?: 'manual';
+}
+
+/** Another Relay service as the gateway calls it: its answers as they are, its outages as one error. */
+export class ServiceClient {
+  readonly #baseUrl: string;
+  readonly #timeoutMs: number;
+  readonly #unavailable: (cause: unknown) => AppError;
+
+  constructor(options: ServiceClientOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/$/, '');
+    this.#timeoutMs = options.timeoutMs;
+    this.#unavailable = options.unavailable;
+  }
+
+  /** The raw answer (2xx–4xx); network failures, timeouts and 5xx throw the client's unavailable error. */
+  async request(path: string, options: ServiceRequest = {}): Promise<Response> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.accessToken !== undefined) headers.authorization = `Bearer ${options.accessToken}`;
+    const correlationId = currentCorrelationId();
+    if (correlationId !== undefined) headers[CORRELATION_HEADER] = correlationId;
+    const timeout = AbortSignal.timeout(options.timeoutMs ?? this.#timeoutMs);
+    let response: Response;
+    try {
+      response = await fetch(`${this.#baseUrl}${path}`, {
+        method: options.method ?? 'GET',
+        headers,
+        body: options.body as RequestInit['body'],
+        // Required by fetch for a streamed request body.
+        ...(options.body === undefined ? {} : { duplex: 'half' }),
+        redirect: options.redirect ?? 'follow',
+        signal: options.signal === undefined ? timeout : AbortSignal.any([timeout, options.signal]),
+      });
+    } catch (error) {
+      if (options.signal?.aborted) throw options.signal.reason;
+      throw this.#unavailable(error);
+    }
+    if (response.status >= 500) {
+      await response.body?.cancel();
+      throw this.#unavailable(new Error(`${this.#baseUrl} answered ${response.status}`));
+    }
+    return response;
+  }
+}
+
+/**
+ * Sends the service's answer on as it wrote it (its 4xx are problem+json already): status,
+ * content type, Location and body, streamed. The route's static types cannot know that status.
+ */
+export function relayResponse(reply: FastifyReply, upstream: Response): FastifyReply {
+  reply.code(upstream.status);
+  const location = upstream.headers.get('location');
+  if (location !== null) reply.header('location', location);
+  const contentType = upstream.headers.get('content-type');
+  if (upstream.body === null || contentType === null) return reply.send();
+  return reply.type(contentType).send(Readable.fromWeb(upstream.body) as never);
+}
+
+/** A validated query, passed on to the service as it was understood here. */
+export function searchParams(query: Record<string, unknown>): URLSearchParams {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query)) if (value !== undefined) params.set(key, String(value));
+  return params;
+}
