@@ -15,6 +15,8 @@ const entry = (path: string) => join(ROOT, path);
 export interface ClusterOptions {
   gateways?: number;
   chatStore?: 'sqlite' | 'postgres';
+  /** Also starts convert-api and convert-worker (the warm LibreOffice pool). */
+  convert?: boolean;
   env?: Record<string, string>;
 }
 
@@ -27,6 +29,8 @@ export class Cluster {
   readonly gateways: { url: string; process: ServiceProcess; env: Record<string, string> }[] = [];
   chatApi!: ServiceProcess;
   consumer!: ServiceProcess;
+  convertApi: ServiceProcess | undefined;
+  convertWorker: ServiceProcess | undefined;
   #consumerGroupPlaced = false;
   worker!: ServiceProcess;
   readonly sqlitePath: string;
@@ -49,14 +53,19 @@ export class Cluster {
   }
 
   static async start(options: ClusterOptions = {}): Promise<Cluster> {
-    const [chatPort, ...gatewayPorts] = await Promise.all(
-      Array.from({ length: 1 + (options.gateways ?? 2) }, () => freePort()),
+    const [chatPort, convertPort, convertWorkerPort, ...gatewayPorts] = await Promise.all(
+      Array.from({ length: 3 + (options.gateways ?? 2) }, () => freePort()),
     );
     const env: Record<string, string> = {
       LOG_LEVEL: 'warn',
       CHAT_STORE: options.chatStore ?? 'sqlite',
       CHAT_PORT: String(chatPort),
       CHAT_URL: `http://127.0.0.1:${chatPort}`,
+      CONVERT_PORT: String(convertPort),
+      CONVERT_URL: `http://127.0.0.1:${convertPort}`,
+      CONVERT_WORKER_PORT: String(convertWorkerPort),
+      // Queues and groups of this cluster's own: no other run's worker takes its jobs.
+      JOBS_PREFIX: `relay-jobs-test-${randomUUID().slice(0, 8)}`,
       GATEWAY_JWKS_URL: `http://127.0.0.1:${gatewayPorts[0]}/.well-known/jwks.json`,
       AUTH_RATE_LIMIT_PER_IP: '100000',
       AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
@@ -72,6 +81,13 @@ export class Cluster {
         readyUrl: `${env.CHAT_URL}/readyz`,
       });
       await cluster.startConsumer();
+      if (options.convert === true) {
+        cluster.convertApi = await startProcess(entry('services/convert/src/main.ts'), {
+          env: cluster.#env,
+          readyUrl: `${env.CONVERT_URL}/readyz`,
+        });
+        await cluster.startConvertWorker();
+      }
     } catch (error) {
       await cluster.stop();
       throw error;
@@ -98,6 +114,28 @@ export class Cluster {
       env: { ...this.#consumerEnv, LOG_LEVEL: 'info' },
       readyOutput: /consumer joined group/,
       timeoutMs: 60_000,
+    });
+  }
+
+  get convertUrl(): string {
+    return this.#env.CONVERT_URL as string;
+  }
+
+  /** Starts convert-worker; ready once its LibreOffice instances answer. */
+  async startConvertWorker(): Promise<void> {
+    this.convertWorker = await startProcess(entry('services/convert/src/worker.ts'), {
+      env: this.#env,
+      readyUrl: `http://127.0.0.1:${this.#env.CONVERT_WORKER_PORT}/readyz`,
+      timeoutMs: 120_000,
+    });
+  }
+
+  /** Kills convert-api (SIGKILL by default) and starts it again on the same port. */
+  async restartConvertApi(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.convertApi?.kill(signal);
+    this.convertApi = await startProcess(entry('services/convert/src/main.ts'), {
+      env: this.#env,
+      readyUrl: `${this.convertUrl}/readyz`,
     });
   }
 
@@ -178,6 +216,8 @@ export class Cluster {
       this.worker?.stop(),
       this.chatApi?.stop(),
       this.consumer?.stop(),
+      this.convertApi?.stop(),
+      this.convertWorker?.stop(),
       this.#users?.then((users) => users.close()),
     ]);
     rmSync(this.#dir, { recursive: true, force: true });

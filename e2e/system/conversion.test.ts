@@ -1,0 +1,153 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import {
+  type Conversion,
+  type ConversionStatusChanged,
+  type ServerFrame,
+  WS_PROTOCOL,
+  WS_TOKEN_PROTOCOL_PREFIX,
+} from '@relay/contracts';
+import { Cluster, ROOT, type TestUser } from '@relay/testing';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WebSocket } from 'ws';
+
+const run = promisify(execFile);
+const FIXTURES = join(ROOT, 'services/convert/test/fixtures/formats');
+
+let cluster: Cluster;
+let alice: TestUser;
+let mallory: TestUser;
+let scratch: string;
+
+beforeAll(async () => {
+  cluster = await Cluster.start({
+    gateways: 1,
+    convert: true,
+    // A dead worker's job is handed on after 3 s instead of 30.
+    env: { CONVERT_JOB_LOCK_MS: '3000', CONVERT_POOL_SIZE: '2' },
+  });
+  [alice, mallory] = await Promise.all([cluster.user('Alice'), cluster.user('Mallory')]);
+  scratch = await mkdtemp(join(tmpdir(), 'relay-conversion-'));
+}, 180_000);
+
+afterAll(async () => {
+  await cluster?.stop();
+  await rm(scratch, { recursive: true, force: true });
+});
+
+const gateway = () => cluster.gatewayUrls[0] as string;
+
+/** The user's WebSocket, recording every conversion.status frame it receives. */
+async function statusSocket(user: TestUser) {
+  const socket = new WebSocket(`${gateway().replace(/^http/, 'ws')}/ws`, [
+    WS_PROTOCOL,
+    `${WS_TOKEN_PROTOCOL_PREFIX}${user.accessToken}`,
+  ]);
+  const statuses: ConversionStatusChanged[] = [];
+  socket.on('message', (data) => {
+    const frame = JSON.parse(String(data)) as ServerFrame;
+    if (frame.type === 'conversion.status') statuses.push(frame.status);
+  });
+  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
+  return {
+    statuses,
+    of: (id: string) =>
+      statuses.filter((status) => status.conversionId === id).map((status) => status.status),
+    close: () => socket.close(),
+  };
+}
+
+async function upload(user: TestUser, file: Buffer, name: string, target = 'pdf'): Promise<Conversion> {
+  const form = new FormData();
+  form.set('target', target);
+  form.set('file', new Blob([new Uint8Array(file)]), name);
+  const response = await fetch(`${gateway()}/api/conversions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.accessToken}` },
+    body: form,
+  });
+  expect(response.status, await response.clone().text()).toBe(202);
+  return (await response.json()) as Conversion;
+}
+
+async function job(user: TestUser, id: string): Promise<Conversion> {
+  const response = await fetch(`${gateway()}/api/conversions/${id}`, {
+    headers: { authorization: `Bearer ${user.accessToken}` },
+  });
+  return (await response.json()) as Conversion;
+}
+
+describe('a conversion through the gateway', () => {
+  it('is seen live by its owner only (queued → converting → done) and downloads as a PDF with its text', async () => {
+    const [owner, other] = await Promise.all([statusSocket(alice), statusSocket(mallory)]);
+    try {
+      const source = await readFile(join(FIXTURES, 'sample.docx'));
+      const { id } = await upload(alice, source, 'Report.docx');
+      await expect.poll(() => owner.of(id), { timeout: 60_000 }).toEqual(['queued', 'converting', 'done']);
+      // Fence: a job of Mallory's own reaches Mallory's socket; Alice's never did.
+      const fence = await upload(mallory, Buffer.from('fence\n'), 'fence.txt');
+      await expect.poll(() => other.of(fence.id), { timeout: 60_000 }).toContain('done');
+      expect(other.of(id)).toEqual([]);
+
+      const redirect = await fetch(`${gateway()}/api/conversions/${id}/download`, {
+        headers: { authorization: `Bearer ${alice.accessToken}` },
+        redirect: 'manual',
+      });
+      expect(redirect.status).toBe(302);
+      const pdf = await fetch(redirect.headers.get('location') as string);
+      expect(pdf.headers.get('content-disposition')).toContain('Report.pdf');
+      const path = join(scratch, 'report.pdf');
+      await writeFile(path, Buffer.from(await pdf.arrayBuffer()));
+      expect((await run('pdftotext', [path, '-'])).stdout).toContain('RELAY-FIXTURE');
+
+      for (const [method, suffix] of [
+        ['GET', ''],
+        ['GET', '/download'],
+        ['DELETE', ''],
+      ] as const) {
+        const response = await fetch(`${gateway()}/api/conversions/${id}${suffix}`, {
+          method,
+          headers: { authorization: `Bearer ${mallory.accessToken}` },
+          redirect: 'manual',
+        });
+        expect(response.status, `${method} ${suffix}`).toBe(404);
+      }
+    } finally {
+      owner.close();
+      other.close();
+    }
+  }, 120_000);
+});
+
+describe('faults', () => {
+  it('kill -9 of convert-worker mid-job: the job is handed on and ends done, never stuck in converting', async () => {
+    const owner = await statusSocket(alice);
+    try {
+      const source = await readFile(join(FIXTURES, 'sample.docx'));
+      const ids = [];
+      for (let index = 0; index < 6; index += 1) ids.push((await upload(alice, source, `k${index}.docx`)).id);
+      const first = ids[0] as string;
+      await expect.poll(() => owner.of(first), { timeout: 60_000 }).toContain('converting');
+      await cluster.convertWorker?.kill('SIGKILL');
+      await cluster.startConvertWorker();
+      for (const id of ids) {
+        await expect.poll(async () => (await job(alice, id)).status, { timeout: 90_000 }).toBe('done');
+      }
+    } finally {
+      owner.close();
+    }
+  }, 240_000);
+
+  it('a restart of convert-api with jobs queued: every job finishes', async () => {
+    const source = await readFile(join(FIXTURES, 'sample.docx'));
+    const ids = [];
+    for (let index = 0; index < 6; index += 1) ids.push((await upload(alice, source, `r${index}.docx`)).id);
+    await cluster.restartConvertApi('SIGKILL');
+    for (const id of ids) {
+      await expect.poll(async () => (await job(alice, id)).status, { timeout: 90_000 }).toBe('done');
+    }
+  }, 240_000);
+});
