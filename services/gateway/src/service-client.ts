@@ -66,16 +66,25 @@ export class ServiceClient {
   }
 }
 
+/** What a relayed answer keeps of the service's headers: its meaning, not its transport. */
+const RELAYED_HEADERS = ['location', 'cache-control', 'retry-after'];
+
 /**
  * Sends the service's answer on as it wrote it (its 4xx are problem+json already): status,
- * content type, Location and body, streamed. The route's static types cannot know that status.
+ * content type, a few headers and the body, streamed. The route's static types cannot know that status.
  */
 export function relayResponse(reply: FastifyReply, upstream: Response): FastifyReply {
   reply.code(upstream.status);
-  const location = upstream.headers.get('location');
-  if (location !== null) reply.header('location', location);
+  for (const name of RELAYED_HEADERS) {
+    const value = upstream.headers.get(name);
+    if (value !== null) reply.header(name, value);
+  }
   const contentType = upstream.headers.get('content-type');
-  if (upstream.body === null || contentType === null) return reply.send();
+  if (upstream.body === null || contentType === null) {
+    // Nothing to relay (a redirect's, a 204's): released, so the connection is reused.
+    void upstream.body?.cancel();
+    return reply.send();
+  }
   return reply.type(contentType).send(Readable.fromWeb(upstream.body) as never);
 }
 
