@@ -17,7 +17,7 @@ export interface ServiceRequest {
   headers?: Record<string, string>;
   /** A streamed body (an upload) is sent as it arrives. */
   body?: AsyncIterable<Uint8Array>;
-  /** Aborting with an AppError answers with that error instead of "unavailable". */
+  /** The caller's own reason to stop (its body failed): thrown as it is, not as "unavailable". */
   signal?: AbortSignal;
   timeoutMs?: number;
   /** Redirects are the service's answer to relay, never followed here. */

@@ -96,15 +96,11 @@ export function registerConversionRoutes(
     },
     async (request, reply) => {
       const accessToken = await tokenOf(request);
-      const tooLarge = new AbortController();
+      const failed = new AbortController();
       const upstream = await convertApi.upload(accessToken, {
         contentType: request.headers['content-type'] ?? '',
-        body: bodyUpTo(request.raw, maxBodyBytes, () => {
-          const error = uploadTooLarge(maxUploadBytes);
-          tooLarge.abort(error);
-          return error;
-        }),
-        signal: tooLarge.signal,
+        body: bodyUpTo(request.raw, maxBodyBytes, () => uploadTooLarge(maxUploadBytes), failed),
+        signal: failed.signal,
       });
       // convert-api refused before reading it all: the rest is not read either.
       if (!request.raw.complete) reply.header('connection', 'close');
@@ -202,17 +198,24 @@ export function registerConversionRoutes(
 
 /**
  * The request body as it arrives, for streaming on; past `maxBytes` it fails with `tooLarge()`.
- * The request is left open (not destroyed) so its socket still carries the 413.
+ * Its own failures (too large, the client gone) abort `failed`, so they are the answer rather than
+ * "convert-api unavailable". The request is not destroyed: its socket still carries the 413.
  */
 async function* bodyUpTo(
   request: IncomingMessage,
   maxBytes: number,
   tooLarge: () => Error,
+  failed: AbortController,
 ): AsyncGenerator<Uint8Array> {
   let received = 0;
-  for await (const chunk of request.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
-    received += chunk.byteLength;
-    if (received > maxBytes) throw tooLarge();
-    yield chunk;
+  try {
+    for await (const chunk of request.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
+      received += chunk.byteLength;
+      if (received > maxBytes) throw tooLarge();
+      yield chunk;
+    }
+  } catch (error) {
+    failed.abort(error);
+    throw error;
   }
 }

@@ -13,7 +13,7 @@ export interface Upload {
   /** The request's own, with its multipart boundary. */
   contentType: string;
   body: AsyncIterable<Uint8Array>;
-  /** Aborted with an AppError (the upload grew too large): that error is thrown. */
+  /** Aborted when the body itself fails (too large, the client gone): that reason is thrown. */
   signal: AbortSignal;
 }
 
