@@ -64,7 +64,7 @@ export function registerConversionRoutes(
   app.post(
     '/api/conversions',
     {
-      // Before any body parser runs: a body refused here is never read.
+      // After the platform's token check, before any body parser runs: a body refused here is never read.
       onRequest: async (request) => {
         if (!request.headers['content-type']?.toLowerCase().startsWith('multipart/form-data'))
           throw multipartRequired();
