@@ -121,9 +121,11 @@ export function startJobWorker<Schema extends z.ZodType>(
       connection: options.connection,
       prefix: options.prefix,
       concurrency: options.concurrency ?? 4,
-      lockDuration: options.lockDurationMs,
-      stalledInterval: options.lockDurationMs,
-      maxStalledCount: options.maxStalledCount,
+      // Left out unless given: BullMQ takes an explicit undefined over its defaults, and refuses it.
+      ...(options.lockDurationMs === undefined
+        ? {}
+        : { lockDuration: options.lockDurationMs, stalledInterval: options.lockDurationMs }),
+      ...(options.maxStalledCount === undefined ? {} : { maxStalledCount: options.maxStalledCount }),
     },
   );
   worker.on('failed', (job, err) => {
