@@ -152,3 +152,18 @@ export const ConversionStatusChanged = z.object({
   at: z.iso.datetime(),
 });
 export type ConversionStatusChanged = z.infer<typeof ConversionStatusChanged>;
+
+/** The problem codes convert-api answers with; the gateway relays them as they are. */
+export const ConversionProblemCode = {
+  NotFound: 'conversion_not_found',
+  NotReady: 'conversion_not_ready',
+  UploadMissing: 'upload_missing',
+  UploadMalformed: 'upload_malformed',
+  UploadTooLarge: 'upload_too_large',
+  UnsupportedFormat: 'unsupported_format',
+  FormatMismatch: 'format_mismatch',
+  UnsupportedConversion: 'unsupported_conversion',
+  ArchiveTooLarge: 'archive_too_large',
+  ArchiveInvalid: 'archive_invalid',
+} as const;
+export type ConversionProblemCode = (typeof ConversionProblemCode)[keyof typeof ConversionProblemCode];

@@ -1,18 +1,8 @@
+import { ConversionProblemCode } from '@relay/contracts';
 import { errorTable } from '@relay/platform';
 
-export const ConversionErrorCode = {
-  NotFound: 'conversion_not_found',
-  NotReady: 'conversion_not_ready',
-  UploadMissing: 'upload_missing',
-  UploadMalformed: 'upload_malformed',
-  UploadTooLarge: 'upload_too_large',
-  UnsupportedFormat: 'unsupported_format',
-  FormatMismatch: 'format_mismatch',
-  UnsupportedConversion: 'unsupported_conversion',
-  ArchiveTooLarge: 'archive_too_large',
-  ArchiveInvalid: 'archive_invalid',
-} as const;
-export type ConversionErrorCode = (typeof ConversionErrorCode)[keyof typeof ConversionErrorCode];
+export const ConversionErrorCode = ConversionProblemCode;
+export type ConversionErrorCode = ConversionProblemCode;
 
 declare module '@relay/platform' {
   interface ErrorCodes extends Record<ConversionErrorCode, true> {}

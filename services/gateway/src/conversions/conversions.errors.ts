@@ -1,8 +1,9 @@
+import { ConversionProblemCode } from '@relay/contracts';
 import { CommonErrorCode, commonError, errorTable } from '@relay/platform';
 
 export const ConversionErrorCode = {
   /** convert-api's code for the same refusal, so a client handles one code wherever it is refused. */
-  UploadTooLarge: 'upload_too_large',
+  UploadTooLarge: ConversionProblemCode.UploadTooLarge,
   ConversionsUnavailable: 'conversions_unavailable',
 } as const;
 export type ConversionErrorCode = (typeof ConversionErrorCode)[keyof typeof ConversionErrorCode];
@@ -12,17 +13,7 @@ declare module '@relay/platform' {
 }
 
 /** convert-api's own refusals, relayed as it answered them; named here for the OpenAPI document. */
-export const ConvertApiCode = {
-  UploadMissing: 'upload_missing',
-  UploadMalformed: 'upload_malformed',
-  UnsupportedFormat: 'unsupported_format',
-  FormatMismatch: 'format_mismatch',
-  UnsupportedConversion: 'unsupported_conversion',
-  ArchiveTooLarge: 'archive_too_large',
-  ArchiveInvalid: 'archive_invalid',
-  ConversionNotFound: 'conversion_not_found',
-  ConversionNotReady: 'conversion_not_ready',
-} as const;
+export const ConvertApiCode = ConversionProblemCode;
 
 const conversionErrors = errorTable<ConversionErrorCode>({
   upload_too_large: { status: 413, detail: 'The upload is larger than the largest file accepted.' },

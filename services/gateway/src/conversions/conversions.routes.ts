@@ -41,7 +41,7 @@ const tags = ['conversions'];
 const security = [{ bearerAuth: [] }];
 const revoked = [AuthErrorCode.TokenRevoked];
 const unavailable = [ConversionErrorCode.ConversionsUnavailable];
-const notFound = [ConvertApiCode.ConversionNotFound];
+const notFound = [ConvertApiCode.NotFound];
 
 const UploadBody = multipartBody(
   z.object({
@@ -167,7 +167,7 @@ export function registerConversionRoutes(
           ...problemResponses({
             401: revoked,
             404: notFound,
-            409: [ConvertApiCode.ConversionNotReady],
+            409: [ConvertApiCode.NotReady],
             503: unavailable,
           }),
         },
