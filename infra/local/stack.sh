@@ -108,8 +108,21 @@ install_maildev() {
   [ -x "$RELAY_ROOT/node_modules/.bin/maildev" ] || fail maildev "node_modules/.bin/maildev is missing: run npm ci"
 }
 install_libreoffice() {
-  apt_install libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core
+  local unoserver_version="${UNOSERVER_VERSION:-3.7}"
+  # python3-uno is the bridge unoserver drives soffice through; poppler-utils (pdftotext, pdfinfo) checks results.
+  apt_install libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core \
+    python3-uno poppler-utils
   soffice --version >/dev/null || fail libreoffice "soffice --version failed"
+  # `import uno` works only under Debian's own interpreter, so the venv is built on it and sees its site-packages.
+  local venv="$LOCAL/venv/unoserver"
+  if ! "$venv/bin/python" -c 'import uno' 2>/dev/null ||
+    [ "$("$venv/bin/pip" show unoserver 2>/dev/null | sed -n 's/^Version: //p')" != "$unoserver_version" ]; then
+    echo "installing unoserver $unoserver_version into $venv (pip)"
+    rm -rf "$venv"
+    /usr/bin/python3 -m venv --system-site-packages "$venv"
+    "$venv/bin/pip" install -q --disable-pip-version-check "unoserver==$unoserver_version"
+  fi
+  [ -x "$venv/bin/unoserver" ] || fail libreoffice "unoserver is missing from $venv"
 }
 install_kafka() {
   install_java

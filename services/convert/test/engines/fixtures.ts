@@ -1,0 +1,173 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { crc32 } from 'node:zlib';
+import { createLogger } from '@relay/platform';
+
+const run = promisify(execFile);
+
+export const silentLogger = createLogger({ name: 'engines-test', level: 'silent' });
+
+export const newMarker = () => `RELAY${randomBytes(6).toString('hex').toUpperCase()}`;
+
+export async function scratchDirectory(): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), 'relay-engines-test-'));
+  return { path, remove: () => rm(path, { recursive: true, force: true }) };
+}
+
+export async function pdfText(path: string): Promise<string> {
+  return (await run('pdftotext', ['-layout', path, '-'])).stdout;
+}
+
+export async function pdfPages(path: string): Promise<number> {
+  const { stdout } = await run('pdfinfo', [path]);
+  return Number(/^Pages:\s+(\d+)$/m.exec(stdout)?.[1]);
+}
+
+export async function pdfInfo(path: string): Promise<string> {
+  return (await run('pdfinfo', ['-meta', path])).stdout;
+}
+
+/** `pdfimages -list` rows: one per image drawn in the PDF. */
+export async function pdfImageCount(path: string): Promise<number> {
+  const { stdout } = await run('pdfimages', ['-list', path]);
+  return stdout.trim().split('\n').length - 2;
+}
+
+export const readText = (path: string) => readFile(path, 'utf8');
+
+/** A zip of stored (uncompressed) entries, enough to hand-build a docx or odt in a test. */
+export function storedZip(entries: Record<string, string | Buffer>): Buffer {
+  const locals: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const [name, content] of Object.entries(entries)) {
+    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
+    const fileName = Buffer.from(name, 'utf8');
+    const checksum = crc32(data);
+    const local = Buffer.alloc(30);
+    local.writeUInt32LE(0x04034b50, 0);
+    local.writeUInt16LE(20, 4);
+    local.writeUInt32LE(checksum, 14);
+    local.writeUInt32LE(data.length, 18);
+    local.writeUInt32LE(data.length, 22);
+    local.writeUInt16LE(fileName.length, 26);
+    const central = Buffer.alloc(46);
+    central.writeUInt32LE(0x02014b50, 0);
+    central.writeUInt16LE(20, 4);
+    central.writeUInt16LE(20, 6);
+    central.writeUInt32LE(checksum, 16);
+    central.writeUInt32LE(data.length, 20);
+    central.writeUInt32LE(data.length, 24);
+    central.writeUInt16LE(fileName.length, 28);
+    central.writeUInt32LE(offset, 42);
+    locals.push(local, fileName, data);
+    centrals.push(central, fileName);
+    offset += local.length + fileName.length + data.length;
+  }
+  const directory = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(Object.keys(entries).length, 8);
+  end.writeUInt16LE(Object.keys(entries).length, 10);
+  end.writeUInt32LE(directory.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...locals, directory, end]);
+}
+
+const OFFICE_NAMESPACES = [
+  'xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"',
+  'xmlns:style="urn:oasis:names:tc:opendocument:xmlns:style:1.0"',
+  'xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0"',
+  'xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"',
+  'xmlns:draw="urn:oasis:names:tc:opendocument:xmlns:drawing:1.0"',
+  'xmlns:presentation="urn:oasis:names:tc:opendocument:xmlns:presentation:1.0"',
+  'xmlns:svg="urn:oasis:names:tc:opendocument:xmlns:svg-compatible:1.0"',
+  'xmlns:fo="urn:oasis:names:tc:opendocument:xmlns:xsl-fo-compatible:1.0"',
+  'xmlns:xlink="http://www.w3.org/1999/xlink"',
+  'xmlns:script="urn:oasis:names:tc:opendocument:xmlns:script:1.0"',
+  'xmlns:ooo="http://openoffice.org/2004/office"',
+  'xmlns:dom="http://www.w3.org/2001/xml-events"',
+].join(' ');
+
+const flatDocument = (mimetype: string, body: string, head = '') =>
+  `<?xml version="1.0" encoding="UTF-8"?>
+<office:document ${OFFICE_NAMESPACES} office:version="1.3" office:mimetype="${mimetype}">${head}<office:body>${body}</office:body></office:document>`;
+
+/** A flat ODF text of `pages` pages, the marker on the first. */
+export const flatText = (marker: string, pages: number) =>
+  flatDocument(
+    'application/vnd.oasis.opendocument.text',
+    `<office:text><text:p>${marker} page 1</text:p>${Array.from(
+      { length: pages - 1 },
+      (_, index) => `<text:p text:style-name="NewPage">page ${index + 2}</text:p>`,
+    ).join('')}</office:text>`,
+    `<office:automatic-styles><style:style style:name="NewPage" style:family="paragraph"><style:paragraph-properties fo:break-before="page"/></style:style></office:automatic-styles>`,
+  );
+
+/** A flat ODF spreadsheet of `sheets` sheets (one printed page each), the marker alone in A1 (never clipped). */
+export const flatSpreadsheet = (marker: string, sheets: number) =>
+  flatDocument(
+    'application/vnd.oasis.opendocument.spreadsheet',
+    `<office:spreadsheet>${Array.from(
+      { length: sheets },
+      (_, index) =>
+        `<table:table table:name="Sheet${index + 1}"><table:table-row><table:table-cell office:value-type="string"><text:p>${
+          index === 0 ? marker : `sheet ${index + 1}`
+        }</text:p></table:table-cell></table:table-row><table:table-row><table:table-cell office:value-type="float" office:value="42"><text:p>42</text:p></table:table-cell></table:table-row></table:table>`,
+    ).join('')}</office:spreadsheet>`,
+  );
+
+/** A flat ODF presentation of `slides` slides, the marker on the first. */
+export const flatPresentation = (marker: string, slides: number) =>
+  flatDocument(
+    'application/vnd.oasis.opendocument.presentation',
+    `<office:presentation>${Array.from(
+      { length: slides },
+      (_, index) =>
+        `<draw:page draw:name="Slide${index + 1}"><draw:frame svg:x="2cm" svg:y="2cm" svg:width="20cm" svg:height="4cm"><draw:text-box><text:p>${
+          index === 0 ? marker : `slide ${index + 1}`
+        }</text:p></draw:text-box></draw:frame></draw:page>`,
+    ).join('')}</office:presentation>`,
+  );
+
+/** The parts every hand-built ODF package needs; `content` is the office:document-content body. */
+export function odtPackage(content: string, extra: Record<string, string> = {}): Buffer {
+  const files = Object.keys(extra)
+    .map((path) => `<manifest:file-entry manifest:full-path="${path}" manifest:media-type="text/xml"/>`)
+    .join('');
+  return storedZip({
+    mimetype: 'application/vnd.oasis.opendocument.text',
+    'META-INF/manifest.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<manifest:manifest xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0" manifest:version="1.3"><manifest:file-entry manifest:full-path="/" manifest:media-type="application/vnd.oasis.opendocument.text"/><manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>${files}</manifest:manifest>`,
+    'content.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<office:document-content ${OFFICE_NAMESPACES} office:version="1.3">${content}</office:document-content>`,
+    ...extra,
+  });
+}
+
+/** A minimal docx whose body is `bodyXml` and whose relationships include `relationships`. */
+export function docxPackage(bodyXml: string, relationships = ''): Buffer {
+  return storedZip({
+    '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
+    '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`,
+    'word/_rels/document.xml.rels': `<?xml version="1.0" encoding="UTF-8"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${relationships}</Relationships>`,
+    'word/document.xml': `<?xml version="1.0" encoding="UTF-8"?>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>${bodyXml}</w:body></w:document>`,
+  });
+}
+
+/** A docx paragraph holding an image that is linked (not embedded) through relationship `rId`. */
+export const linkedImageParagraph = (relationshipId: string) =>
+  `<w:p><w:r><w:drawing><wp:inline><wp:extent cx="952500" cy="952500"/><wp:docPr id="1" name="Linked"/><a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture"><pic:pic><pic:nvPicPr><pic:cNvPr id="1" name="x.png"/><pic:cNvPicPr/></pic:nvPicPr><pic:blipFill><a:blip r:link="${relationshipId}"/><a:stretch><a:fillRect/></a:stretch></pic:blipFill><pic:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="952500" cy="952500"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></pic:spPr></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r></w:p>`;
+
+export const wordParagraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:r></w:p>`;
+
+export const externalImageRelationship = (id: string, target: string) =>
+  `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="${target}" TargetMode="External"/>`;
