@@ -37,7 +37,7 @@ export const enginesEnv = {
   CONVERT_WORK_DIR: emptyIsUnset(z.string().min(1).default(join(tmpdir(), 'relay-convert'))),
 };
 
-export type EnginesConfig = { [Key in keyof typeof enginesEnv]: z.infer<(typeof enginesEnv)[Key]> };
+export type EnginesConfig = z.infer<z.ZodObject<typeof enginesEnv>>;
 
 export interface EnginesStats {
   officeEngine: EnginesConfig['CONVERT_OFFICE_ENGINE'];

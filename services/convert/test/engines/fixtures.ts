@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { createLogger } from '@relay/platform';
+import { interpreterOf } from '../../src/engines/libreoffice/unoserver.ts';
 
 const run = promisify(execFile);
 
@@ -36,8 +37,6 @@ export async function pdfImageCount(path: string): Promise<number> {
   const { stdout } = await run('pdfimages', ['-list', path]);
   return stdout.trim().split('\n').length - 2;
 }
-
-export const readText = (path: string) => readFile(path, 'utf8');
 
 /** A zip of stored (uncompressed) entries, enough to hand-build a docx or odt in a test. */
 export function storedZip(entries: Record<string, string | Buffer>): Buffer {
@@ -171,3 +170,37 @@ export const wordParagraph = (text: string) => `<w:p><w:r><w:t>${text}</w:t></w:
 
 export const externalImageRelationship = (id: string, target: string) =>
   `<Relationship Id="${id}" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/image" Target="${target}" TargetMode="External"/>`;
+
+/** Saves `source` as `target` with a password, through the UNO port of a running soffice (the pool's own). */
+const ENCRYPT_SCRIPT = `
+import sys, uno
+from com.sun.star.beans import PropertyValue
+port, source, target, filter_name, password = sys.argv[1:6]
+local = uno.getComponentContext()
+resolver = local.ServiceManager.createInstanceWithContext("com.sun.star.bridge.UnoUrlResolver", local)
+remote = resolver.resolve(f"uno:socket,host=127.0.0.1,port={port};urp;StarOffice.ComponentContext")
+desktop = remote.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", remote)
+document = desktop.loadComponentFromURL(uno.systemPathToFileUrl(source), "_blank", 0, (PropertyValue(Name="Hidden", Value=True),))
+document.storeToURL(uno.systemPathToFileUrl(target), (PropertyValue(Name="FilterName", Value=filter_name), PropertyValue(Name="Password", Value=password)))
+document.close(True)
+`;
+
+export async function savePasswordProtected(options: {
+  unoserverBin: string;
+  unoserverPid: number;
+  source: string;
+  target: string;
+  filter: string;
+}): Promise<void> {
+  const commandLine = (await readFile(`/proc/${options.unoserverPid}/cmdline`, 'utf8')).split('\0');
+  const unoPort = commandLine[commandLine.indexOf('--uno-port') + 1] ?? '';
+  await run(await interpreterOf(options.unoserverBin), [
+    '-c',
+    ENCRYPT_SCRIPT,
+    unoPort,
+    options.source,
+    options.target,
+    options.filter,
+    'sesame',
+  ]);
+}

@@ -115,8 +115,8 @@ export class LibreOfficePool {
         this.release(slot);
         throw error;
       }
-      // Timed out, aborted or crashed: the instance's state is unknown, so it goes.
-      this.replace(slot, 'kill');
+      // Timed out, aborted or crashed: the instance's state is unknown, so it goes before the job fails.
+      await this.replace(slot, 'kill');
       if (timeout.aborted) {
         const seconds = Math.round(this.options.timeoutMs / 100) / 10;
         throw new ConversionFailed(`The conversion took longer than ${seconds} s and was stopped.`, {
@@ -231,24 +231,27 @@ export class LibreOfficePool {
         { slot: slot.index, conversions: instance.conversions, rssBytes: rss },
         'recycling LibreOffice instance',
       );
-      this.replace(slot, 'stop');
+      void this.replace(slot, 'stop');
       return;
     }
     this.release(slot);
   }
 
-  /** Ends the slot's instance and starts another in the background, retrying until the pool closes. */
-  private replace(slot: Slot, how: 'kill' | 'stop'): void {
+  /**
+   * Ends the slot's instance (resolves once its processes are gone), then starts another in the
+   * background, retrying until the pool closes.
+   */
+  private async replace(slot: Slot, how: 'kill' | 'stop'): Promise<void> {
     const old = slot.instance;
     slot.instance = undefined;
     slot.state = 'starting';
-    const ended = old === undefined ? Promise.resolve() : how === 'kill' ? old.kill() : old.stop();
-    void ended
-      .then(() => old && rm(old.directory, { recursive: true, force: true }))
-      .then(() => this.startWithRetries(slot))
-      .catch((error: unknown) =>
-        this.options.logger.error({ err: error, slot: slot.index }, 'LibreOffice slot lost'),
-      );
+    if (old !== undefined) {
+      await (how === 'kill' ? old.kill() : old.stop());
+      await rm(old.directory, { recursive: true, force: true });
+    }
+    void this.startWithRetries(slot).catch((error: unknown) =>
+      this.options.logger.error({ err: error, slot: slot.index }, 'LibreOffice slot lost'),
+    );
   }
 
   private async startWithRetries(slot: Slot): Promise<void> {
@@ -289,7 +292,7 @@ export class LibreOfficePool {
           { slot: slot.index, stderr: instance.stderr() },
           'idle LibreOffice instance exited',
         );
-        this.replace(slot, 'kill');
+        void this.replace(slot, 'kill');
       }
     });
     this.release(slot);

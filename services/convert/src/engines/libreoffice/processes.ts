@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 /** One process of an instance's group, as /proc shows it. */
@@ -8,13 +9,23 @@ export interface GroupProcess {
   rssBytes: number;
 }
 
-async function readStat(pid: number): Promise<{ command: string; processGroup: number } | undefined> {
+/** "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so fields are split after the last ')'. */
+function parseStat(stat: string): { command: string; state: string; processGroup: number } {
+  const close = stat.lastIndexOf(')');
+  const fields = stat.slice(close + 2).split(' ');
+  return {
+    command: stat.slice(stat.indexOf('(') + 1, close),
+    state: fields[0] ?? '',
+    processGroup: Number(fields[2]),
+  };
+}
+
+/** Zombies (killed, not yet reaped by init, which takes a second or two here) count as gone. */
+const isDeadState = (state: string) => state === 'Z' || state === 'X';
+
+async function readStat(pid: number): Promise<ReturnType<typeof parseStat> | undefined> {
   try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    // "pid (comm) state ppid pgrp …": comm may hold spaces and parentheses, so split after the last ')'.
-    const close = stat.lastIndexOf(')');
-    const fields = stat.slice(close + 2).split(' ');
-    return { command: stat.slice(stat.indexOf('(') + 1, close), processGroup: Number(fields[2]) };
+    return parseStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return undefined; // gone between listing and reading
   }
@@ -30,7 +41,7 @@ export async function readRssBytes(pid: number): Promise<number> {
   }
 }
 
-/** Every live process whose process group is `processGroup` (unoserver, oosplash and soffice.bin of one instance). */
+/** Every running process of group `processGroup` (unoserver, oosplash and soffice.bin of one instance). */
 export async function processGroupMembers(processGroup: number): Promise<GroupProcess[]> {
   const entries = await readdir('/proc');
   const members: GroupProcess[] = [];
@@ -40,7 +51,7 @@ export async function processGroupMembers(processGroup: number): Promise<GroupPr
       .map(async (entry) => {
         const pid = Number(entry);
         const stat = await readStat(pid);
-        if (stat?.processGroup !== processGroup) return;
+        if (stat === undefined || stat.processGroup !== processGroup || isDeadState(stat.state)) return;
         members.push({ pid, command: stat.command, rssBytes: await readRssBytes(pid) });
       }),
   );
@@ -49,8 +60,7 @@ export async function processGroupMembers(processGroup: number): Promise<GroupPr
 
 export function isAlive(pid: number): boolean {
   try {
-    process.kill(pid, 0);
-    return true;
+    return !isDeadState(parseStat(readFileSync(`/proc/${pid}/stat`, 'utf8')).state);
   } catch {
     return false;
   }

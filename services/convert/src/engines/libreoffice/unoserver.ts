@@ -65,7 +65,7 @@ const STDERR_TAIL_LINES = 20;
 const LAUNCHER = join(import.meta.dirname, 'unoserver_launcher.py');
 
 /** The Python of unoserver's venv (from its #! line): the launcher must run where `uno` and unoserver import. */
-async function interpreterOf(script: string): Promise<string> {
+export async function interpreterOf(script: string): Promise<string> {
   const firstLine = (await readFile(script, 'utf8')).split('\n', 1)[0] ?? '';
   if (!firstLine.startsWith('#!')) throw new Error(`${script} has no #! line naming its Python`);
   return firstLine.slice(2).trim().split(/\s+/)[0] ?? '';

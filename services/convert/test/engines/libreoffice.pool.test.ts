@@ -1,0 +1,79 @@
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { loadConfig } from '@relay/platform';
+import { afterEach, describe, expect, it } from 'vitest';
+import { enginesEnv } from '../../src/engines/engines.ts';
+import { LibreOfficePool, type LibreOfficePoolOptions } from '../../src/engines/libreoffice/pool.ts';
+import { isAlive } from '../../src/engines/libreoffice/processes.ts';
+import { flatText, newMarker, pdfText, scratchDirectory, silentLogger } from './fixtures.ts';
+
+const unoserverBin = loadConfig(enginesEnv, {}).UNOSERVER_BIN;
+const cleanups: Array<() => Promise<void>> = [];
+
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function startPool(options: Partial<LibreOfficePoolOptions>) {
+  const scratch = await scratchDirectory();
+  cleanups.push(scratch.remove);
+  const pool = new LibreOfficePool({
+    size: 1,
+    unoserverBin,
+    workDir: join(scratch.path, 'work'),
+    timeoutMs: 30_000,
+    recycleAfter: 200,
+    recycleRssBytes: 1024 * 1024 * 1024,
+    logger: silentLogger,
+    ...options,
+  });
+  cleanups.push(() => pool.close());
+  await pool.start();
+  const marker = newMarker();
+  const source = join(scratch.path, 'source.fodt');
+  await writeFile(source, flatText(marker, 1));
+  let count = 0;
+  const convert = async () => {
+    count += 1;
+    const outputPath = join(scratch.path, `out-${count}.pdf`);
+    await pool.convert({ inputPath: source, outputPath, convertTo: 'pdf' });
+    expect(await pdfText(outputPath)).toContain(marker);
+  };
+  const leader = async () => (await pool.stats()).instances[0];
+  return { pool, convert, leader };
+}
+
+describe('LibreOffice pool', () => {
+  it('queues jobs beyond its instances and runs them one at a time per instance', async () => {
+    const { pool, convert } = await startPool({ size: 1 });
+    const jobs = Array.from({ length: 4 }, () => convert());
+    const during = await pool.stats();
+    expect({ busy: during.busy, waiting: during.waiting }).toEqual({ busy: 1, waiting: 3 });
+    await Promise.all(jobs);
+    expect((await pool.stats()).instances[0]?.conversions).toBe(4);
+  }, 60_000);
+
+  it('replaces an instance after K conversions, with a new process group', async () => {
+    const { convert, leader } = await startPool({ recycleAfter: 2 });
+    const first = await leader();
+    await convert();
+    await convert();
+    await expect.poll(async () => (await leader())?.state, { timeout: 30_000, interval: 250 }).toBe('idle');
+    const second = await leader();
+    expect(second?.pid).not.toBe(first?.pid);
+    expect(second?.conversions).toBe(0);
+    for (const { pid } of first?.processes ?? []) expect(isAlive(pid)).toBe(false);
+    await convert();
+  }, 60_000);
+
+  it('replaces an instance whose soffice grew past the memory ceiling', async () => {
+    const { convert, leader } = await startPool({ recycleRssBytes: 1 });
+    const first = await leader();
+    await convert();
+    await expect
+      .poll(async () => (await leader())?.pid, { timeout: 30_000, interval: 250 })
+      .not.toBe(first?.pid);
+    await expect.poll(async () => (await leader())?.state, { timeout: 30_000, interval: 250 }).toBe('idle');
+    await convert();
+  }, 60_000);
+});
