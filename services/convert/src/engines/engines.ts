@@ -39,7 +39,7 @@ export const enginesEnv = {
 
 export type EnginesConfig = z.infer<z.ZodObject<typeof enginesEnv>>;
 
-export interface EnginesStats {
+interface EnginesStats {
   officeEngine: EnginesConfig['CONVERT_OFFICE_ENGINE'];
   /** LibreOffice instances configured (0 with the http engine). */
   poolSize: number;

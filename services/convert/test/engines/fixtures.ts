@@ -39,7 +39,7 @@ export async function pdfImageCount(path: string): Promise<number> {
 }
 
 /** A zip of stored (uncompressed) entries, enough to hand-build a docx or odt in a test. */
-export function storedZip(entries: Record<string, string | Buffer>): Buffer {
+function storedZip(entries: Record<string, string | Buffer>): Buffer {
   const locals: Buffer[] = [];
   const centrals: Buffer[] = [];
   let offset = 0;

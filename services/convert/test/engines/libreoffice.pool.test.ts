@@ -1,3 +1,5 @@
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@relay/platform';
@@ -75,5 +77,50 @@ describe('LibreOffice pool', () => {
       .not.toBe(first?.pid);
     await expect.poll(async () => (await leader())?.state, { timeout: 30_000, interval: 250 }).toBe('idle');
     await convert();
+  }, 60_000);
+
+  it('ends the instances a SIGKILLed worker left behind when the next pool starts on the machine', async () => {
+    const scratch = await scratchDirectory();
+    cleanups.push(scratch.remove);
+    const workDir = join(scratch.path, 'work');
+    // A worker in its own process: starts a pool, prints its instances' pids, then is killed with SIGKILL.
+    const worker = spawn(
+      process.execPath,
+      [
+        '--input-type=module',
+        '-e',
+        `import { LibreOfficePool } from ${JSON.stringify(new URL('../../src/engines/libreoffice/pool.ts', import.meta.url).href)};
+         import { createLogger } from '@relay/platform';
+         const pool = new LibreOfficePool({ size: 1, unoserverBin: ${JSON.stringify(unoserverBin)}, workDir: ${JSON.stringify(workDir)},
+           timeoutMs: 30000, recycleAfter: 200, recycleRssBytes: 2 ** 30, logger: createLogger({ name: 'w', level: 'silent' }) });
+         await pool.start();
+         const { instances } = await pool.stats();
+         console.log(JSON.stringify(instances.flatMap((instance) => instance.processes.map((one) => one.pid))));
+         setInterval(() => {}, 1000);`,
+      ],
+      { cwd: import.meta.dirname, stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    cleanups.push(async () => {
+      worker.kill('SIGKILL');
+    });
+    const [line] = (await once(worker.stdout, 'data')) as [Buffer];
+    const orphans = JSON.parse(line.toString()) as number[];
+    worker.kill('SIGKILL');
+    await once(worker, 'exit');
+    expect(orphans.length).toBeGreaterThan(0);
+    expect(orphans.every(isAlive)).toBe(true); // their own process group outlives the worker
+
+    const next = new LibreOfficePool({
+      size: 1,
+      unoserverBin,
+      workDir,
+      timeoutMs: 30_000,
+      recycleAfter: 200,
+      recycleRssBytes: 1024 * 1024 * 1024,
+      logger: silentLogger,
+    });
+    cleanups.push(() => next.close());
+    await next.start();
+    for (const pid of orphans) expect(isAlive(pid), `pid ${pid} survived`).toBe(false);
   }, 60_000);
 });
