@@ -3,9 +3,9 @@ import { createHttpApp, type Logger } from '@relay/platform';
 import { bullmqConnection } from '@relay/redis';
 import { type ConvertProcess, connect } from './app.ts';
 import type { ConvertConfig } from './config.ts';
-import { convertJob, retentionJob } from './conversions/conversion.jobs.ts';
+import { convertJob, maintenanceJob } from './conversions/conversion.jobs.ts';
 import { ConvertJobHandler } from './conversions/convert-job.handler.ts';
-import { expireConversions } from './conversions/retention.handler.ts';
+import { expireConversions, REQUEUE_AFTER_MS, requeueStale } from './conversions/maintenance.handler.ts';
 import { createEngines } from './engines/engines.ts';
 
 /**
@@ -36,18 +36,23 @@ export async function buildConvertWorker(config: ConvertConfig, logger: Logger):
   });
   const givenUp = onJobFailed(definition, (jobId) => handler.onGivenUp(jobId), jobOptions);
 
-  const retentionQueue = new JobQueue(retentionJob, connection, config.JOBS_PREFIX);
-  await retentionQueue.repeat('sweep', config.CONVERT_RETENTION_SWEEP_MS, {});
-  const retention = startJobWorker(
-    retentionJob,
-    async () => {
-      await expireConversions({
-        repository,
-        storage,
-        channelLayer,
-        retentionMs: config.CONVERT_RETENTION_HOURS * 3_600_000,
-        logger,
-      });
+  const convertQueue = new JobQueue(definition, connection, config.JOBS_PREFIX);
+  const maintenanceQueue = new JobQueue(maintenanceJob, connection, config.JOBS_PREFIX);
+  await maintenanceQueue.repeat('expire', config.CONVERT_RETENTION_SWEEP_MS, {});
+  await maintenanceQueue.repeat('requeue', REQUEUE_AFTER_MS, {});
+  const maintenanceDeps = {
+    repository,
+    storage,
+    channelLayer,
+    queue: convertQueue,
+    retentionMs: config.CONVERT_RETENTION_HOURS * 3_600_000,
+    logger,
+  };
+  const maintenance = startJobWorker(
+    maintenanceJob,
+    async (_payload, job) => {
+      if (job.name === 'expire') await expireConversions(maintenanceDeps);
+      else await requeueStale(maintenanceDeps);
     },
     { ...jobOptions, concurrency: 1 },
   );
@@ -70,9 +75,12 @@ export async function buildConvertWorker(config: ConvertConfig, logger: Logger):
       { name: 'http', close: () => http.close() },
       // close() lets running jobs finish; unfinished ones return to the queue.
       { name: 'convert-worker', close: () => worker.close() },
-      { name: 'retention-worker', close: () => retention.close() },
+      { name: 'maintenance-worker', close: () => maintenance.close() },
       { name: 'queue-events', close: () => givenUp.close() },
-      { name: 'retention-queue', close: () => retentionQueue.close() },
+      {
+        name: 'queues',
+        close: async () => void (await Promise.all([convertQueue.close(), maintenanceQueue.close()])),
+      },
       { name: 'engines', close: () => engines.close() },
       { name: 'redis', close: () => channelLayer.close() },
       { name: 'postgres', close: database.close },

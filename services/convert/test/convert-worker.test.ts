@@ -6,21 +6,27 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ChannelLayer } from '@relay/channel-layer';
 import { type ChannelEvent, type Conversion, Groups } from '@relay/contracts';
+import { JobQueue } from '@relay/jobs';
 import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
 import { createLogger } from '@relay/platform';
+import { bullmqConnection } from '@relay/redis';
 import { TestTokenIssuer } from '@relay/testing';
 import { Queue } from 'bullmq';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConvertService, type ConvertProcess, connect, migrateConvert } from '../src/app.ts';
 import { type ConvertConfig, loadConvertConfig } from '../src/config.ts';
+import { convertJob } from '../src/conversions/conversion.jobs.ts';
 import { conversions } from '../src/conversions/conversions.schema.ts';
-import { expireConversions } from '../src/conversions/retention.handler.ts';
+import { expireConversions, requeueStale } from '../src/conversions/maintenance.handler.ts';
 import { buildConvertWorker } from '../src/worker-app.ts';
 
 const run = promisify(execFile);
 const FIXTURES = join(import.meta.dirname, 'fixtures/formats');
-const logger = createLogger({ name: 'convert-worker-test', level: 'silent' });
+const logger = createLogger({
+  name: 'convert-worker-test',
+  level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent',
+});
 const prefix = `convert-worker-test-${randomUUID().slice(0, 8)}`;
 
 let issuer: TestTokenIssuer;
@@ -191,6 +197,39 @@ describe('convert-worker', () => {
       await channelLayer.groupDiscard(Groups.user(owner), listener);
       await sweepLayer.close();
       sweepStorage.close();
+      await database.close();
+    }
+  });
+
+  it('queues again a job whose row was committed but never queued (convert-api died in between); it converts', async () => {
+    const owner = randomUUID();
+    const id = randomUUID();
+    const { repository, database, channelLayer: layer, storage: objects } = connect(config, logger);
+    const queue = new JobQueue(
+      convertJob(config.CONVERT_JOB_ATTEMPTS),
+      bullmqConnection(config.REDIS_URL),
+      prefix,
+    );
+    try {
+      await objects.put(`conversions/${id}/source`, Buffer.from('left behind\n'), 'text/plain');
+      await repository.insert({
+        id,
+        ownerId: owner,
+        sourceName: 'orphan.txt',
+        sourceFormat: 'txt',
+        sourceBytes: 12,
+        sourceKey: `conversions/${id}/source`,
+        target: 'pdf',
+        resultName: 'orphan.pdf',
+        createdAt: new Date(Date.now() - 120_000),
+        updatedAt: new Date(Date.now() - 120_000),
+      });
+      expect(await requeueStale({ repository, queue, logger })).toBeGreaterThanOrEqual(1);
+      await expect.poll(async () => (await repository.find(id))?.status, { timeout: 30_000 }).toBe('done');
+    } finally {
+      await queue.close();
+      await layer.close();
+      objects.close();
       await database.close();
     }
   });

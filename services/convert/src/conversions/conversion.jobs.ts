@@ -15,9 +15,9 @@ export const convertJob = (attempts: number): JobDefinition<typeof ConvertJob> =
   },
 });
 
-/** The retention sweep, repeated on a schedule. */
-export const retentionJob: JobDefinition<z.ZodObject> = {
-  queue: 'convert-retention',
+/** Scheduled upkeep: `expire` (retention) and `requeue` (jobs that never reached the queue). */
+export const maintenanceJob: JobDefinition<z.ZodObject> = {
+  queue: 'convert-maintenance',
   schema: z.object({}),
   defaults: { attempts: 1, removeOnComplete: { count: 10 }, removeOnFail: { count: 10 } },
 };

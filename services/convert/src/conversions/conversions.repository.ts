@@ -4,7 +4,6 @@ import { type ConversionRow, conversions } from './conversions.schema.ts';
 
 type Schema = { conversions: typeof conversions };
 type Db = NodePgDatabase<Schema>;
-export type ConversionTransaction = Parameters<Parameters<Db['transaction']>[0]>[0];
 export type NewConversion = typeof conversions.$inferInsert;
 
 /** States whose files still exist in S3. */
@@ -26,12 +25,8 @@ export class ConversionsRepository {
     this.#db = db;
   }
 
-  transaction<T>(work: (tx: ConversionTransaction) => Promise<T>): Promise<T> {
-    return this.#db.transaction(work);
-  }
-
-  async insert(tx: ConversionTransaction, values: NewConversion): Promise<ConversionRow> {
-    const [row] = await tx.insert(conversions).values(values).returning();
+  async insert(values: NewConversion): Promise<ConversionRow> {
+    const [row] = await this.#db.insert(conversions).values(values).returning();
     if (row === undefined) throw new Error('insert into conversions returned no row');
     return row;
   }
@@ -90,6 +85,16 @@ export class ConversionsRepository {
       .where(and(eq(conversions.id, id), eq(conversions.ownerId, ownerId)))
       .returning();
     return row;
+  }
+
+  /** Jobs still `queued` since before `cutoff`: their job may never have reached the queue. */
+  async queuedSince(cutoff: Date, limit: number): Promise<ConversionRow[]> {
+    return this.#db
+      .select()
+      .from(conversions)
+      .where(and(eq(conversions.status, 'queued'), lt(conversions.updatedAt, cutoff)))
+      .orderBy(conversions.updatedAt)
+      .limit(limit);
   }
 
   /** Up to `limit` jobs made before `cutoff` whose files still exist, oldest first. */

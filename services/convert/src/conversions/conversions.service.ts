@@ -18,6 +18,7 @@ import type { convertJob } from './conversion.jobs.ts';
 import { publishStatus, toConversion } from './conversion-status.ts';
 import { ConversionErrorCode, conversionError } from './conversions.errors.ts';
 import type { ConversionsRepository, PageCursor } from './conversions.repository.ts';
+import type { ConversionRow } from './conversions.schema.ts';
 
 /** An upload as the route hands it over: on local disk, within the size limit. */
 export interface UploadedFile {
@@ -49,9 +50,10 @@ export class ConversionsService {
   }
 
   /**
-   * Every refusal happens before anything is stored. Then the original goes to S3, and the row and
-   * the queued job are made in one transaction: a job never points at a missing row, and a row
-   * whose job could not be queued is never committed (its object is removed again).
+   * Every refusal happens before anything is stored. Then the original goes to S3, the row is
+   * committed, and only then is the job queued (a worker must find the row). A job that could not be
+   * queued undoes the row and the object; a process dying in between leaves a `queued` row that the
+   * maintenance sweep queues again (`requeueStale`).
    */
   async submit(
     ownerId: string,
@@ -78,30 +80,31 @@ export class ConversionsService {
     const id = randomUUID();
     const key = sourceKey(id);
     await storage.put(key, createReadStream(upload.path), 'application/octet-stream');
-    let row: Awaited<ReturnType<ConversionsRepository['insert']>>;
-    try {
-      row = await repository.transaction(async (tx) => {
-        const inserted = await repository.insert(tx, {
-          id,
-          ownerId,
-          sourceName: upload.name,
-          sourceFormat: format,
-          sourceBytes: upload.bytes,
-          sourceKey: key,
-          passwordProtected: inspection.passwordProtected,
-          target,
-          pdfa,
-          resultName: resultName(upload.name, target),
-          // Milliseconds, as the list's cursor carries them (PostgreSQL's now() has microseconds).
-          createdAt: new Date(),
-        });
-        await queue.add('convert', { conversionId: id }, { jobId: id });
-        return inserted;
-      });
-    } catch (error) {
+    const discard = async () => {
+      await repository.delete(ownerId, id);
       await storage
         .delete([key])
         .catch((err: unknown) => logger.warn({ err, key }, 'removing an orphaned upload failed'));
+    };
+    let row: ConversionRow;
+    try {
+      row = await repository.insert({
+        id,
+        ownerId,
+        sourceName: upload.name,
+        sourceFormat: format,
+        sourceBytes: upload.bytes,
+        sourceKey: key,
+        passwordProtected: inspection.passwordProtected,
+        target,
+        pdfa,
+        resultName: resultName(upload.name, target),
+        // Milliseconds, as the list's cursor carries them (PostgreSQL's now() has microseconds).
+        createdAt: new Date(),
+      });
+      await queue.add('convert', { conversionId: id }, { jobId: id });
+    } catch (error) {
+      await discard();
       throw error;
     }
     await this.#publish(row);
