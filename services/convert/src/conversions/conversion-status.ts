@@ -3,7 +3,7 @@ import { type Conversion, type ConversionStatusChanged, Groups } from '@relay/co
 import type { ConversionRow } from './conversions.schema.ts';
 
 /** The gateway route that redirects the owner to a short-lived link. */
-export const downloadPath = (id: string) => `/api/conversions/${id}/download`;
+const downloadPath = (id: string) => `/api/conversions/${id}/download`;
 
 /** A job as its owner sees it: no object keys, no other owner's anything. */
 export function toConversion(row: ConversionRow): Conversion {

@@ -158,7 +158,7 @@ export class ConversionsService {
 }
 
 /** The original's name with the target's extension, as the download is saved. */
-export function resultName(sourceName: string, target: TargetFormat): string {
+function resultName(sourceName: string, target: TargetFormat): string {
   const name = basename(sourceName);
   const stem = name.slice(0, name.length - extname(name).length) || 'converted';
   return `${stem}.${target}`;
