@@ -127,25 +127,39 @@ describe('faults', () => {
     const owner = await statusSocket(alice);
     try {
       const source = await readFile(join(FIXTURES, 'sample.docx'));
-      const ids = [];
-      for (let index = 0; index < 6; index += 1) ids.push((await upload(alice, source, `k${index}.docx`)).id);
-      const first = ids[0] as string;
-      await expect.poll(() => owner.of(first), { timeout: 60_000 }).toContain('converting');
+      const ids = await Promise.all(
+        Array.from({ length: 20 }, (_, index) => upload(alice, source, `k${index}.docx`)),
+      );
+      // Killed the moment the worker is on a job, with the rest still queued.
+      await expect
+        .poll(() => ids.some(({ id }) => owner.of(id).includes('converting')), {
+          timeout: 60_000,
+          interval: 5,
+        })
+        .toBe(true);
       await cluster.convertWorker?.kill('SIGKILL');
+      const inFlight = ids.filter(({ id }) => owner.of(id).at(-1) === 'converting').map(({ id }) => id);
+      expect(inFlight.length).toBeGreaterThan(0);
       await cluster.startConvertWorker();
-      for (const id of ids) {
+      for (const { id } of ids) {
         await expect.poll(async () => (await job(alice, id)).status, { timeout: 90_000 }).toBe('done');
       }
+      // The jobs it was converting were handed on and converted again, not lost or left converting.
+      for (const id of inFlight) expect(owner.of(id)).toEqual(['queued', 'converting', 'converting', 'done']);
     } finally {
       owner.close();
     }
   }, 240_000);
 
   it('a restart of convert-api with jobs queued: every job finishes', async () => {
+    // No worker while the jobs are queued and convert-api is killed: they wait in Redis, not in it.
+    await cluster.convertWorker?.stop();
     const source = await readFile(join(FIXTURES, 'sample.docx'));
     const ids = [];
     for (let index = 0; index < 6; index += 1) ids.push((await upload(alice, source, `r${index}.docx`)).id);
+    for (const id of ids) expect((await job(alice, id)).status).toBe('queued');
     await cluster.restartConvertApi('SIGKILL');
+    await cluster.startConvertWorker();
     for (const id of ids) {
       await expect.poll(async () => (await job(alice, id)).status, { timeout: 90_000 }).toBe('done');
     }
