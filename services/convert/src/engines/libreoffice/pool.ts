@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@relay/platform';
 import { ConversionFailed } from '../engine.ts';
-import { isAlive, signalGroup } from './processes.ts';
+import { isAlive, processGroupMembers, signalGroup } from './processes.ts';
 import { type UnoConvertCall, UnoserverInstance } from './unoserver.ts';
 import { XmlRpcFault } from './xmlrpc.ts';
 
@@ -309,8 +309,11 @@ export class LibreOfficePool {
       const directory = join(this.options.workDir, entry);
       for (const file of (await readdir(directory)).filter((name) => name.endsWith(LEADER_FILE))) {
         const leader = Number(await readFile(join(directory, file), 'utf8'));
-        const commandLine = await readFile(`/proc/${leader}/cmdline`, 'utf8').catch(() => '');
-        if (commandLine.includes('unoserver')) signalGroup(leader, 'SIGKILL');
+        // The leader may be gone while its soffice lives on: the group's members decide, not the leader.
+        const members = await processGroupMembers(leader);
+        if (members.some((member) => /unoserver|python|oosplash|soffice/.test(member.command))) {
+          signalGroup(leader, 'SIGKILL');
+        }
       }
       await rm(directory, { recursive: true, force: true });
     }

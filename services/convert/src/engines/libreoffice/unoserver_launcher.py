@@ -6,10 +6,16 @@ unoserver loads every document with ReadOnly only. This adds, to each load:
 - MacroExecutionMode NEVER_EXECUTE and UpdateDocMode NO_UPDATE: no macro runs and no link is updated,
   whatever the profile says (the profile forbids both too).
 No interaction handler is passed, so nothing is ever asked: a password-protected file just fails to load.
+It also ends its whole process group (itself, oosplash, soffice) when convert-worker dies: the instance
+runs in a group of its own so a timeout can kill it whole, which would otherwise outlive a killed worker.
 Run with the interpreter of unoserver's venv: python unoserver_launcher.py <unoserver arguments>.
 """
 
+import os
+import signal
 import sys
+import threading
+import time
 
 import uno  # noqa: F401  (installs the import hook that makes com.sun.star importable)
 from com.sun.star.beans import PropertyValue
@@ -47,6 +53,16 @@ def init_with_safe_desktop(self, *args, **kwargs):
 
 converter.UnoConverter.__init__ = init_with_safe_desktop
 
+
+
+def end_group_when_orphaned(parent):
+    """Polls rather than waits: Linux tells a child of its parent's death only by reparenting it."""
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os.killpg(os.getpgrp(), signal.SIGKILL)
+
+
 if __name__ == "__main__":
+    threading.Thread(target=end_group_when_orphaned, args=(os.getppid(),), daemon=True).start()
     sys.argv[0] = "unoserver"
     sys.exit(server.main())
