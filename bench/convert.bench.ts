@@ -32,6 +32,9 @@ const { values: args } = parseArgs({
     concurrency: { type: 'string', default: '1,8' },
     pool: { type: 'string', default: String(cpus().length) },
     soak: { type: 'string', default: '0' },
+    /** The conversion timeout of the run; the hang phase's slow file is stopped after it. */
+    timeout: { type: 'string', default: '15000' },
+    hang: { type: 'boolean', default: true },
   },
 });
 const fileCount = Number(args.files);
@@ -39,6 +42,7 @@ const coldCount = Number(args.cold);
 const concurrencies = String(args.concurrency).split(',').map(Number);
 const poolSize = Number(args.pool);
 const soakCount = Number(args.soak);
+const timeoutMs = Number(args.timeout);
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -84,7 +88,7 @@ for (const doc of documents) {
 const cluster = await Cluster.start({
   gateways: 1,
   convert: true,
-  env: { CONVERT_POOL_SIZE: String(poolSize), LOG_LEVEL: 'warn' },
+  env: { CONVERT_POOL_SIZE: String(poolSize), CONVERT_TIMEOUT_MS: String(timeoutMs), LOG_LEVEL: 'warn' },
 });
 try {
   const user = await cluster.user('Bench');
@@ -121,6 +125,8 @@ try {
     }
   }
 
+  const hang = args.hang ? await hangRun(gateway, user, socket, documents[0] as Document) : undefined;
+
   const soak: { files: number; rssMiB: number }[] = [];
   const small = documents[0] as Document;
   for (let done = 0; done < soakCount; done += 100) {
@@ -135,6 +141,7 @@ try {
     setup: { poolSize, files: fileCount, coldRuns: coldCount, concurrencies },
     cold,
     runs,
+    hang,
     soak,
   };
   const { jsonPath, pngPath } = await writeReport('convert', report, {
@@ -156,6 +163,46 @@ try {
 } finally {
   await cluster.stop();
   await rm(work, { recursive: true, force: true });
+}
+
+/**
+ * One file that keeps its instance busy past the timeout (megabytes of text to lay out), uploaded
+ * while small docx files run at concurrency 8: their throughput during the hang, against the same
+ * load without it, and how long the slow file held its instance.
+ */
+async function hangRun(gatewayUrl: string, user: TestUser, socket: StatusSocket, small: Document) {
+  const normal = await runBatch(gatewayUrl, user, socket, [small], fileCount, 8);
+  const line = 'All work and no play makes a slow conversion. '.repeat(9000).replace(/(.{400})/g, '$1\n');
+  const form = new FormData();
+  form.set('target', 'pdf');
+  form.set('file', new Blob([line.repeat(30)]), 'slow.txt');
+  const started = performance.now();
+  const response = await fetch(`${gatewayUrl}/api/conversions`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${user.accessToken}` },
+    body: form,
+  });
+  const { id } = (await response.json()) as Conversion;
+  const slowEnded = socket
+    .waitFor(id)
+    .then((status) => ({ status, seconds: (performance.now() - started) / 1000 }));
+  const during = await runBatch(gatewayUrl, user, socket, [small], fileCount, 8);
+  const duringSeconds = (performance.now() - started) / 1000;
+  const slow = await slowEnded;
+  const result = {
+    timeoutMs,
+    slowStatus: slow.status,
+    slowHeldSeconds: round(slow.seconds, 2),
+    perMinuteNormal: round(normal.perMinute),
+    perMinuteDuringHang: round(during.perMinute),
+    loss: round(1 - during.perMinute / normal.perMinute, 3),
+    oneInstanceShare: round(1 / poolSize, 3),
+    smallFilesDoneWithinSeconds: round(duringSeconds, 2),
+  };
+  console.log(
+    `hang: slow file ${result.slowStatus} after ${result.slowHeldSeconds} s (timeout ${timeoutMs / 1000} s); small docx ${result.perMinuteNormal}/min → ${result.perMinuteDuringHang}/min during it (loss ${result.loss}, one instance's share ${result.oneInstanceShare})`,
+  );
+  return result;
 }
 
 interface Document {

@@ -53,6 +53,8 @@ beforeAll(async () => {
     GATEWAY_JWKS_URL: `${url(gatewayPort)}/.well-known/jwks.json`,
     CHAT_STORE: 'sqlite',
     CHAT_SQLITE_PATH: join(workDir, 'chat.sqlite'),
+    // Queues of this run's own: the conversions it makes wait there, for no worker.
+    JOBS_PREFIX: `relay-jobs-fuzz-${randomUUID().slice(0, 8)}`,
     // The fuzzer is one client sending thousands of requests: limits stay, far out of its way.
     AUTH_RATE_LIMIT_PER_IP: '1000000',
     AUTH_RATE_LIMIT_PER_ACCOUNT: '1000000',

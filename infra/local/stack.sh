@@ -111,7 +111,7 @@ install_libreoffice() {
   local unoserver_version="${UNOSERVER_VERSION:-3.7}"
   # python3-uno is the bridge unoserver drives soffice through; poppler-utils (pdftotext, pdfinfo) checks results.
   apt_install libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core \
-    python3-uno poppler-utils
+    python3-uno python3-venv poppler-utils
   soffice --version >/dev/null || fail libreoffice "soffice --version failed"
   # `import uno` works only under Debian's own interpreter, so the venv is built on it and sees its site-packages.
   local venv="$LOCAL/venv/unoserver"

@@ -20,9 +20,14 @@ import { convertJob } from '../src/conversions/conversion.jobs.ts';
 import { conversions } from '../src/conversions/conversions.schema.ts';
 import { expireConversions, requeueStale } from '../src/conversions/maintenance.handler.ts';
 import { buildConvertWorker } from '../src/worker-app.ts';
+import { buildZip } from './fixtures/zip-writer.ts';
 
 const run = promisify(execFile);
 const FIXTURES = join(import.meta.dirname, 'fixtures/formats');
+const RELS =
+  '<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>';
+const CONTENT_TYPES =
+  '<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>';
 const logger = createLogger({
   name: 'convert-worker-test',
   level: (process.env.TEST_LOG_LEVEL as 'info') ?? 'silent',
@@ -137,6 +142,19 @@ describe('convert-worker', () => {
     expect(statuses.map((status) => status.status)).toEqual(['queued', 'converting', 'failed']);
     expect(job.status).toBe('failed');
     expect(job.reason).toMatch(/password/i);
+  });
+
+  it('fails a document LibreOffice cannot read with a reason, not a stack trace', async () => {
+    // Every part a docx needs, so the upload check lets it through, but its body is not XML.
+    const docx = buildZip([
+      { name: '[Content_Types].xml', data: Buffer.from(CONTENT_TYPES) },
+      { name: '_rels/.rels', data: Buffer.from(RELS) },
+      { name: 'word/document.xml', data: Buffer.from('this is not <xml at all', 'utf8') },
+    ]);
+    const { job, statuses } = await convert(randomUUID(), new Blob([new Uint8Array(docx)]), 'damaged.docx');
+    expect(statuses.map((status) => status.status)).toEqual(['queued', 'converting', 'failed']);
+    expect(job.reason).toEqual(expect.any(String));
+    expect(job.reason).not.toMatch(/Error|exception|at .*\.ts/);
   });
 
   it('fails a corrupt document with a reason, not a stack trace', async () => {

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { access, readFile, writeFile } from 'node:fs/promises';
+import { access, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -266,6 +266,21 @@ describe('a hung or crashed instance', () => {
     // The hung conversion holds one instance; these all go through the other meanwhile.
     for (let count = 0; count < 3; count++) expect(await pdfText(await small())).toContain(marker);
     const before = (await engines.stats()).instances.find((instance) => instance.state === 'busy');
+    // Past two seconds it runs at the lowest CPU priority, every thread of its group, so it cannot starve the rest.
+    const niceOfThreads = async (pid: number) =>
+      Promise.all(
+        (await readdir(`/proc/${pid}/task`)).map(async (thread) =>
+          Number((await readFile(`/proc/${pid}/task/${thread}/stat`, 'utf8')).split(') ')[1]?.split(' ')[16]),
+        ),
+      );
+    const soffice = before?.processes.find((one) => one.command === 'soffice.bin');
+    expect(soffice).toBeDefined();
+    await expect
+      .poll(async () => [...new Set(await niceOfThreads(soffice?.pid ?? 0))], {
+        timeout: 4000,
+        interval: 100,
+      })
+      .toEqual([19]);
     const error = await slow;
     expect(error.reason).toBe(`The conversion took longer than ${TIMEOUT_MS / 1000} s and was stopped.`);
     expect(error.retryable).toBe(false);

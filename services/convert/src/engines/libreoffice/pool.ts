@@ -19,6 +19,11 @@ export interface LibreOfficePoolOptions {
   /** …or once its soffice holds more than this much memory. */
   recycleRssBytes: number;
   startTimeoutMs?: number;
+  /**
+   * A conversion still running after this long gets the lowest CPU priority (nice 19) until it ends:
+   * on a small machine one runaway document must not starve the other instances and the services.
+   */
+  demoteAfterMs?: number;
   logger: Logger;
 }
 
@@ -71,7 +76,7 @@ export class LibreOfficePool {
   private closed = false;
 
   constructor(options: LibreOfficePoolOptions) {
-    this.options = { startTimeoutMs: 60_000, ...options };
+    this.options = { startTimeoutMs: 60_000, demoteAfterMs: 2000, ...options };
     this.directory = join(options.workDir, `pool-${process.pid}-${randomBytes(4).toString('hex')}`);
     this.slots = Array.from({ length: options.size }, (_, index) => ({
       index,
@@ -108,9 +113,14 @@ export class LibreOfficePool {
     const slot = await this.acquire(signal);
     const instance = slot.instance as UnoserverInstance;
     const timeout = AbortSignal.timeout(this.options.timeoutMs);
+    let demoted: Promise<boolean> | undefined;
+    const demote = setTimeout(() => {
+      demoted = instance.setNice(19);
+    }, this.options.demoteAfterMs);
     try {
       await instance.convert(call, signal === undefined ? timeout : AbortSignal.any([timeout, signal]));
     } catch (error) {
+      clearTimeout(demote);
       if (error instanceof XmlRpcFault && instance.healthy && !isBridgeGone(error)) {
         this.release(slot);
         throw error;
@@ -134,6 +144,13 @@ export class LibreOfficePool {
         retryable: true,
         cause: error,
       });
+    }
+    clearTimeout(demote);
+    // Back to normal priority for the next job; where that is not allowed, a fresh instance has it.
+    if (demoted !== undefined && (await demoted) && !(await instance.setNice(0))) {
+      this.options.logger.info({ slot: slot.index }, 'replacing a demoted LibreOffice instance');
+      void this.replace(slot, 'stop');
+      return;
     }
     await this.releaseOrRecycle(slot, instance);
   }

@@ -1,13 +1,16 @@
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdir, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { promisify } from 'node:util';
 import type { Logger } from '@relay/platform';
 import { type GroupProcess, isAlive, processGroupMembers, readRssBytes, signalGroup } from './processes.ts';
 import { DEAD_PROXY, writeHardenedProfile } from './profile.ts';
 import { checkMethodResponse, encodeMethodCall, type XmlRpcValue } from './xmlrpc.ts';
+
+const run = promisify(execFile);
 
 /** One call of unoserver's `convert`, file to file on this machine (no document bytes over XML-RPC). */
 export interface UnoConvertCall {
@@ -219,6 +222,20 @@ export class UnoserverInstance {
 
   processes(): Promise<GroupProcess[]> {
     return processGroupMembers(this.pid);
+  }
+
+  /**
+   * Sets the scheduling priority of every thread of the group (renice -g: Linux applies a group's
+   * nice to each thread, where setpriority on a pid reaches one). Raising it again needs privilege
+   * (CAP_SYS_NICE): resolves false when refused.
+   */
+  async setNice(nice: number): Promise<boolean> {
+    try {
+      await run('renice', ['-n', String(nice), '-g', String(this.pid)]);
+      return true;
+    } catch {
+      return false;
+    }
   }
 
   /** Ends the whole group at once (a hung soffice ignores polite requests). */
