@@ -35,6 +35,8 @@ const { values: args } = parseArgs({
     /** The conversion timeout of the run; the hang phase's slow file is stopped after it. */
     timeout: { type: 'string', default: '15000' },
     hang: { type: 'boolean', default: true },
+    /** How many of the three documents to run (1: the small docx only, for a quick look). */
+    documents: { type: 'string', default: '3' },
   },
 });
 const fileCount = Number(args.files);
@@ -53,7 +55,7 @@ const percentile = (values: number[], p: number) => {
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits;
 
 const work = await mkdtemp(join(tmpdir(), 'relay-bench-convert-'));
-const documents = await makeDocuments(work);
+const documents = (await makeDocuments(work)).slice(0, Number(args.documents));
 console.log(`documents: ${documents.map((doc) => doc.name).join(', ')}`);
 
 // The baseline first, alone on the machine: cold soffice, one file at a time, a profile kept between runs.

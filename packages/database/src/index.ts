@@ -5,4 +5,4 @@ export {
   type DatabaseOptions,
   withTransaction,
 } from './database.ts';
-export { type MigrationOptions, runMigrations, runSqliteMigrations } from './migrations.ts';
+export { type MigrationOptions, migrateDatabase, runMigrations, runSqliteMigrations } from './migrations.ts';

@@ -3,6 +3,7 @@ import { type MigrationMeta, readMigrationFiles } from 'drizzle-orm/migrator';
 import { drizzle } from 'drizzle-orm/node-postgres';
 import { migrate } from 'drizzle-orm/node-postgres/migrator';
 import type pg from 'pg';
+import { createPool } from './database.ts';
 
 /**
  * Every service's migrations are a drizzle-kit folder (`meta/_journal.json` plus one `.sql` file
@@ -129,5 +130,15 @@ function adoptSqlite(db: DatabaseSync, migrations: MigrationMeta[], versionTable
   const record = db.prepare('insert into __drizzle_migrations (hash, created_at) values (?, ?)');
   for (const migration of migrations.slice(0, Number(applied?.version ?? 0))) {
     record.run(migration.hash, migration.folderMillis);
+  }
+}
+
+/** A provisioning step: applies a service's pending migrations over a connection of its own. */
+export async function migrateDatabase(url: string, folder: string): Promise<void> {
+  const pool = createPool({ url, maxConnections: 1 });
+  try {
+    await runMigrations({ pool }, folder);
+  } finally {
+    await pool.end();
   }
 }

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import fastifyMultipart from '@fastify/multipart';
 import { ChannelLayer } from '@relay/channel-layer';
-import { createDatabase, runMigrations } from '@relay/database';
+import { createDatabase, migrateDatabase } from '@relay/database';
 import { JobQueue } from '@relay/jobs';
 import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
 import {
@@ -31,12 +31,7 @@ export interface ConvertProcess {
 
 /** Applies convert's pending migrations; run by provisioning, never by a process on start. */
 export async function migrateConvert(config: ConvertConfig): Promise<void> {
-  const database = createDatabase({ url: config.CONVERT_DATABASE_URL, maxConnections: 1 }, schema);
-  try {
-    await runMigrations(database, MIGRATIONS_FOLDER);
-  } finally {
-    await database.close();
-  }
+  await migrateDatabase(config.CONVERT_DATABASE_URL, MIGRATIONS_FOLDER);
 }
 
 /** The adapters both processes share. */

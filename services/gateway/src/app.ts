@@ -3,7 +3,7 @@ import fastifyCookie from '@fastify/cookie';
 import fastifyCors from '@fastify/cors';
 import fastifyMultipart from '@fastify/multipart';
 import { ChannelLayer } from '@relay/channel-layer';
-import { createDatabase, runMigrations } from '@relay/database';
+import { createDatabase, migrateDatabase } from '@relay/database';
 import { JobQueue, startJobWorker } from '@relay/jobs';
 import { EventProducer } from '@relay/kafka';
 import { Mailer } from '@relay/mailer';
@@ -54,12 +54,7 @@ export interface GatewayWorker {
 
 /** Applies the gateway's pending migrations; run by provisioning, never by the API on start. */
 export async function migrateGateway(config: GatewayConfig): Promise<void> {
-  const database = createDatabase({ url: config.GATEWAY_DATABASE_URL, maxConnections: 1 }, schema);
-  try {
-    await runMigrations(database, MIGRATIONS_FOLDER);
-  } finally {
-    await database.close();
-  }
+  await migrateDatabase(config.GATEWAY_DATABASE_URL, MIGRATIONS_FOLDER);
 }
 
 /** Wires the gateway API's adapters and routes; entry points only start what this builds. */

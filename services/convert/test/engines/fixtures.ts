@@ -6,11 +6,23 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
 import { createLogger } from '@relay/platform';
+import { expect } from 'vitest';
+import { ConversionFailed } from '../../src/engines/engine.ts';
 import { interpreterOf } from '../../src/engines/libreoffice/unoserver.ts';
 
 const run = promisify(execFile);
 
 export const silentLogger = createLogger({ name: 'engines-test', level: 'silent' });
+
+/** The ConversionFailed a conversion ended with; fails the test if it succeeded or threw anything else. */
+export async function failure(promise: Promise<unknown>): Promise<ConversionFailed> {
+  const error = await promise.then(
+    () => undefined,
+    (caught: unknown) => caught,
+  );
+  expect(error).toBeInstanceOf(ConversionFailed);
+  return error as ConversionFailed;
+}
 
 export const newMarker = () => `RELAY${randomBytes(6).toString('hex').toUpperCase()}`;
 

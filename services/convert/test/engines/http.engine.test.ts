@@ -4,10 +4,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { ConversionFailed, type ConversionRequest } from '../../src/engines/engine.ts';
+import type { ConversionRequest } from '../../src/engines/engine.ts';
 import { createEngines } from '../../src/engines/engines.ts';
 import { createHttpEngine } from '../../src/engines/http.engine.ts';
-import { scratchDirectory, silentLogger } from './fixtures.ts';
+import { failure, scratchDirectory, silentLogger } from './fixtures.ts';
 
 /** What the fake service saw of one request. */
 interface Received {
@@ -86,15 +86,6 @@ const request = (overrides: Partial<ConversionRequest> = {}): ConversionRequest 
   outputPath: join(scratch.path, 'output.pdf'),
   ...overrides,
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConversionFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConversionFailed);
-  return error as ConversionFailed;
-}
 
 describe('http engine (Gotenberg route)', () => {
   it('posts the file under its extension to /forms/libreoffice/convert and writes the PDF it gets', async () => {

@@ -4,9 +4,9 @@ import type { SourceFormat, TargetFormat } from '@relay/contracts';
 import { PDFDocument } from 'pdf-lib';
 import sharp, { type Sharp } from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversionFailed, type ConversionRequest } from '../../src/engines/engine.ts';
+import type { ConversionRequest } from '../../src/engines/engine.ts';
 import { canReadHeic, createImagesEngine } from '../../src/engines/images.engine.ts';
-import { pdfImageCount, pdfPages, scratchDirectory } from './fixtures.ts';
+import { failure, pdfImageCount, pdfPages, scratchDirectory } from './fixtures.ts';
 
 const WIDTH = 120;
 const HEIGHT = 80;
@@ -59,15 +59,6 @@ const request = (
   pdfa: false,
   outputPath: join(scratch.path, name),
 });
-
-async function failure(promise: Promise<unknown>): Promise<ConversionFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConversionFailed);
-  return error as ConversionFailed;
-}
 
 const close = (actual: number, expected: number) => Math.abs(actual - expected) < 40;
 

@@ -7,12 +7,12 @@ import type { SourceFormat } from '@relay/contracts';
 import { loadConfig } from '@relay/platform';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConversionFailed } from '../../src/engines/engine.ts';
 import { createEngines, type Engines, enginesEnv } from '../../src/engines/engines.ts';
 import { isAlive } from '../../src/engines/libreoffice/processes.ts';
 import {
   docxPackage,
   externalImageRelationship,
+  failure,
   flatSpreadsheet,
   flatText,
   linkedImageParagraph,
@@ -103,15 +103,6 @@ async function toPdf(sourceFormat: SourceFormat, inputPath: string): Promise<str
     .engineFor(sourceFormat, 'pdf')
     .convert({ inputPath, sourceFormat, target: 'pdf', pdfa: false, outputPath });
   return outputPath;
-}
-
-async function failure(promise: Promise<unknown>): Promise<ConversionFailed> {
-  const error = await promise.then(
-    () => undefined,
-    (caught: unknown) => caught,
-  );
-  expect(error).toBeInstanceOf(ConversionFailed);
-  return error as ConversionFailed;
 }
 
 const odtText = (body: string) => `<office:body><office:text>${body}</office:text></office:body>`;

@@ -52,6 +52,8 @@ interface Slot {
   state: SlotState;
   instance: UnoserverInstance | undefined;
   generation: number;
+  /** A recycled instance's replacement, started while it keeps converting; swapped in when idle. */
+  successor?: Promise<UnoserverInstance | undefined> | UnoserverInstance | undefined;
 }
 
 interface Waiter {
@@ -190,7 +192,8 @@ export class LibreOfficePool {
     await Promise.all(
       this.slots.map(async (slot) => {
         slot.state = 'closed';
-        await slot.instance?.kill();
+        const successor = await slot.successor;
+        await Promise.all([slot.instance?.kill(), successor?.kill()]);
       }),
     );
     await rm(this.directory, { recursive: true, force: true });
@@ -232,6 +235,7 @@ export class LibreOfficePool {
 
   /** Hands the slot to the next waiter, or marks it idle. */
   private release(slot: Slot): void {
+    if (slot.successor instanceof UnoserverInstance) this.swap(slot);
     const next = this.waiters.shift();
     if (next === undefined) {
       slot.state = 'idle';
@@ -243,15 +247,47 @@ export class LibreOfficePool {
 
   private async releaseOrRecycle(slot: Slot, instance: UnoserverInstance): Promise<void> {
     const rss = await instance.sofficeRssBytes();
-    if (instance.conversions >= this.options.recycleAfter || rss > this.options.recycleRssBytes) {
+    const due = instance.conversions >= this.options.recycleAfter || rss > this.options.recycleRssBytes;
+    if (due && slot.successor === undefined) {
       this.options.logger.info(
         { slot: slot.index, conversions: instance.conversions, rssBytes: rss },
         'recycling LibreOffice instance',
       );
-      void this.replace(slot, 'stop');
-      return;
+      // The old instance keeps converting while its successor starts (~5 s): recycling costs no slot time.
+      slot.successor = this.launch(slot).then(
+        (next) => {
+          slot.successor = next;
+          if (slot.state === 'idle') this.swap(slot);
+          return next;
+        },
+        (error: unknown) => {
+          this.options.logger.error(
+            { err: error, slot: slot.index },
+            'successor did not start; keeping the instance',
+          );
+          slot.successor = undefined;
+          return undefined;
+        },
+      );
     }
     this.release(slot);
+  }
+
+  /** Puts a started successor in its slot's place and stops the instance it replaces. */
+  private swap(slot: Slot): void {
+    const next = slot.successor;
+    if (!(next instanceof UnoserverInstance)) return;
+    const old = slot.instance;
+    slot.successor = undefined;
+    this.adopt(slot, next);
+    if (old !== undefined) {
+      void old
+        .stop()
+        .then(() => rm(old.directory, { recursive: true, force: true }))
+        .catch((error: unknown) =>
+          this.options.logger.warn({ err: error, slot: slot.index }, 'stopping a recycled instance failed'),
+        );
+    }
   }
 
   /**
@@ -288,6 +324,17 @@ export class LibreOfficePool {
   }
 
   private async startInstance(slot: Slot): Promise<void> {
+    const instance = await this.launch(slot);
+    if (this.closed) {
+      await instance.kill();
+      return;
+    }
+    this.adopt(slot, instance);
+    this.release(slot);
+  }
+
+  /** Starts an instance for `slot` without handing it out. */
+  private async launch(slot: Slot): Promise<UnoserverInstance> {
     slot.generation += 1;
     const directory = join(this.directory, `slot-${slot.index}-${slot.generation}`);
     const instance = await UnoserverInstance.start({
@@ -296,11 +343,14 @@ export class LibreOfficePool {
       startTimeoutMs: this.options.startTimeoutMs,
       logger: this.options.logger,
     });
-    await writeFile(join(this.directory, `${slot.index}.${LEADER_FILE}`), String(instance.pid));
-    if (this.closed) {
-      await instance.kill();
-      return;
-    }
+    await writeFile(
+      join(this.directory, `${slot.index}-${slot.generation}.${LEADER_FILE}`),
+      String(instance.pid),
+    );
+    return instance;
+  }
+
+  private adopt(slot: Slot, instance: UnoserverInstance): void {
     slot.instance = instance;
     instance.onExit(() => {
       // Died while idle: replace it now. A busy one is replaced by the conversion that noticed.
@@ -312,7 +362,6 @@ export class LibreOfficePool {
         void this.replace(slot, 'kill');
       }
     });
-    this.release(slot);
   }
 
   /**
