@@ -18,6 +18,16 @@ export default defineConfig({
         },
       },
       {
+        // The SPA's component and logic tests, in a simulated DOM.
+        extends: true,
+        test: {
+          name: 'web',
+          environment: 'jsdom',
+          include: ['web/src/**/*.test.{ts,tsx}'],
+          setupFiles: ['./web/src/test-setup.ts'],
+        },
+      },
+      {
         // Whole backends as processes; fault runs restart shared infrastructure, so one file at a time.
         extends: true,
         test: {

@@ -1,0 +1,50 @@
+import { NavLink } from 'react-router';
+import { Avatar } from '../design/avatar.tsx';
+import { Button } from '../design/button.tsx';
+import { Skeleton } from '../design/spinner.tsx';
+import { useSignOut } from '../features/auth/hooks/use-sign-out.ts';
+import { useProfile } from '../features/profile/hooks/use-profile.ts';
+
+const NAV = [
+  { to: '/chats', label: 'Chats' },
+  { to: '/conversions', label: 'Conversions' },
+  { to: '/profile', label: 'Profile' },
+];
+
+/** The signed-in header: brand, the three sections, who is signed in, and signing out. */
+export function AppHeader() {
+  const profile = useProfile();
+  const signOut = useSignOut();
+  return (
+    <header className="app-header">
+      <div className="app-header__inner">
+        <NavLink to="/chats" className="brand" aria-label="Relay home">
+          <span className="brand__mark" aria-hidden />
+          <span className="brand__name">Relay</span>
+        </NavLink>
+        <nav aria-label="Main" className="app-nav">
+          {NAV.map(({ to, label }) => (
+            <NavLink key={to} to={to} className="app-nav__link">
+              {label}
+            </NavLink>
+          ))}
+        </nav>
+        <div className="app-header__user">
+          {profile.data ? (
+            <>
+              <Avatar name={profile.data.name} src={profile.data.photo?.small} />
+              <span className="app-header__name" aria-hidden>
+                {profile.data.name}
+              </span>
+            </>
+          ) : (
+            <Skeleton width="2rem" height="2rem" round />
+          )}
+          <Button variant="ghost" onClick={() => void signOut()}>
+            Sign out
+          </Button>
+        </div>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,40 @@
+import type { FieldValues, Path, UseFormSetError } from 'react-hook-form';
+import { ApiError, errorMessage } from './api/api-error.ts';
+
+/**
+ * The contracts' messages ("must be at least 10 characters") are kept; where a schema has none, Zod's
+ * own wording ("Too small: expected string to have >=1 characters") is for developers, so it is replaced.
+ */
+export const formSchemaOptions = {
+  error: (issue: { code: string; minimum?: unknown }) =>
+    issue.code === 'too_small' && issue.minimum === 1 ? 'must not be empty' : undefined,
+};
+
+/** "Password" + "must be at least 10 characters" → "Password must be at least 10 characters." */
+export function fieldMessage(label: string, message: string | undefined): string | undefined {
+  if (message === undefined) return undefined;
+  const sentence = /^[a-z]/.test(message) ? `${label} ${message}` : message;
+  return sentence.endsWith('.') ? sentence : `${sentence}.`;
+}
+
+/**
+ * Puts the gateway's per-field validation errors on the fields they name; returns whether it did, so
+ * the caller shows a banner for any other error.
+ */
+export function applyFieldErrors<T extends FieldValues>(
+  error: unknown,
+  setError: UseFormSetError<T>,
+): boolean {
+  if (!(error instanceof ApiError) || error.fieldErrors.length === 0) return false;
+  for (const { path, message } of error.fieldErrors) {
+    setError(path.replace(/^\/?body[./]?/, '').replace(/^\//, '') as Path<T>, { message });
+  }
+  return true;
+}
+
+/** The message for a banner above the form, unless the error was already shown on its fields. */
+export function formError(error: unknown): string | undefined {
+  if (error === null || error === undefined) return undefined;
+  if (error instanceof ApiError && error.fieldErrors.length > 0) return undefined;
+  return errorMessage(error);
+}
