@@ -1,5 +1,6 @@
 import { NavLink } from 'react-router';
 import { Avatar } from '../design/avatar.tsx';
+import { Brand } from '../design/brand.tsx';
 import { Button } from '../design/button.tsx';
 import { Skeleton } from '../design/spinner.tsx';
 import { useSignOut } from '../features/auth/hooks/use-sign-out.ts';
@@ -18,10 +19,7 @@ export function AppHeader() {
   return (
     <header className="app-header">
       <div className="app-header__inner">
-        <NavLink to="/chats" className="brand" aria-label="Relay home">
-          <span className="brand__mark" aria-hidden />
-          <span className="brand__name">Relay</span>
-        </NavLink>
+        <Brand to="/chats" />
         <nav aria-label="Main" className="app-nav">
           {NAV.map(({ to, label }) => (
             <NavLink key={to} to={to} className="app-nav__link">

@@ -77,8 +77,13 @@ export class Session {
 
   /** On load: a returning user with a refresh cookie is signed in without seeing the login page. */
   async restore(): Promise<void> {
-    await this.refresh().catch(() => {
-      if (this.#state.status === 'restoring') this.#setState({ status: 'signed-out' });
+    await this.refresh().catch((error: unknown) => {
+      if (this.#state.status !== 'restoring') return;
+      // No cookie is the usual answer and needs no words; a gateway out of reach does.
+      const unreachable = error instanceof ApiError && error.code === 'network';
+      this.#setState(
+        unreachable ? { status: 'signed-out', message: error.message } : { status: 'signed-out' },
+      );
     });
   }
 

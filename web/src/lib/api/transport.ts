@@ -9,9 +9,18 @@ interface TransportRequest {
 /** Sends one request with the refresh cookie along; a Response either way, throws only when nothing answered. */
 export type Transport = (request: TransportRequest) => Promise<Response>;
 
+/** A gateway that accepts a connection but never answers must not leave a page loading for ever. */
+const TIMEOUT_MS = 20_000;
+
 export const browserTransport: Transport = ({ url, method, headers, body, onUploadProgress }) =>
   onUploadProgress === undefined
-    ? fetch(url, { method, headers, body: body ?? null, credentials: 'include' })
+    ? fetch(url, {
+        method,
+        headers,
+        body: body ?? null,
+        credentials: 'include',
+        signal: AbortSignal.timeout(TIMEOUT_MS),
+      })
     : sendWithUploadProgress({ url, method, headers, body, onUploadProgress });
 
 /** fetch() cannot report upload progress; XMLHttpRequest can. */

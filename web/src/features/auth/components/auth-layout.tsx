@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Link } from 'react-router';
+import { Brand } from '../../../design/brand.tsx';
 import { Card } from '../../../design/card.tsx';
 
 interface AuthLayoutProps {
@@ -16,10 +16,7 @@ export function AuthLayout({ title, lead, children, footer }: AuthLayoutProps) {
   return (
     <div className="auth">
       <header className="auth__brand">
-        <Link to="/" className="brand">
-          <span className="brand__mark" aria-hidden />
-          Relay
-        </Link>
+        <Brand />
       </header>
       <main className="auth__main">
         <Card className="auth__card">
