@@ -6,8 +6,13 @@ import { ApiError, errorMessage } from './api/api-error.ts';
  * own wording ("Too small: expected string to have >=1 characters") is for developers, so it is replaced.
  */
 export const formSchemaOptions = {
-  error: (issue: { code: string; minimum?: unknown }) =>
-    issue.code === 'too_small' && issue.minimum === 1 ? 'must not be empty' : undefined,
+  error: (issue: { code: string; origin?: string; minimum?: unknown; maximum?: unknown }) => {
+    if (issue.origin !== 'string') return undefined;
+    if (issue.code === 'too_small')
+      return issue.minimum === 1 ? 'must not be empty' : `must be at least ${issue.minimum} characters`;
+    if (issue.code === 'too_big') return `must be at most ${issue.maximum} characters`;
+    return undefined;
+  },
 };
 
 /** "Password" + "must be at least 10 characters" → "Password must be at least 10 characters." */
