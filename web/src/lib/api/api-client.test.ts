@@ -137,6 +137,25 @@ describe('Session', () => {
     expect(newcomer.getState()).toEqual({ status: 'signed-out' });
   });
 
+  it('sends no refresh on load from a browser that never signed in, and one from a browser that did', async () => {
+    const storage = new Map<string, string>();
+    const hint = {
+      getItem: (key: string) => storage.get(key) ?? null,
+      setItem: (key: string, value: string) => void storage.set(key, value),
+      removeItem: (key: string) => void storage.delete(key),
+    };
+    const refresh = vi.fn(async () => tokens('from-cookie'));
+
+    await new Session({ refresh, hint }).restore();
+    expect(refresh).not.toHaveBeenCalled();
+
+    new Session({ refresh, hint }).signIn(tokens('signed-in-earlier'));
+    const returning = new Session({ refresh, hint });
+    await returning.restore();
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(returning.getState()).toEqual({ status: 'signed-in' });
+  });
+
   it('ends the session in every tab when one tab’s refresh is refused', async () => {
     const name = `relay-test-${crypto.randomUUID()}`;
     const refused = async (): Promise<AccessTokenResponse> => {

@@ -13,4 +13,5 @@ export const session = new Session({
     api.request('/api/auth/refresh', { method: 'POST', authenticated: false, schema: AccessTokenResponse }),
   channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('relay-session'),
   locks: typeof navigator === 'undefined' ? undefined : navigator.locks,
+  hint: typeof localStorage === 'undefined' ? undefined : localStorage,
 });

@@ -24,7 +24,14 @@ export interface SessionOptions {
    */
   locks?: Pick<LockManager, 'request'> | undefined;
   now?: () => number;
+  /**
+   * Remembers (not a secret: the cookie itself is unreadable) that this browser has a session, so a
+   * visitor who never signed in is not sent a refresh that can only fail with a 401 on every page load.
+   */
+  hint?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
 }
+
+const HINT_KEY = 'relay.signed-in';
 
 const ENDED_MESSAGES: Record<string, string> = {
   refresh_token_reused:
@@ -77,6 +84,11 @@ export class Session {
 
   /** On load: a returning user with a refresh cookie is signed in without seeing the login page. */
   async restore(): Promise<void> {
+    const { hint } = this.#options;
+    if (hint !== undefined && hint.getItem(HINT_KEY) === null) {
+      this.#setState({ status: 'signed-out' });
+      return;
+    }
     await this.refresh().catch((error: unknown) => {
       if (this.#state.status !== 'restoring') return;
       // No cookie is the usual answer and needs no words; a gateway out of reach does.
@@ -157,6 +169,7 @@ export class Session {
   #acceptToken({ accessToken, expiresIn }: AccessTokenResponse): void {
     const lifetimeMs = expiresIn * 1000;
     this.#token = { value: accessToken, expiresAt: this.#now() + lifetimeMs };
+    this.#options.hint?.setItem(HINT_KEY, '1');
     this.#schedule(refreshDelayMs(lifetimeMs));
     if (this.#state.status !== 'signed-in') this.#setState({ status: 'signed-in' });
     for (const listener of this.#tokenListeners) listener(accessToken);
@@ -180,6 +193,7 @@ export class Session {
   #clear(message: string | undefined): void {
     clearTimeout(this.#timer);
     this.#token = null;
+    this.#options.hint?.removeItem(HINT_KEY);
     this.#setState(message === undefined ? { status: 'signed-out' } : { status: 'signed-out', message });
   }
 
