@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The native infrastructure on loopback, for machines without Docker.
 #   bash infra/local/stack.sh install|up|down|status [piece ...]
-# Pieces: postgres redis kafka s3 maildev (install also covers libreoffice).
+# Pieces: postgres redis kafka s3 maildev (install also covers libreoffice and chromium).
 # State lives in .local/: data/<piece>, logs/<piece>.log, run/<piece>.pid, cache/ (jars, Maven repo).
 set -euo pipefail
 
@@ -124,6 +124,15 @@ install_libreoffice() {
   fi
   [ -x "$venv/bin/unoserver" ] || fail libreoffice "unoserver is missing from $venv"
 }
+
+# Debian's Chromium is the web E2E's browser (Playwright drives it by executablePath; its own download
+# cannot work here). dpkg-query makes this a no-op when it is present.
+install_chromium() {
+  apt_install chromium fonts-dejavu-core
+  [ -x /usr/bin/chromium ] || fail chromium "/usr/bin/chromium is missing after installing the chromium package"
+  /usr/bin/chromium --version >/dev/null 2>&1 || fail chromium "/usr/bin/chromium --version failed"
+}
+
 install_kafka() {
   install_java
   # Kafka 4 logs through SLF4J 1.7; log4j2's binding for it is not in Kafka's POM.
@@ -366,11 +375,11 @@ pieces=("$@")
 case "$command" in
   install)
     for piece in "${pieces[@]}"; do "install_$piece"; done
-    [ "$#" -gt 0 ] || install_libreoffice
+    [ "$#" -gt 0 ] || { install_libreoffice; install_chromium; }
     ;;
   up)
     for piece in "${pieces[@]}"; do "install_$piece"; done
-    [ "$#" -gt 0 ] || install_libreoffice
+    [ "$#" -gt 0 ] || { install_libreoffice; install_chromium; }
     for piece in "${pieces[@]}"; do "up_$piece"; done
     ;;
   down)

@@ -1,0 +1,126 @@
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import AxeBuilder from '@axe-core/playwright';
+import { type BrowserContext, test as base, expect, type Page, type TestInfo } from '@playwright/test';
+import { tokenFromMail, waitForMail } from '@relay/testing';
+
+export { expect };
+
+const gatewayUrl = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? '8000'}`;
+
+export interface WebUser {
+  name: string;
+  email: string;
+  password: string;
+}
+
+/** A user nobody has signed up yet: a fresh address per call, so runs never meet each other's accounts. */
+export function newUser(name = 'Ada Lovelace'): WebUser {
+  return { name, email: `e2e-web-${randomUUID()}@example.com`, password: 'correct horse battery staple' };
+}
+
+/** The activation link of the newest activation mail maildev caught for `email`. */
+export async function activationLink(email: string): Promise<string> {
+  const mail = await waitForMail(email, (caught) => /activate/i.test(caught.subject));
+  const link = mail.text.match(/https?:\/\/\S+\/activate\?token=[A-Za-z0-9_-]+/)?.[0];
+  if (link === undefined)
+    throw new Error(`activation mail "${mail.subject}" has no /activate link:\n${mail.text}`);
+  return link;
+}
+
+/** Signs up and activates through the gateway's API: for tests whose subject starts after sign-in. */
+export async function activeUser(name?: string): Promise<WebUser> {
+  const user = newUser(name);
+  const signup = await fetch(`${gatewayUrl}/api/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(user),
+  });
+  if (signup.status !== 202) throw new Error(`sign-up answered ${signup.status}: ${await signup.text()}`);
+  const token = tokenFromMail(await waitForMail(user.email, (caught) => /activate/i.test(caught.subject)));
+  const activate = await fetch(`${gatewayUrl}/api/auth/activate`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
+  if (!activate.ok) throw new Error(`activation answered ${activate.status}: ${await activate.text()}`);
+  return user;
+}
+
+/** Signs in through the login screen and waits for the chats screen. */
+export async function signIn(page: Page, user: WebUser): Promise<void> {
+  await page.goto('/login');
+  await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  await page.getByLabel('Email').fill(user.email);
+  await page.getByLabel('Password', { exact: true }).fill(user.password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/chats$/);
+  await expect(page.getByRole('heading', { level: 1, name: 'Chats' })).toBeVisible();
+}
+
+const WIDTHS = [1280, 375] as const;
+
+/**
+ * Scans the page with axe-core at each width (zero serious or critical violations; every violation is
+ * printed and the full results attached on failure) and saves a full-page screenshot at each width
+ * as `<outputDir>/screens/<screen>-<width>.png`.
+ */
+export async function checkScreen(page: Page, testInfo: TestInfo, screen: string): Promise<void> {
+  const dir = join(testInfo.project.outputDir, 'screens');
+  mkdirSync(dir, { recursive: true });
+  const height = page.viewportSize()?.height ?? 720;
+  for (const width of WIDTHS) {
+    await page.setViewportSize({ width, height });
+    const results = await new AxeBuilder({ page }).analyze();
+    const blocking = results.violations.filter(
+      (violation) => violation.impact === 'serious' || violation.impact === 'critical',
+    );
+    if (blocking.length > 0) {
+      console.log(
+        `axe violations on ${screen} at ${width} px:\n${JSON.stringify(results.violations, null, 2)}`,
+      );
+      await testInfo.attach(`axe-${screen}-${width}.json`, {
+        body: JSON.stringify(results, null, 2),
+        contentType: 'application/json',
+      });
+    }
+    expect(
+      blocking.map(
+        (violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.length}×)`,
+      ),
+      `serious or critical axe violations on ${screen} at ${width} px`,
+    ).toEqual([]);
+    const path = join(dir, `${screen}-${width}.png`);
+    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+    await testInfo.attach(`${screen}-${width}`, { path, contentType: 'image/png' });
+  }
+}
+
+/** Collects every console error or warning and uncaught page error of a browser context. */
+function watchConsole(context: BrowserContext, problems: string[]): void {
+  context.on('console', (message) => {
+    if (message.type() !== 'error' && message.type() !== 'warning') return;
+    const { url, lineNumber } = message.location();
+    problems.push(`console.${message.type()}: ${message.text()} (at ${url}:${lineNumber})`);
+  });
+  context.on('weberror', (error) =>
+    problems.push(`uncaught: ${error.error().stack ?? error.error().message}`),
+  );
+}
+
+/**
+ * Every test: no page may log a console error or warning, nor throw. The default context is
+ * watched on its own; a test opening more contexts passes each to `watch`.
+ */
+export const test = base.extend<{ watch: (context: BrowserContext) => void }>({
+  watch: [
+    async ({ context }, use) => {
+      const problems: string[] = [];
+      watchConsole(context, problems);
+      await use((other) => watchConsole(other, problems));
+      expect(problems, 'console errors, warnings and uncaught errors during the test').toEqual([]);
+    },
+    { auto: true },
+  ],
+});
