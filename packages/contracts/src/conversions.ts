@@ -121,13 +121,14 @@ export type Conversion = z.infer<typeof Conversion>;
 export const ConversionPage = z.object({
   conversions: z.array(Conversion),
   /** Pass as `before` for the next (older) page; null on the last one. */
-  nextCursor: z.string().nullable(),
+  nextCursor: ConversionId.nullable(),
 });
 export type ConversionPage = z.infer<typeof ConversionPage>;
 
 export const ConversionPageQuery = z.object({
   limit: z.coerce.number().int().min(1).max(100).default(20),
-  before: z.string().max(200).optional(),
+  /** A page's nextCursor: the id of its last job; the next page holds the older ones. */
+  before: ConversionId.optional(),
 });
 export type ConversionPageQuery = z.infer<typeof ConversionPageQuery>;
 

@@ -259,6 +259,8 @@ describe("the owner's jobs", () => {
     const one = await call('GET', `/conversions/${ids[0]}`, owner);
     expect(await one.json()).toMatchObject({ id: ids[0], status: 'queued', sourceName: 'n0.txt' });
     expect((await call('GET', '/conversions?before=not-a-cursor', owner)).status).toBe(400);
+    // A cursor is one of the caller's own jobs: someone else's (or none) is a 404, as the job itself would be.
+    expect((await call('GET', `/conversions?before=${ids[0]}`, mallory)).status).toBe(404);
   });
 
   it('are nobody else’s: 404 on get, download and delete, absent from their list', async () => {

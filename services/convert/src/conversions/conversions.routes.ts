@@ -105,7 +105,7 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
         security,
         summary: "The caller's conversions, newest first",
         querystring: ConversionPageQuery,
-        response: { 200: ConversionPage },
+        response: { 200: ConversionPage, ...notFound },
       },
     },
     async (request) => conversions.page((await authenticate(request)).sub, request.query),

@@ -17,7 +17,7 @@ import type { ArchiveLimits } from '../formats/zip-guard.ts';
 import type { convertJob } from './conversion.jobs.ts';
 import { publishStatus, toConversion } from './conversion-status.ts';
 import { ConversionErrorCode, conversionError } from './conversions.errors.ts';
-import type { ConversionsRepository, PageCursor } from './conversions.repository.ts';
+import type { ConversionsRepository } from './conversions.repository.ts';
 import type { ConversionRow } from './conversions.schema.ts';
 
 /** An upload as the route hands it over: on local disk, within the size limit. */
@@ -111,13 +111,15 @@ export class ConversionsService {
     return toConversion(row);
   }
 
+  /** Newest first; `before` is the id of the last job of the previous page (one of the caller's own). */
   async page(ownerId: string, query: ConversionPageQuery): Promise<ConversionPage> {
-    const rows = await this.#options.repository.page(ownerId, query.limit, decodeCursor(query.before));
+    const cursor = query.before === undefined ? undefined : await this.#owned(ownerId, query.before);
+    const rows = await this.#options.repository.page(ownerId, query.limit, cursor);
     const page = rows.slice(0, query.limit);
     const last = page.at(-1);
     return {
       conversions: page.map(toConversion),
-      nextCursor: rows.length > query.limit && last !== undefined ? encodeCursor(last) : null,
+      nextCursor: rows.length > query.limit && last !== undefined ? last.id : null,
     };
   }
 
@@ -162,20 +164,4 @@ function resultName(sourceName: string, target: TargetFormat): string {
   const name = basename(sourceName);
   const stem = name.slice(0, name.length - extname(name).length) || 'converted';
   return `${stem}.${target}`;
-}
-
-function encodeCursor(row: PageCursor): string {
-  return Buffer.from(`${row.createdAt.toISOString()}|${row.id}`).toString('base64url');
-}
-
-function decodeCursor(cursor: string | undefined): PageCursor | undefined {
-  if (cursor === undefined) return undefined;
-  const [at, id] = Buffer.from(cursor, 'base64url').toString().split('|');
-  const createdAt = new Date(at ?? '');
-  if (id === undefined || Number.isNaN(createdAt.getTime()) || !/^[0-9a-f-]{36}$/.test(id)) {
-    throw commonError(CommonErrorCode.ValidationFailed, {
-      detail: `"before" is not a cursor this list gave: ${cursor}`,
-    });
-  }
-  return { createdAt, id };
 }

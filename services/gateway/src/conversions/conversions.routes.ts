@@ -10,6 +10,7 @@ import {
 import {
   type Authenticate,
   bearerToken,
+  CommonErrorCode,
   type HttpApp,
   multipartBody,
   noContent,
@@ -27,6 +28,9 @@ import {
 } from './conversions.errors.ts';
 import type { ConvertApiClient } from './convert-api.client.ts';
 
+/** Ids only: `formats` is no id, so DELETE /api/conversions/formats is a 405, not a 400 for a bad id. */
+const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+
 export interface ConversionRouteDeps {
   authenticate: Authenticate;
   convertApi: ConvertApiClient;
@@ -42,6 +46,8 @@ const security = [{ bearerAuth: [] }];
 const revoked = [AuthErrorCode.TokenRevoked];
 const unavailable = [ConversionErrorCode.ConversionsUnavailable];
 const notFound = [ConvertApiCode.NotFound];
+/** A path segment that is no job id names nothing: the platform's own 404. */
+const noSuchJob = [ConvertApiCode.NotFound, CommonErrorCode.NotFound];
 
 const UploadBody = multipartBody(
   z.object({
@@ -114,9 +120,13 @@ export function registerConversionRoutes(
       schema: {
         tags,
         security,
-        description: "The caller's jobs, newest first; `before` (a page's nextCursor) pages back.",
+        description:
+          "The caller's jobs, newest first; `before` (a page's nextCursor: the id of its last job) pages back. A `before` that is none of the caller's jobs is a 404.",
         querystring: ConversionPageQuery,
-        response: { 200: ConversionPage, ...problemResponses({ 401: revoked, 503: unavailable }) },
+        response: {
+          200: ConversionPage,
+          ...problemResponses({ 401: revoked, 404: notFound, 503: unavailable }),
+        },
       },
     },
     async (request, reply) =>
@@ -137,7 +147,7 @@ export function registerConversionRoutes(
   );
 
   app.get(
-    '/api/conversions/:id',
+    `/api/conversions/:id(${UUID})`,
     {
       schema: {
         tags,
@@ -145,7 +155,7 @@ export function registerConversionRoutes(
         params: ConversionParams,
         response: {
           200: Conversion,
-          ...problemResponses({ 401: revoked, 404: notFound, 503: unavailable }),
+          ...problemResponses({ 401: revoked, 404: noSuchJob, 503: unavailable }),
         },
       },
     },
@@ -154,7 +164,7 @@ export function registerConversionRoutes(
   );
 
   app.get(
-    '/api/conversions/:id/download',
+    `/api/conversions/:id(${UUID})/download`,
     {
       schema: {
         tags,
@@ -166,7 +176,7 @@ export function registerConversionRoutes(
           302: noContent('Found: Location is the short-lived download URL.'),
           ...problemResponses({
             401: revoked,
-            404: notFound,
+            404: noSuchJob,
             409: [ConvertApiCode.NotReady],
             503: unavailable,
           }),
@@ -178,7 +188,7 @@ export function registerConversionRoutes(
   );
 
   app.delete(
-    '/api/conversions/:id',
+    `/api/conversions/:id(${UUID})`,
     {
       schema: {
         tags,
@@ -187,7 +197,7 @@ export function registerConversionRoutes(
         params: ConversionParams,
         response: {
           204: noContent('Deleted.'),
-          ...problemResponses({ 401: revoked, 404: notFound, 503: unavailable }),
+          ...problemResponses({ 401: revoked, 404: noSuchJob, 503: unavailable }),
         },
       },
     },
