@@ -14,7 +14,9 @@ const post = { method: 'POST', authenticated: false } as const;
 /** The gateway's /api/auth endpoints; bodies are the contracts' types, validated by the same schemas. */
 export const authApi = {
   signup: (body: SignupBody) => api.request('/api/auth/signup', { ...post, body, schema: AcceptedResponse }),
-  activate: (body: ActivateBody) => api.request('/api/auth/activate', { ...post, body }),
+  // Resolves to a value: the activation page runs it as a query, and a query's data cannot be undefined.
+  activate: (body: ActivateBody) =>
+    api.request('/api/auth/activate', { ...post, body }).then(() => 'activated' as const),
   resendActivation: (body: EmailBody) =>
     api.request('/api/auth/resend-activation', { ...post, body, schema: AcceptedResponse }),
   login: (body: LoginBody) => api.request('/api/auth/login', { ...post, body, schema: AccessTokenResponse }),
