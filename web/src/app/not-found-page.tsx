@@ -2,6 +2,7 @@ import { Link } from 'react-router';
 import { Brand } from '../design/brand.tsx';
 import { buttonClassName } from '../design/button.tsx';
 import { EmptyState } from '../design/empty-state.tsx';
+import { CompassIcon } from '../design/icons.tsx';
 
 export function NotFoundPage() {
   return (
@@ -13,7 +14,7 @@ export function NotFoundPage() {
         <h1>Page not found</h1>
         <EmptyState
           title="Nothing lives at this address"
-          icon="?"
+          icon={<CompassIcon />}
           action={
             <Link to="/" className={buttonClassName('primary')}>
               Go to Relay

@@ -1,3 +1,4 @@
+import { ChatIcon } from '../../design/icons.tsx';
 import { ComingSoonPage } from './coming-soon-page.tsx';
 
 export function ChatsPage() {
@@ -6,7 +7,7 @@ export function ChatsPage() {
       title="Chats"
       emptyTitle="No chats yet"
       description="Conversations you start or are added to will appear here."
-      icon="💬"
+      icon={<ChatIcon />}
     />
   );
 }

@@ -1,10 +1,11 @@
+import type { ReactNode } from 'react';
 import { EmptyState } from '../../design/empty-state.tsx';
 
 interface ComingSoonPageProps {
   title: string;
   emptyTitle: string;
   description: string;
-  icon: string;
+  icon: ReactNode;
 }
 
 /** Stands in for a section until its feature folder ships its own page. */

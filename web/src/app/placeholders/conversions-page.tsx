@@ -1,3 +1,4 @@
+import { DocumentIcon } from '../../design/icons.tsx';
 import { ComingSoonPage } from './coming-soon-page.tsx';
 
 export function ConversionsPage() {
@@ -6,7 +7,7 @@ export function ConversionsPage() {
       title="Conversions"
       emptyTitle="No conversions yet"
       description="Documents you convert to PDF and other formats will appear here, with their progress."
-      icon="📄"
+      icon={<DocumentIcon />}
     />
   );
 }
