@@ -23,10 +23,16 @@ fail() {
 up() {
   bash infra/local/stack.sh status >/dev/null ||
     fail "the infrastructure is not running: start it with ./relay up (./relay test does it itself)"
-  local entry name running=()
+  local entry name url port running=()
   for entry in "${RELAY_APPS[@]}"; do
-    IFS='|' read -r name _ <<<"$entry"
-    apps_pid_alive "$name" && running+=("$name")
+    IFS='|' read -r name _ url <<<"$entry"
+    if apps_pid_alive "$name"; then
+      running+=("$name")
+      continue
+    fi
+    [ -n "$url" ] || continue
+    port="${url#http://127.0.0.1:}" && port="${port%%/*}"
+    ! port_open "$port" || fail "port $port ($name) is held by a process ./relay did not start; stop it first"
   done
   if [ "${#running[@]}" -gt 0 ]; then
     # The run must test this checkout's code, not processes started before it; they come back after.
@@ -34,10 +40,6 @@ up() {
     touch "$restart_marker"
     apps_down >/dev/null
   fi
-  local port
-  for port in "$RELAY_GATEWAY_PORT" "$RELAY_CONVERT_PORT" "$RELAY_CHAT_PORT" "$RELAY_CONVERT_WORKER_PORT" "$RELAY_WEB_PORT"; do
-    port_open "$port" && { down; fail "port $port is held by a process ./relay did not start; stop it first"; }
-  done
   # Every sign-up and sign-in of the run comes from 127.0.0.1, and the counters live in Redis, shared with
   # whatever ran just before (the fuzz run signs up hundreds): the per-IP limit is the API tests' subject.
   export AUTH_RATE_LIMIT_PER_IP=100000
