@@ -17,6 +17,8 @@ export function ProfileForm({ profile }: { profile: UserProfile }) {
   const form = useForm({
     resolver: zodResolver(UpdateProfileBody, formSchemaOptions),
     values: { name: profile.name, bio: profile.bio },
+    // The profile is refetched now and then (photo URLs expire): that must not undo what is being typed.
+    resetOptions: { keepDirtyValues: true },
   });
   const update = useUpdateProfile();
   const toast = useToast();
