@@ -1,11 +1,11 @@
 import { join } from 'node:path';
-import { activationLink, expect, newUser, test } from './fixtures.ts';
+import { activationLink, checkScreen, expect, newUser, test } from './fixtures.ts';
 
 const PHOTO = join(import.meta.dirname, 'assets', 'photo.png');
 
 test('sign up, activate from the e-mail, sign in, edit the profile and upload a photo that shows in the header', async ({
   page,
-}) => {
+}, testInfo) => {
   const user = newUser('Grace Hopper');
 
   await test.step('sign up', async () => {
@@ -83,4 +83,6 @@ test('sign up, activate from the e-mail, sign in, edit the profile and upload a 
     );
     await expect.poll(photoLoaded, { message: 'the header avatar is a loaded photo' }).toBe(true);
   });
+
+  await checkScreen(page, testInfo, 'profile-photo');
 });

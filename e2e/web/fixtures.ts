@@ -60,41 +60,44 @@ export async function signIn(page: Page, user: WebUser): Promise<void> {
 }
 
 const WIDTHS = [1280, 375] as const;
+const SCHEMES = ['light', 'dark'] as const;
 
 /**
- * Scans the page with axe-core at each width (zero serious or critical violations; every violation is
- * printed and the full results attached on failure) and saves a full-page screenshot at each width
- * as `<outputDir>/screens/<screen>-<width>.png`.
+ * Scans the page with axe-core at each width, in the light and the dark theme (zero serious or
+ * critical violations; every violation is printed and the full results attached on failure), and
+ * saves a full-page screenshot of each as `<outputDir>/screens/<screen>-<width>[-dark].png`.
  */
 export async function checkScreen(page: Page, testInfo: TestInfo, screen: string): Promise<void> {
   const dir = join(testInfo.project.outputDir, 'screens');
   mkdirSync(dir, { recursive: true });
   const height = page.viewportSize()?.height ?? 720;
-  for (const width of WIDTHS) {
-    await page.setViewportSize({ width, height });
-    const results = await new AxeBuilder({ page }).analyze();
-    const blocking = results.violations.filter(
-      (violation) => violation.impact === 'serious' || violation.impact === 'critical',
-    );
-    if (blocking.length > 0) {
-      console.log(
-        `axe violations on ${screen} at ${width} px:\n${JSON.stringify(results.violations, null, 2)}`,
+  const failures: string[] = [];
+  for (const colorScheme of SCHEMES) {
+    await page.emulateMedia({ colorScheme });
+    for (const width of WIDTHS) {
+      const name = `${screen}-${width}${colorScheme === 'dark' ? '-dark' : ''}`;
+      await page.setViewportSize({ width, height });
+      const path = join(dir, `${name}.png`);
+      await page.screenshot({ path, fullPage: true, animations: 'disabled' });
+      await testInfo.attach(name, { path, contentType: 'image/png' });
+      const results = await new AxeBuilder({ page }).analyze();
+      const blocking = results.violations.filter(
+        (violation) => violation.impact === 'serious' || violation.impact === 'critical',
       );
-      await testInfo.attach(`axe-${screen}-${width}.json`, {
+      if (blocking.length === 0) continue;
+      console.log(`axe violations on ${name}:\n${JSON.stringify(results.violations, null, 2)}`);
+      await testInfo.attach(`axe-${name}.json`, {
         body: JSON.stringify(results, null, 2),
         contentType: 'application/json',
       });
+      for (const violation of blocking)
+        failures.push(
+          `${name}: ${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.length}×)`,
+        );
     }
-    expect(
-      blocking.map(
-        (violation) => `${violation.impact} ${violation.id}: ${violation.help} (${violation.nodes.length}×)`,
-      ),
-      `serious or critical axe violations on ${screen} at ${width} px`,
-    ).toEqual([]);
-    const path = join(dir, `${screen}-${width}.png`);
-    await page.screenshot({ path, fullPage: true, animations: 'disabled' });
-    await testInfo.attach(`${screen}-${width}`, { path, contentType: 'image/png' });
   }
+  await page.emulateMedia({ colorScheme: 'light' });
+  expect(failures, `serious or critical axe violations on ${screen}`).toEqual([]);
 }
 
 /** Collects every console error or warning and uncaught page error of a browser context. */
