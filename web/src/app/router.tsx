@@ -74,7 +74,7 @@ const routes: RouteObject[] = [
               {
                 path: '/conversions',
                 ...page(
-                  () => import('./placeholders/conversions-page.tsx'),
+                  () => import('../features/conversions/components/conversions-page.tsx'),
                   (m) => m.ConversionsPage,
                 ),
               },

@@ -3,7 +3,8 @@ import { ApiClient } from './api-client.ts';
 import { Session } from './session.ts';
 import { browserTransport } from './transport.ts';
 
-const baseUrl = (import.meta.env.VITE_API_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
+/** The gateway's origin: REST under /api, the WebSocket at /ws. */
+export const baseUrl = (import.meta.env.VITE_API_URL ?? 'http://127.0.0.1:8000').replace(/\/$/, '');
 
 /** The app's one API client and one session, wired to the browser. */
 export const api = new ApiClient({ baseUrl, transport: browserTransport, session: () => session });

@@ -1,0 +1,56 @@
+import type { Conversion, ConversionPage, ConversionStatusChanged } from '@relay/contracts';
+import type { InfiniteData, QueryClient } from '@tanstack/react-query';
+import { conversionsQueryKey } from './conversions-query-key.ts';
+
+type Pages = InfiniteData<ConversionPage, string | undefined>;
+
+function mapJobs(queryClient: QueryClient, map: (jobs: Conversion[]) => Conversion[]): void {
+  queryClient.setQueryData<Pages>(conversionsQueryKey, (data) =>
+    data === undefined
+      ? data
+      : { ...data, pages: data.pages.map((page) => ({ ...page, conversions: map(page.conversions) })) },
+  );
+}
+
+const isListed = (queryClient: QueryClient, id: string): boolean =>
+  queryClient
+    .getQueryData<Pages>(conversionsQueryKey)
+    ?.pages.some((page) => page.conversions.some((job) => job.id === id)) === true;
+
+/** Writes to the cached history, so a job's row changes without a refetch. */
+export const conversionsCache = {
+  /** A job just accepted goes on top, unless its first status frame already brought it in. */
+  add(queryClient: QueryClient, job: Conversion): void {
+    if (isListed(queryClient, job.id)) return;
+    queryClient.setQueryData<Pages>(conversionsQueryKey, (data) => {
+      const [first, ...rest] = data?.pages ?? [];
+      if (data === undefined || first === undefined) return data;
+      return { ...data, pages: [{ ...first, conversions: [job, ...first.conversions] }, ...rest] };
+    });
+  },
+
+  /** A status frame: the row follows; a job this tab has not listed (another tab's upload) is fetched. */
+  applyStatus(queryClient: QueryClient, change: ConversionStatusChanged): void {
+    if (!isListed(queryClient, change.conversionId)) {
+      void queryClient.invalidateQueries({ queryKey: conversionsQueryKey });
+      return;
+    }
+    mapJobs(queryClient, (jobs) =>
+      jobs.map((job) =>
+        job.id === change.conversionId && Date.parse(change.at) >= Date.parse(job.updatedAt)
+          ? {
+              ...job,
+              status: change.status,
+              reason: change.reason ?? job.reason,
+              downloadPath: change.downloadPath ?? job.downloadPath,
+              updatedAt: change.at,
+            }
+          : job,
+      ),
+    );
+  },
+
+  remove(queryClient: QueryClient, id: string): void {
+    mapJobs(queryClient, (jobs) => jobs.filter((job) => job.id !== id));
+  },
+};
