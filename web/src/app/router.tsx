@@ -67,8 +67,15 @@ const routes: RouteObject[] = [
               {
                 path: '/chats',
                 ...page(
-                  () => import('./placeholders/chats-page.tsx'),
+                  () => import('../features/chats/components/chats-page.tsx'),
                   (m) => m.ChatsPage,
+                ),
+              },
+              {
+                path: '/chats/:chatId',
+                ...page(
+                  () => import('../features/chats/components/chat-room-page.tsx'),
+                  (m) => m.ChatRoomPage,
                 ),
               },
               {

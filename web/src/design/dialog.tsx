@@ -6,12 +6,14 @@ interface DialogProps {
   onOpenChange: (open: boolean) => void;
   title: string;
   description?: ReactNode;
+  /** The dialog's body, e.g. a form's fields, between the description and the buttons. */
+  children?: ReactNode;
   /** The buttons; one of them should close the dialog. */
   actions: ReactNode;
 }
 
 /** A modal dialog: focus moves in and is trapped, Escape closes it, focus returns after. */
-export function Dialog({ open, onOpenChange, title, description, actions }: DialogProps) {
+export function Dialog({ open, onOpenChange, title, description, children, actions }: DialogProps) {
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
@@ -27,6 +29,7 @@ export function Dialog({ open, onOpenChange, title, description, actions }: Dial
           {description && (
             <RadixDialog.Description className="dialog__description">{description}</RadixDialog.Description>
           )}
+          {children}
           <div className="dialog__actions">{actions}</div>
         </RadixDialog.Content>
       </RadixDialog.Portal>

@@ -5,6 +5,8 @@ interface FieldProps {
   /** Shown under the control and announced with it. */
   error?: string | undefined;
   hint?: string | undefined;
+  /** Named for assistive tech only, where the control's place says what it is (a chat's composer). */
+  labelHidden?: boolean;
 }
 
 type InputFieldProps = FieldProps & InputHTMLAttributes<HTMLInputElement> & { multiline?: false };
@@ -25,7 +27,7 @@ export function TextField(props: InputFieldProps | TextAreaFieldProps) {
   };
   return (
     <div className="field">
-      <label className="field__label" htmlFor={id}>
+      <label className={props.labelHidden ? 'visually-hidden' : 'field__label'} htmlFor={id}>
         {label}
       </label>
       {props.multiline ? (
@@ -48,6 +50,13 @@ export function TextField(props: InputFieldProps | TextAreaFieldProps) {
 }
 
 function withoutFieldProps<T extends FieldProps & { multiline?: boolean }>(props: T) {
-  const { label: _label, error: _error, hint: _hint, multiline: _multiline, ...rest } = props;
+  const {
+    label: _label,
+    error: _error,
+    hint: _hint,
+    multiline: _multiline,
+    labelHidden: _hidden,
+    ...rest
+  } = props;
   return rest;
 }
