@@ -265,7 +265,8 @@ describe('WebSocket /ws: heartbeat', () => {
 
 describe('WebSocket /ws: token lifetime', () => {
   it('closes with 4401 when the token expires, unless a fresh one was sent', async () => {
-    const shortLived = await startGateway({ ACCESS_TOKEN_TTL_SECONDS: '2' });
+    // Long enough that a login (argon2) on a loaded machine still lands before the first token expires.
+    const shortLived = await startGateway({ ACCESS_TOKEN_TTL_SECONDS: '4' });
     extraGateways.push(shortLived);
     const login = async () =>
       (
