@@ -1,0 +1,93 @@
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Page } from '@playwright/test';
+import { activeUser, checkScreen, expect, signIn, test } from './fixtures.ts';
+
+const FORMATS = join(import.meta.dirname, '..', '..', 'services', 'convert', 'test', 'fixtures', 'formats');
+/** Conversions run in LibreOffice on a small machine: give them time beyond the default expect. */
+const CONVERTED_WITHIN_MS = 45_000;
+
+test.setTimeout(120_000);
+
+async function openConversions(page: Page, name: string): Promise<void> {
+  await signIn(page, await activeUser(name));
+  await page.getByRole('banner').getByRole('link', { name: 'Conversions' }).click();
+  await expect(page.getByRole('heading', { level: 1, name: 'Conversions' })).toBeVisible();
+}
+
+const jobsOf = (page: Page) => page.getByRole('list', { name: 'Conversions' });
+
+/** Picks the fixtures, keeps the default target (PDF) and waits until every job is Done, live. */
+async function convertToPdf(page: Page, files: readonly string[]): Promise<void> {
+  await page.getByLabel('Files').setInputFiles(files.map((file) => join(FORMATS, file)));
+  await page.getByRole('button', { name: 'Convert', exact: true }).click();
+  for (const name of files) {
+    const job = jobsOf(page).getByRole('listitem', { name });
+    await expect(job).toBeVisible();
+    await expect(job.getByText('Done', { exact: true })).toBeVisible({ timeout: CONVERTED_WITHIN_MS });
+  }
+}
+
+test('convert a docx and an xlsx with live status; a password-protected file shows its reason; delete a job', async ({
+  page,
+}, testInfo) => {
+  await openConversions(page, 'Lynn Conway');
+  await expect(page.getByText('No conversions yet')).toBeVisible();
+  await checkScreen(page, testInfo, 'conversions-empty');
+
+  await test.step('each picked file offers only its own targets', async () => {
+    await page
+      .getByLabel('Files')
+      .setInputFiles([join(FORMATS, 'sample.docx'), join(FORMATS, 'sample.xlsx')]);
+    const docxTarget = page.getByLabel('Convert sample.docx to');
+    const xlsxTarget = page.getByLabel('Convert sample.xlsx to');
+    await expect(docxTarget.getByRole('option')).toHaveText(['PDF', 'ODT']);
+    await expect(xlsxTarget.getByRole('option')).toHaveText(['PDF', 'ODS', 'CSV']);
+    await expect(docxTarget).toHaveValue('pdf');
+    await checkScreen(page, testInfo, 'conversions-picked');
+    // Picked again by convertToPdf: cleared first so each file is listed once.
+    for (const name of ['sample.docx', 'sample.xlsx'])
+      await page.getByRole('button', { name: `Remove ${name}` }).click();
+  });
+
+  await test.step('both jobs turn Done live, without a reload', async () => {
+    await convertToPdf(page, ['sample.docx', 'sample.xlsx']);
+    await expect(jobsOf(page).getByRole('button', { name: 'Download sample.pdf' })).toHaveCount(2);
+  });
+  await checkScreen(page, testInfo, 'conversions');
+
+  await test.step('a password-protected docx fails with a reason a person can read', async () => {
+    await page.getByLabel('Files').setInputFiles(join(FORMATS, 'encrypted.docx'));
+    await page.getByRole('button', { name: 'Convert', exact: true }).click();
+    const job = jobsOf(page).getByRole('listitem', { name: 'encrypted.docx' });
+    await expect(job.getByText('Failed', { exact: true })).toBeVisible({ timeout: CONVERTED_WITHIN_MS });
+    await expect(job.getByText(/password-protected/)).toBeVisible();
+  });
+
+  await test.step('delete a job after confirming', async () => {
+    await jobsOf(page).getByRole('button', { name: 'Delete sample.xlsx' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Delete sample.xlsx?' });
+    await dialog.getByRole('button', { name: 'Delete' }).click();
+    await expect(dialog).toBeHidden();
+    await expect(jobsOf(page).getByRole('listitem', { name: 'sample.xlsx' })).toHaveCount(0);
+    await page.reload();
+    await expect(jobsOf(page).getByRole('listitem', { name: 'sample.docx' })).toBeVisible();
+    await expect(jobsOf(page).getByRole('listitem', { name: 'sample.xlsx' })).toHaveCount(0);
+  });
+});
+
+test('the downloaded result of a docx is a PDF', async ({ page }) => {
+  // Known failure, kept running so it turns red the day it is fixed: the gateway's download answers
+  // a 302 to the presigned S3 link, which a page can only follow with fetch (the token rides in a
+  // header), and s3proxy sends no CORS headers, so Chromium blocks the read. Needs the gateway to
+  // hand the link out as JSON (then the page navigates to it) or CORS on the bucket.
+  test.fail(true, 'the presigned download link is not readable cross-origin (no CORS on S3)');
+  await openConversions(page, 'Radia Perlman');
+  await convertToPdf(page, ['sample.docx']);
+  const downloading = page.waitForEvent('download', { timeout: 15_000 });
+  await jobsOf(page).getByRole('button', { name: 'Download sample.pdf' }).click();
+  const download = await downloading;
+  expect(download.suggestedFilename()).toBe('sample.pdf');
+  const bytes = await readFile(await download.path());
+  expect(bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+});
