@@ -30,6 +30,7 @@ export function useConversionStatusSocket(): void {
       if (token === undefined) return reconnectLater();
       socket = new WebSocket(SOCKET_URL, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`]);
       socket.addEventListener('open', () => {
+        if (stopped) return;
         failures = 0;
         ping = setInterval(() => socket?.send(JSON.stringify({ type: 'ping' })), PING_EVERY_MS);
         void queryClient.invalidateQueries({ queryKey: conversionsQueryKey });
@@ -60,7 +61,11 @@ export function useConversionStatusSocket(): void {
       stopRefreshing();
       clearTimeout(retry);
       clearInterval(ping);
-      socket?.close(1000);
+      // Closing one still connecting makes Chromium log a warning: let it open first.
+      const closing = socket;
+      if (closing?.readyState === WebSocket.CONNECTING)
+        closing.addEventListener('open', () => closing.close(1000));
+      else closing?.close(1000);
     };
   }, [queryClient]);
 }
