@@ -48,7 +48,8 @@ export function MessageLog({
   });
   useLayoutEffect(() => {
     const before = previous.current;
-    const firstKey = rows[0]?.key;
+    // The first message, not the first row: an older page from the same day keeps the same separator on top.
+    const firstKey = rows.find((row) => row.kind === 'message')?.key;
     const last = rows.at(-1);
     if (before.firstKey !== undefined && firstKey !== before.firstKey) {
       // Older messages came in above: keep the one that was on top where it was.

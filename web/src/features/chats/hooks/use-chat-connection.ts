@@ -8,6 +8,34 @@ const STOP_AFTER_MS = 5_000;
 let users = 0;
 let stopTimer: ReturnType<typeof setTimeout> | undefined;
 
+/*
+ * A socket whose network went away can look open for minutes (no close until TCP gives up), and
+ * sends into it are lost until the resend timer: on `offline` it is closed at once, so the banner
+ * shows and what is typed waits in the outbox; on `online` it reconnects without waiting for back-off.
+ */
+const goOffline = () => chatSocket.stop();
+const goOnline = () => {
+  chatSocket.stop();
+  chatSocket.start();
+};
+
+function acquire(): void {
+  users += 1;
+  clearTimeout(stopTimer);
+  if (users > 1) return;
+  window.addEventListener('offline', goOffline);
+  window.addEventListener('online', goOnline);
+  if (navigator.onLine) chatSocket.start();
+}
+
+function release(): void {
+  users -= 1;
+  if (users > 0) return;
+  window.removeEventListener('offline', goOffline);
+  window.removeEventListener('online', goOnline);
+  stopTimer = setTimeout(() => chatSocket.stop(), STOP_AFTER_MS);
+}
+
 const subscribeToStatus = (onChange: () => void) =>
   chatSocket.on((event) => {
     if (event.type === 'status') onChange();
@@ -20,13 +48,8 @@ const currentStatus = (): ConnectionStatus => chatSocket.status;
  */
 export function useChatConnection(): { status: ConnectionStatus; reconnecting: boolean } {
   useEffect(() => {
-    users += 1;
-    clearTimeout(stopTimer);
-    chatSocket.start();
-    return () => {
-      users -= 1;
-      if (users === 0) stopTimer = setTimeout(() => chatSocket.stop(), STOP_AFTER_MS);
-    };
+    acquire();
+    return release;
   }, []);
   useAccessTokenRefreshed((token) => chatSocket.refreshToken(token));
   const status = useSyncExternalStore(subscribeToStatus, currentStatus);
