@@ -96,6 +96,15 @@ test('two users chat live: create and add, both ways, typing, read receipts, his
     expect((await shownBodies(page)).slice(-5)).toEqual(offline);
   });
 
+  await test.step("Bob's list follows live: last message and unread badge", async () => {
+    await bobPage.getByRole('banner').getByRole('link', { name: 'Chats' }).click();
+    await expect(bobPage.getByRole('link', { name: title })).toBeVisible();
+    await send(page, 'Are you still there?');
+    const row = bobPage.getByRole('listitem').filter({ has: bobPage.getByRole('link', { name: title }) });
+    await expect(row).toContainText('Ada Lovelace: Are you still there?');
+    await expect(row).toContainText('1 unread');
+  });
+
   await test.step('screens: a room and the chats list', async () => {
     await checkScreen(page, testInfo, 'chat-room');
     await page.getByRole('banner').getByRole('link', { name: 'Chats' }).click();
