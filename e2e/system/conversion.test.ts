@@ -103,6 +103,18 @@ describe('a conversion through the gateway', () => {
       await writeFile(path, Buffer.from(await pdf.arrayBuffer()));
       expect((await run('pdftotext', [path, '-'])).stdout).toContain('RELAY-FIXTURE');
 
+      // A page cannot read a cross-origin redirect: with Accept: application/json the link comes as JSON.
+      const asJson = await fetch(`${gateway()}/api/conversions/${id}/download`, {
+        headers: { authorization: `Bearer ${alice.accessToken}`, accept: 'application/json' },
+      });
+      expect(asJson.status).toBe(200);
+      const { url } = (await asJson.json()) as { url: string };
+      expect(
+        Buffer.from(await (await fetch(url)).arrayBuffer())
+          .subarray(0, 4)
+          .toString('latin1'),
+      ).toBe('%PDF');
+
       for (const [method, suffix] of [
         ['GET', ''],
         ['GET', '/download'],

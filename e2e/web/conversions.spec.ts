@@ -77,11 +77,6 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
 });
 
 test('the downloaded result of a docx is a PDF', async ({ page }) => {
-  // Known failure, kept running so it turns red the day it is fixed: the gateway's download answers
-  // a 302 to the presigned S3 link, which a page can only follow with fetch (the token rides in a
-  // header), and s3proxy sends no CORS headers, so Chromium blocks the read. Needs the gateway to
-  // hand the link out as JSON (then the page navigates to it) or CORS on the bucket.
-  test.fail(true, 'the presigned download link is not readable cross-origin (no CORS on S3)');
   await openConversions(page, 'Radia Perlman');
   await convertToPdf(page, ['sample.docx']);
   const downloading = page.waitForEvent('download', { timeout: 15_000 });

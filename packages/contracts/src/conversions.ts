@@ -134,6 +134,10 @@ export type ConversionPageQuery = z.infer<typeof ConversionPageQuery>;
 
 export const ConversionParams = z.object({ id: ConversionId });
 
+/** The download link as JSON, for clients that cannot read a cross-origin redirect (the SPA). */
+export const ConversionDownloadLink = z.object({ url: z.url() });
+export type ConversionDownloadLink = z.infer<typeof ConversionDownloadLink>;
+
 export const ConversionFormats = z.object({
   formats: z.array(z.object({ source: SourceFormat, targets: z.array(TargetFormat) })),
   /** The largest upload accepted, in bytes. */

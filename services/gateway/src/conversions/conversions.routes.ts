@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import {
   Conversion,
+  ConversionDownloadLink,
   ConversionFormats,
   ConversionPage,
   ConversionPageQuery,
@@ -170,9 +171,10 @@ export function registerConversionRoutes(
         tags,
         security,
         description:
-          'Redirects to the result: a presigned URL valid a few minutes, saved under the original name with the new extension.',
+          'Redirects to the result: a presigned URL valid a few minutes, saved under the original name with the new extension. With `Accept: application/json` the same link comes back as `{url}` (a page cannot read a cross-origin redirect; it navigates to the link instead).',
         params: ConversionParams,
         response: {
+          200: ConversionDownloadLink,
           302: noContent('Found: Location is the short-lived download URL.'),
           ...problemResponses({
             401: revoked,
@@ -183,8 +185,15 @@ export function registerConversionRoutes(
         },
       },
     },
-    async (request, reply) =>
-      relayResponse(reply, await convertApi.download(await tokenOf(request), request.params.id)),
+    async (request, reply) => {
+      const answer = await convertApi.download(await tokenOf(request), request.params.id);
+      const link = answer.status === 302 ? answer.headers.get('location') : null;
+      if (link !== null && wantsJson(request.headers.accept)) {
+        await answer.body?.cancel();
+        return reply.header('cache-control', 'no-store').send({ url: link });
+      }
+      return relayResponse(reply, answer);
+    },
   );
 
   app.delete(
@@ -228,4 +237,9 @@ async function* bodyUpTo(
     failed.abort(error);
     throw error;
   }
+}
+
+/** A client that names JSON and not a redirect target (browsers navigating send text/html). */
+function wantsJson(accept: string | undefined): boolean {
+  return accept !== undefined && /(^|,)\s*application\/json\b/.test(accept) && !accept.includes('text/html');
 }

@@ -38,13 +38,6 @@ export class ApiClient {
     return options.schema.parse(await response.json());
   }
 
-  /** A file the gateway answers with (or redirects to), e.g. a conversion's result. */
-  async blob(path: string): Promise<Blob> {
-    const response = await this.#requestWithRetry(path, {});
-    if (!response.ok) throw await ApiError.fromResponse(response);
-    return response.blob();
-  }
-
   async #requestWithRetry<T>(path: string, options: RequestOptions<T>): Promise<Response> {
     if (options.authenticated === false) return this.#send(path, options, null);
     const session = this.#options.session();

@@ -1,4 +1,10 @@
-import { Conversion, ConversionFormats, ConversionPage, type TargetFormat } from '@relay/contracts';
+import {
+  Conversion,
+  ConversionDownloadLink,
+  ConversionFormats,
+  ConversionPage,
+  type TargetFormat,
+} from '@relay/contracts';
 import { api } from '../../../lib/api/api.ts';
 
 export interface ConversionUpload {
@@ -25,7 +31,7 @@ export const conversionsApi = {
     body.append('file', file);
     return api.request('/api/conversions', { method: 'POST', body, schema: Conversion, onUploadProgress });
   },
-  /** Follows the gateway's redirect to the short-lived link and reads the file. */
-  download: (downloadPath: string) => api.blob(downloadPath),
+  /** The short-lived link to the result, as JSON: a page cannot read the cross-origin redirect. */
+  downloadLink: (downloadPath: string) => api.request(downloadPath, { schema: ConversionDownloadLink }),
   remove: (id: string) => api.request(`/api/conversions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

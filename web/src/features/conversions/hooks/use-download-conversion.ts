@@ -3,26 +3,18 @@ import { useMutation } from '@tanstack/react-query';
 import { conversionsApi } from '../api/conversions-api.ts';
 
 /**
- * Saves a job's result. The gateway's download answers a redirect to a presigned link, and only a
- * request carrying the token gets it, so it is fetched (the browser follows the redirect) and saved
- * from memory under the job's result name.
+ * Saves a job's result: the gateway hands out a short-lived link (it needs the token, a plain link
+ * cannot carry it), and the browser goes to it; the link itself says "attachment" with the result's
+ * name, so the page stays and the file goes straight to disk, however large.
  */
 export function useDownloadConversion() {
   return useMutation({
-    mutationFn: async ({
-      downloadPath,
-      resultName,
-    }: Pick<Conversion, 'resultName'> & { downloadPath: string }) =>
-      saveFile(await conversionsApi.download(downloadPath), resultName),
+    mutationFn: async ({ downloadPath }: Pick<Conversion, 'resultName'> & { downloadPath: string }) => {
+      const { url } = await conversionsApi.downloadLink(downloadPath);
+      const link = document.createElement('a');
+      link.href = url;
+      link.rel = 'noopener';
+      link.click();
+    },
   });
-}
-
-function saveFile(blob: Blob, name: string): void {
-  const url = URL.createObjectURL(blob);
-  const link = document.createElement('a');
-  link.href = url;
-  link.download = name;
-  link.click();
-  // The click starts the download synchronously; the URL is not needed after it.
-  setTimeout(() => URL.revokeObjectURL(url), 0);
 }
