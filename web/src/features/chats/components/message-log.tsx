@@ -62,6 +62,23 @@ export function MessageLog({
     previous.current = { ...before, firstKey, lastKey: last?.key };
   }, [rows, myUserId, virtualizer]);
 
+  // Rows measured taller than estimated, or a smaller window, must not lift a pinned reader off the end.
+  const totalSize = virtualizer.getTotalSize();
+  useLayoutEffect(() => {
+    const element = scrollRef.current;
+    if (element !== null && totalSize > 0 && previous.current.pinned)
+      element.scrollTop = element.scrollHeight;
+  }, [totalSize]);
+  useEffect(() => {
+    const element = scrollRef.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => {
+      if (previous.current.pinned) element.scrollTop = element.scrollHeight;
+    });
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+
   const items = virtualizer.getVirtualItems();
   const nearTop = items[0] !== undefined && items[0].start < LOAD_OLDER_WITHIN_PX;
   useEffect(() => {
@@ -86,7 +103,7 @@ export function MessageLog({
       tabIndex={0}
       onScroll={onScroll}
     >
-      <div className="message-log__inner" style={{ height: virtualizer.getTotalSize() }}>
+      <div className="message-log__inner" style={{ height: totalSize }}>
         {items.map((item) => {
           const row = rows[item.index];
           if (row === undefined) return null;
