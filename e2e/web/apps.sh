@@ -43,6 +43,9 @@ up() {
   # Every sign-up and sign-in of the run comes from 127.0.0.1, and the counters live in Redis, shared with
   # whatever ran just before (the fuzz run signs up hundreds): the per-IP limit is the API tests' subject.
   export AUTH_RATE_LIMIT_PER_IP=100000
+  # Access tokens live 5 s for the whole run: every flow then goes through silent refreshes and the
+  # WebSocket's auth.refresh many times (the issue's session test; session.spec.ts looks for it).
+  export ACCESS_TOKEN_TTL_SECONDS=5
   # A subshell with errexit of its own: in `apps_up || …` bash would ignore -e inside apps_up.
   local rc=0
   set +e
