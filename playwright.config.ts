@@ -16,7 +16,12 @@ export default defineConfig({
   forbidOnly: true,
   timeout: 60_000,
   expect: { timeout: 10_000 },
-  reporter: [['list'], ['html', { open: 'never', outputFolder: 'playwright-report' }]],
+  reporter: [
+    ['list'],
+    ['html', { open: 'never', outputFolder: 'playwright-report' }],
+    // Read by infra/local/test-summary.ts for the run's closing line.
+    ['json', { outputFile: '.local/test-results/web.json' }],
+  ],
   use: {
     // 127.0.0.1, not localhost: the gateway's CORS allows exactly PUBLIC_WEB_URL (http://127.0.0.1:8080).
     baseURL: `http://127.0.0.1:${webPort}`,

@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -182,16 +182,14 @@ describe.each(['gateway', 'convert', 'chat'])('%s: its OpenAPI contract under sc
 
   it.each([true, false])('holds for every generated request (signed in: %s)', async (signedIn) => {
     const document = (await (await fetch(`${target().url}/docs/json`)).json()) as { paths: object };
-    if (Object.keys(document.paths).length === 0) {
-      // Schemathesis refuses a document without operations; there is nothing to fuzz yet.
-      console.log(`${name} documents no operations yet: nothing to fuzz`);
-      return;
-    }
+    expect(Object.keys(document.paths).length, `${name} documents no operations`).toBeGreaterThan(0);
     mkdirSync(join(ROOT, '.local/fuzz'), { recursive: true });
     const started = Date.now();
     const run = await runSchemathesis(target(), signedIn);
     const summary = report(target(), signedIn, run, Date.now() - started);
-    console.log(summary);
+    // Schemathesis' own report goes to a file (and into the failure message): its pytest-style
+    // closing line ("1 warning in 2.7s") in the run's output would read as a run of no tests.
+    writeFileSync(join(ROOT, `.local/fuzz/${name}-${signedIn ? 'signed-in' : 'anonymous'}.txt`), summary);
     expect(run.code, summary).toBe(0);
   });
 });
