@@ -21,6 +21,13 @@ export const baseEnv = {
 /** A TCP port; 0 lets the OS choose, which the integration tests use. */
 export const port = (fallback: number) => z.coerce.number().int().min(0).max(65535).default(fallback);
 
+/** An optional variable, where `NAME=` (empty, as in .env.example) also means unset. */
+export const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
+  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
+
+/** The port of a process's optional ops server (/healthz, /readyz, /metrics); unset means none. */
+export const optionalPort = () => unsetWhenEmpty(z.coerce.number().int().min(0).max(65535));
+
 /**
  * Parses the environment once at boot. Fails fast with every bad variable named,
  * and never prints the value of a secret one.

@@ -1,11 +1,7 @@
 import { ConsumerGroups } from '@relay/contracts';
 import { kafkaEnv } from '@relay/kafka';
-import { baseEnv, jwtEnv, loadConfig, port, secret } from '@relay/platform';
+import { baseEnv, jwtEnv, loadConfig, optionalPort, port, secret, unsetWhenEmpty } from '@relay/platform';
 import { z } from 'zod';
-
-/** An optional variable, where `NAME=` (empty, as in .env.example) also means unset. */
-const unsetWhenEmpty = <T extends z.ZodType>(schema: T) =>
-  z.preprocess((value) => (value === '' ? undefined : value), schema.optional());
 
 export const chatEnv = {
   ...baseEnv,
@@ -30,7 +26,7 @@ export const chatEnv = {
    */
   CHAT_CONSUMER_INSTANCE_ID: unsetWhenEmpty(z.string().min(1).max(128)),
   /** When set, chat-consumer serves /healthz, /readyz and /metrics (its counters) on this port. */
-  CHAT_CONSUMER_PORT: unsetWhenEmpty(z.coerce.number().int().min(0).max(65535)),
+  CHAT_CONSUMER_PORT: optionalPort(),
   /** Most records applied in one transaction. */
   CHAT_CONSUMER_BATCH: z.coerce.number().int().min(1).max(10_000).default(1000),
 };

@@ -11,6 +11,7 @@ import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
 import {
   createAuthenticate,
   createHttpApp,
+  createMetrics,
   type HttpApp,
   type Logger,
   type ShutdownStep,
@@ -49,6 +50,8 @@ export interface Gateway {
 }
 
 export interface GatewayWorker {
+  /** /healthz, /readyz and /metrics, when GATEWAY_WORKER_PORT is set. */
+  http: HttpApp | undefined;
   shutdownSteps: ShutdownStep[];
 }
 
@@ -199,8 +202,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   };
 }
 
-/** Wires gateway-worker: the background jobs (account e-mails). */
-export function buildGatewayWorker(config: GatewayConfig, logger: Logger): GatewayWorker {
+/** Wires gateway-worker: the background jobs (account e-mails) and, when asked, its ops server. */
+export async function buildGatewayWorker(config: GatewayConfig, logger: Logger): Promise<GatewayWorker> {
   const database = createDatabase({ url: config.GATEWAY_DATABASE_URL, maxConnections: 4 }, schema);
   const mailer = new Mailer({ smtpUrl: config.SMTP_URL, from: config.MAIL_FROM });
   const handler = new MailJobHandler(new UsersRepository(database.db), mailer, {
@@ -213,12 +216,39 @@ export function buildGatewayWorker(config: GatewayConfig, logger: Logger): Gatew
     prefix: config.JOBS_PREFIX,
     logger,
   });
+  const redis =
+    config.GATEWAY_WORKER_PORT === undefined
+      ? undefined
+      : createRedisClient(config.REDIS_URL, { name: 'gateway-worker-readiness' });
+  // SMTP is left out of readiness: a mail job waits an SMTP outage out with its retries.
+  const http =
+    redis === undefined
+      ? undefined
+      : await createHttpApp({
+          name: 'gateway-worker',
+          version: '0.1.0',
+          logger,
+          metrics: createMetrics('gateway-worker'),
+          readiness: [
+            { name: 'postgres', check: database.ping },
+            { name: 'redis', check: async () => void (await redis.ping()) },
+            {
+              name: 'mail-worker',
+              check: async () => {
+                if (!worker.isRunning()) throw new Error('the mail worker is not running');
+              },
+            },
+          ],
+        });
   return {
+    http,
     shutdownSteps: [
+      ...(http === undefined ? [] : [{ name: 'http', close: () => http.close() }]),
       // close() lets running jobs finish; unfinished ones return to the queue.
       { name: 'mail-worker', close: () => worker.close() },
       { name: 'smtp', close: async () => mailer.close() },
       { name: 'postgres', close: database.close },
+      ...(redis === undefined ? [] : [{ name: 'redis', close: async () => void (await redis.quit()) }]),
     ],
   };
 }

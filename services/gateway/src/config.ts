@@ -3,7 +3,7 @@ import { jobsEnv } from '@relay/jobs';
 import { kafkaEnv } from '@relay/kafka';
 import { smtpEnv } from '@relay/mailer';
 import { s3Env } from '@relay/object-storage';
-import { baseEnv, jwtEnv, loadConfig, port, secret } from '@relay/platform';
+import { baseEnv, jwtEnv, loadConfig, optionalPort, port, secret } from '@relay/platform';
 import { redisEnv } from '@relay/redis';
 import { z } from 'zod';
 
@@ -20,6 +20,8 @@ export const gatewayEnv = {
   ...jwtEnv,
   HOST: z.string().default('127.0.0.1'),
   GATEWAY_PORT: port(8000),
+  /** When set, gateway-worker serves /healthz, /readyz and /metrics on this port (containers probe it). */
+  GATEWAY_WORKER_PORT: optionalPort(),
   GATEWAY_DATABASE_URL: secret(z.url()),
   CONVERT_URL: z.url().default('http://127.0.0.1:8001'),
   CHAT_URL: z.url().default('http://127.0.0.1:8002'),

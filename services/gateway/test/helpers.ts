@@ -40,7 +40,7 @@ export function startWorker(overrides: Record<string, string> = {}): { close: ()
   const worker = buildGatewayWorker(testConfig(overrides), logger);
   return {
     close: async () => {
-      for (const step of worker.shutdownSteps) await step.close();
+      for (const step of (await worker).shutdownSteps) await step.close();
     },
   };
 }
