@@ -13,6 +13,8 @@ export const ChannelEvent = z.discriminatedUnion('type', [
   z.object({ type: z.literal('chat.typing'), chatId: ChatId, userId: UserId }),
   z.object({ type: z.literal('chat.read'), chatId: ChatId, userId: UserId, messageId: MessageId }),
   z.object({ type: z.literal('conversion.status'), status: ConversionStatusChanged }),
+  /** To the user's own group: they became a member of a chat (created, added or invited). */
+  z.object({ type: z.literal('chat.joined'), chatId: ChatId, userId: UserId }),
 ]);
 export type ChannelEvent = z.infer<typeof ChannelEvent>;
 

@@ -34,7 +34,13 @@ export const AddMembersBody = z.object({
 });
 export type AddMembersBody = z.infer<typeof AddMembersBody>;
 
-export const ChatMember = z.object({ userId: z.uuid(), name: z.string(), email: z.string() });
+export const ChatMember = z.object({
+  userId: z.uuid(),
+  name: z.string(),
+  email: z.string(),
+  /** A time-limited link to the member's small photo; null without one. */
+  photoUrl: z.string().nullable(),
+});
 export type ChatMember = z.infer<typeof ChatMember>;
 
 /** What chat-api knows of one chat for one reader. */
@@ -47,6 +53,13 @@ export const ChatSummary = z.object({
 export type ChatSummary = z.infer<typeof ChatSummary>;
 
 export const ChatSummaryList = z.object({ chats: z.array(ChatSummary) });
+
+/** How far one member has read a chat: "read by N" survives a reload. */
+export const ReadPosition = z.object({ userId: z.uuid(), messageId: MessageId, readAt: z.iso.datetime() });
+export type ReadPosition = z.infer<typeof ReadPosition>;
+
+export const ReadPositionList = z.object({ reads: z.array(ReadPosition) });
+export type ReadPositionList = z.infer<typeof ReadPositionList>;
 export type ChatSummaryList = z.infer<typeof ChatSummaryList>;
 
 export const Chat = z.object({

@@ -72,6 +72,8 @@ export const ServerFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('message.read'), chatId: ChatId, userId: z.uuid(), messageId: MessageId }),
   z.object({ type: z.literal('typing'), chatId: ChatId, userId: z.uuid() }),
   z.object({ type: z.literal('conversion.status'), status: ConversionStatusChanged }),
+  /** The user became a member of this chat (on any device): list it without a reload. */
+  z.object({ type: z.literal('chat.joined'), chatId: ChatId }),
   z.object({
     type: z.literal('error'),
     code: WsErrorCode,

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildChatService, type ChatService } from '../src/app.ts';
 import { loadChatConfig } from '../src/config.ts';
 import type { ChatStore } from '../src/store/chat-store.ts';
-import { chatCreated, messageCreated } from './events.ts';
+import { chatCreated, messageCreated, messageRead } from './events.ts';
 import { type TestStore, testStore } from './stores.ts';
 
 const logger = createLogger({ name: 'chat-api-test', level: 'silent' });
@@ -62,6 +62,18 @@ describe('chat-api', () => {
     expect(page.status).toBe(200);
     expect(page.json.messages.map((message: { body: string }) => message.body)).toEqual(['m1', 'm2']);
     expect(page.json.nextCursor).toBe(messageIds[1]);
+  });
+
+  it("serves a member everyone's read position, and refuses a non-member", async () => {
+    // alice sent every message: her read position leaves bob's unread count (tested below) alone.
+    await store.applyEvents([messageRead(chatId, alice, messageIds[1] as string)]);
+    const answer = await get(`/chats/${chatId}/reads`, await tokenFor(bob));
+    expect(answer.status).toBe(200);
+    expect(answer.json.reads).toEqual([expect.objectContaining({ userId: alice, messageId: messageIds[1] })]);
+    const refused = await get(`/chats/${chatId}/reads`, await tokenFor(mallory));
+    expect(refused.status).toBe(403);
+    expect(refused.json.code).toBe('not_a_member');
+    expect((await get(`/chats/${chatId}/reads`)).status).toBe(401);
   });
 
   it('refuses a valid token of a non-member with 403, and an unknown chat alike', async () => {

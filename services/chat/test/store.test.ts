@@ -102,6 +102,25 @@ describe.each<StoreKind>(['sqlite', 'postgres'])('%s chat store', (kind) => {
     expect((await store.summaries(randomUUID())).length).toBe(0);
   });
 
+  it("lists each member's read position, the furthest one read", async () => {
+    const { chatId, ids } = await chatWith(4, [alice, bob]);
+    expect(await store.readPositions(chatId)).toEqual([]);
+    await store.applyEvents([
+      messageRead(chatId, bob, ids[2] as string),
+      messageRead(chatId, alice, ids[3] as string),
+      messageRead(chatId, bob, ids[1] as string),
+    ]);
+    const reads = await store.readPositions(chatId);
+    expect(reads.map(({ userId, messageId }) => ({ userId, messageId }))).toEqual(
+      [
+        { userId: alice, messageId: ids[3] },
+        { userId: bob, messageId: ids[2] },
+      ].sort((a, b) => a.userId.localeCompare(b.userId)),
+    );
+    for (const read of reads) expect(new Date(read.readAt).toISOString()).toBe(read.readAt);
+    expect(await store.readPositions(randomUUID())).toEqual([]);
+  });
+
   it('rejects a batch with a value it cannot hold as EventsRejected, keeping none of that batch', async () => {
     const chatId = randomUUID();
     const good = messageCreated(chatId, alice, 'fine');

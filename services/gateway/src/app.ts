@@ -36,6 +36,7 @@ import { AuthService } from './users/auth.service.ts';
 import { registerJwksRoute } from './users/jwks.routes.ts';
 import { MailJobHandler, mailJobDefinition } from './users/mail.jobs.ts';
 import { PhotoUploadRateLimiter } from './users/photo.rate-limit.ts';
+import { PhotoLinks } from './users/photo-links.ts';
 import { registerProfileRoutes } from './users/profile.routes.ts';
 import { ProfileService } from './users/profile.service.ts';
 import { UsersRepository } from './users/users.repository.ts';
@@ -108,6 +109,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
   // Uploads are bounded per route (a photo and a document to convert differ); these hold for any other.
   await http.register(fastifyMultipart, { limits: { files: 1, fields: 5 } });
 
+  const photoLinks = new PhotoLinks(storage, config.PHOTO_URL_TTL_SECONDS);
   const chatApi = new ChatApiClient({ baseUrl: config.CHAT_URL, timeoutMs: config.CHAT_API_TIMEOUT_MS });
   const chats = new ChatsService({
     repository: new ChatsRepository(database.db),
@@ -119,6 +121,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       points: config.CHAT_MEMBER_LOOKUPS_PER_HOUR,
       durationSeconds: 3600,
     }),
+    photoLinks,
+    channelLayer,
   });
 
   registerJwksRoute(http, tokens);
@@ -183,7 +187,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       users,
       storage,
       new PhotoUploadRateLimiter(redis, { perUserPerHour: config.PHOTO_UPLOADS_PER_HOUR }),
-      config.PHOTO_URL_TTL_SECONDS,
+      photoLinks,
     ),
     photoMaxBytes: config.PHOTO_MAX_BYTES,
   });

@@ -162,6 +162,42 @@ describe('WebSocket /ws: messages', () => {
   });
 });
 
+describe('WebSocket /ws: chats joined', () => {
+  it("tells each member's open sockets of a chat they were put in, created or added, and nobody else", async () => {
+    const [bobSocket, mallorySocket] = await Promise.all([
+      connect(bob.accessToken),
+      connect(mallory.accessToken),
+    ]);
+    const created = await call(gateway.baseUrl, 'POST', '/api/chats', {
+      token: alice.accessToken,
+      body: { memberEmails: [bob.email] },
+    });
+    expect(created.status).toBe(201);
+    expect((await bobSocket.next('chat.joined', (frame) => frame.chatId === created.json.id)).chatId).toBe(
+      created.json.id,
+    );
+
+    const added = await call(gateway.baseUrl, 'POST', `/api/chats/${created.json.id}/members`, {
+      token: alice.accessToken,
+      body: { emails: [mallory.email] },
+    });
+    expect(added.status).toBe(200);
+    const joined = await mallorySocket.next('chat.joined', (frame) => frame.chatId === created.json.id);
+    expect(joined).toEqual({ type: 'chat.joined', chatId: created.json.id });
+    // Bob was in it already: adding Mallory is no news to him, and Mallory heard of nothing before.
+    const fence = await call(gateway.baseUrl, 'POST', '/api/chats', {
+      token: alice.accessToken,
+      body: { memberEmails: [bob.email] },
+    });
+    await bobSocket.next('chat.joined', (frame) => frame.chatId === fence.json.id);
+    expect(bobSocket.of('chat.joined').map((frame) => frame.chatId)).toEqual([
+      created.json.id,
+      fence.json.id,
+    ]);
+    expect(mallorySocket.of('chat.joined').map((frame) => frame.chatId)).toEqual([created.json.id]);
+  });
+});
+
 describe('WebSocket /ws: bad input', () => {
   it('answers bad frames with error frames and stays usable', async () => {
     const socket = await connect(alice.accessToken);

@@ -171,5 +171,15 @@ describe('chats', () => {
     expect(down.status).toBe(503);
     expect(down.headers.get('retry-after')).toBe('5');
     expect(down.json.code).toBe('chat_history_unavailable');
+
+    const readsByOutsider = await call(gateway.baseUrl, 'GET', `/api/chats/${chat.id}/reads`, {
+      token: carol.accessToken,
+    });
+    expect(readsByOutsider.status).toBe(403);
+    const readsDown = await call(gateway.baseUrl, 'GET', `/api/chats/${chat.id}/reads`, {
+      token: alice.accessToken,
+    });
+    expect(readsDown.status).toBe(503);
+    expect(readsDown.json.code).toBe('chat_history_unavailable');
   });
 });

@@ -84,6 +84,14 @@ describe('profile photo', () => {
       expect(bytes.includes('secret-exif-marker')).toBe(false);
     }
 
+    // Chats show each member's small photo, by a link of its own.
+    const chat = await call(gateway.baseUrl, 'POST', '/api/chats', { token: accessToken, body: {} });
+    const [member] = chat.json.members;
+    expect(member.photoUrl).toMatch(/\/small\.webp\?/);
+    expect(
+      (await sharp(Buffer.from(await (await fetch(member.photoUrl)).arrayBuffer())).metadata()).width,
+    ).toBe(64);
+
     const userId = first.json.id;
     const second = await uploadPhoto(accessToken, await image('webp', 300, 300), 'new.webp', 'image/webp');
     expect(second.status).toBe(200);
@@ -93,6 +101,8 @@ describe('profile photo', () => {
 
     const removed = await call(gateway.baseUrl, 'DELETE', '/api/users/me/photo', { token: accessToken });
     expect(removed.json.photo).toBeNull();
+    const listed = await call(gateway.baseUrl, 'GET', '/api/chats', { token: accessToken });
+    expect(listed.json.chats[0].members[0].photoUrl).toBeNull();
     expect(await storage.listKeys(`users/${userId}/photos/`)).toEqual([]);
   });
 

@@ -1,4 +1,4 @@
-import { MessagePage, MessagePageQuery } from '@relay/contracts';
+import { MessagePage, MessagePageQuery, ReadPositionList } from '@relay/contracts';
 import { type Authenticate, type HttpApp, problemResponses } from '@relay/platform';
 import { z } from 'zod';
 import { ChatErrorCode } from '../chat.errors.ts';
@@ -9,6 +9,7 @@ export function registerMessageRoutes(
   deps: { messages: MessagesService; authenticate: Authenticate },
 ): void {
   const caller = deps.authenticate;
+  const ChatParams = z.object({ chatId: z.uuid() });
 
   app.get(
     '/chats/:chatId/messages',
@@ -17,7 +18,7 @@ export function registerMessageRoutes(
         tags: ['messages'],
         summary: 'A page of a chat’s history, oldest first (members only; 403 for anyone else)',
         security: [{ bearerAuth: [] }],
-        params: z.object({ chatId: z.uuid() }),
+        params: ChatParams,
         querystring: MessagePageQuery,
         response: {
           200: MessagePage,
@@ -28,6 +29,23 @@ export function registerMessageRoutes(
     async (request) => {
       const { sub } = await caller(request);
       return deps.messages.history(sub, request.params.chatId, request.query);
+    },
+  );
+
+  app.get(
+    '/chats/:chatId/reads',
+    {
+      schema: {
+        tags: ['messages'],
+        summary: 'How far each member has read the chat (members only; 403 for anyone else)',
+        security: [{ bearerAuth: [] }],
+        params: ChatParams,
+        response: { 200: ReadPositionList, ...problemResponses({ 403: [ChatErrorCode.NotAMember] }) },
+      },
+    },
+    async (request) => {
+      const { sub } = await caller(request);
+      return deps.messages.reads(sub, request.params.chatId);
     },
   );
 }

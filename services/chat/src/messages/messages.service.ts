@@ -1,4 +1,4 @@
-import type { MessagePage, MessagePageQuery } from '@relay/contracts';
+import type { MessagePage, MessagePageQuery, ReadPositionList } from '@relay/contracts';
 import { conflictingCursors, unknownCursor } from '../chat.errors.ts';
 import type { MembershipsService } from '../memberships/memberships.service.ts';
 import type { ChatStore } from '../store/chat-store.ts';
@@ -20,5 +20,11 @@ export class MessagesService {
     const page = await this.#store.page(chatId, query);
     if (page === undefined) throw unknownCursor((query.after ?? query.before) as string);
     return page;
+  }
+
+  /** How far each member has read: own messages show "read by N" after a reload too. */
+  async reads(userId: string, chatId: string): Promise<ReadPositionList> {
+    await this.#memberships.requireMember(chatId, userId);
+    return { reads: await this.#store.readPositions(chatId) };
   }
 }

@@ -1,4 +1,4 @@
-import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage, ReadPosition } from '@relay/contracts';
 
 /** At most one cursor: the newest page without one, older than `before`, newer than `after`. */
 export interface PageQuery {
@@ -22,6 +22,8 @@ export interface ChatStore {
   /** A page of messages oldest first; undefined when the cursor is no message of this chat. */
   page(chatId: string, query: PageQuery): Promise<MessagePage | undefined>;
   summaries(userId: string): Promise<ChatSummary[]>;
+  /** Every member's read position in the chat (members who never read have none). */
+  readPositions(chatId: string): Promise<ReadPosition[]>;
   ping(): Promise<void>;
   close(): Promise<void>;
 }
@@ -61,6 +63,17 @@ export function toMessage(row: MessageRow): ChatMessage {
     body: row.body,
     sentAt: row.sent_at instanceof Date ? row.sent_at.toISOString() : row.sent_at,
   };
+}
+
+export interface ReadPositionRow {
+  user_id: string;
+  message_id: string;
+  read_at: string | Date;
+}
+
+export function toReadPosition(row: ReadPositionRow): ReadPosition {
+  const readAt = row.read_at instanceof Date ? row.read_at.toISOString() : row.read_at;
+  return { userId: row.user_id, messageId: row.message_id, readAt };
 }
 
 /** Pages are fetched newest-first for `before`; this puts them back in reading order. */

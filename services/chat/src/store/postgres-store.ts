@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import type { ChatMessage, ChatServiceEvent, ChatSummary, MessagePage, ReadPosition } from '@relay/contracts';
 import { createDatabase, type Database, runMigrations } from '@relay/database';
 import pg from 'pg';
 import {
@@ -7,8 +7,10 @@ import {
   EventsRejected,
   type MessageRow,
   type PageQuery,
+  type ReadPositionRow,
   toMessage,
   toPage,
+  toReadPosition,
 } from './chat-store.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/postgres', import.meta.url));
@@ -191,6 +193,14 @@ export class PostgresChatStore implements ChatStore {
       unreadCount: Number(row.unread),
       lastReadMessageId: row.read_message_id,
     }));
+  }
+
+  async readPositions(chatId: string): Promise<ReadPosition[]> {
+    const { rows } = await this.#pool.query<ReadPositionRow>(
+      'select user_id, message_id, read_at from read_positions where chat_id = $1 order by user_id',
+      [chatId],
+    );
+    return rows.map(toReadPosition);
   }
 
   ping(): Promise<void> {

@@ -2,15 +2,17 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync, type StatementSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
-import type { ChatServiceEvent, ChatSummary, MessagePage } from '@relay/contracts';
+import type { ChatServiceEvent, ChatSummary, MessagePage, ReadPosition } from '@relay/contracts';
 import { runSqliteMigrations } from '@relay/database';
 import {
   type ChatStore,
   EventsRejected,
   type MessageRow,
   type PageQuery,
+  type ReadPositionRow,
   toMessage,
   toPage,
+  toReadPosition,
 } from './chat-store.ts';
 
 const MIGRATIONS = fileURLToPath(new URL('./migrations/sqlite', import.meta.url));
@@ -58,6 +60,7 @@ const STATEMENTS = {
   chatsOf: 'select chat_id from chat_members where user_id = ? order by joined_at',
   last: `select ${MESSAGE_COLUMNS} from messages where chat_id = ? order by seq desc limit 1`,
   readPosition: 'select message_seq, message_id from read_positions where chat_id = ? and user_id = ?',
+  readPositions: 'select user_id, message_id, read_at from read_positions where chat_id = ? order by user_id',
   unread: 'select count(*) as n from messages where chat_id = ? and seq > ? and sender_id <> ?',
 } as const;
 
@@ -153,6 +156,11 @@ export class SqliteChatStore implements ChatStore {
         lastReadMessageId: read?.message_id ?? null,
       };
     });
+  }
+
+  async readPositions(chatId: string): Promise<ReadPosition[]> {
+    const rows = this.#statements.readPositions.all(chatId) as unknown as ReadPositionRow[];
+    return rows.map(toReadPosition);
   }
 
   async ping(): Promise<void> {

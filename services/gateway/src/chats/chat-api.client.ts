@@ -20,6 +20,11 @@ export class ChatApiClient {
     return this.#get(accessToken, `/chats/${encodeURIComponent(chatId)}/messages?${query}`);
   }
 
+  /** Each member's read position, raw like the history. */
+  async readsResponse(accessToken: string, chatId: string): Promise<Response> {
+    return this.#get(accessToken, `/chats/${encodeURIComponent(chatId)}/reads`);
+  }
+
   /** Every message after `afterMessageId`, following pages up to `max` messages. */
   async messagesAfter(accessToken: string, chatId: string, afterMessageId: string, max: number) {
     const messages: ChatMessage[] = [];

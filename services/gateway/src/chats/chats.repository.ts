@@ -12,6 +12,7 @@ export interface MemberRow {
   userId: string;
   name: string;
   email: string;
+  photoKey: string | null;
 }
 
 /** All SQL of the chats feature (messages live in the chat service, not here). */
@@ -119,7 +120,13 @@ export class ChatsRepository {
   async membersOf(chatIds: readonly string[]): Promise<MemberRow[]> {
     if (chatIds.length === 0) return [];
     return this.#db
-      .select({ chatId: chatMembers.chatId, userId: users.id, name: users.name, email: users.email })
+      .select({
+        chatId: chatMembers.chatId,
+        userId: users.id,
+        name: users.name,
+        email: users.email,
+        photoKey: users.photoKey,
+      })
       .from(chatMembers)
       .innerJoin(users, eq(users.id, chatMembers.userId))
       .where(inArray(chatMembers.chatId, [...chatIds]))

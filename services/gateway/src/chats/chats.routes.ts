@@ -5,6 +5,7 @@ import {
   CreateChatBody,
   MessagePage,
   MessagePageQuery,
+  ReadPositionList,
   UNKNOWN_CURSOR,
 } from '@relay/contracts';
 import {
@@ -107,6 +108,27 @@ export function registerChatRoutes(app: HttpApp, { authenticate, chats, chatApi 
       const query = searchParams(request.query);
       const upstream = await chatApi.historyResponse(accessToken, request.params.chatId, query);
       return relayResponse(reply, upstream);
+    },
+  );
+
+  app.get(
+    '/api/chats/:chatId/reads',
+    {
+      schema: {
+        tags,
+        security,
+        description: 'How far each member has read, from the chat service: "read by N" after a reload.',
+        params: ChatParams,
+        response: {
+          200: ReadPositionList,
+          ...problemResponses({ 401: revoked, 403: notAMember, 503: [ChatErrorCode.HistoryUnavailable] }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const { userId, accessToken } = await caller(request);
+      await chats.requireMember(request.params.chatId, userId);
+      return relayResponse(reply, await chatApi.readsResponse(accessToken, request.params.chatId));
     },
   );
 }

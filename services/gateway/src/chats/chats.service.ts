@@ -1,14 +1,17 @@
+import type { ChannelLayer } from '@relay/channel-layer';
 import {
   type Chat,
   ChatServiceTopic,
   type ChatSummary,
   type ChatWithInvites,
   type CreateChatBody,
+  Groups,
 } from '@relay/contracts';
 import type { EventProducer } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
 import { consumeOrRefuse } from '../rate-limit.ts';
+import type { PhotoLinks } from '../users/photo-links.ts';
 import type { ChatApiClient } from './chat-api.client.ts';
 import { notAMember } from './chats.errors.ts';
 import type { ChatsRepository } from './chats.repository.ts';
@@ -32,6 +35,8 @@ export class ChatsService {
   readonly #chatApi: ChatApiClient;
   readonly #logger: Logger;
   readonly #memberLookups: RateLimiter;
+  readonly #photoLinks: PhotoLinks;
+  readonly #channelLayer: ChannelLayer;
   readonly #knownMembers = new Set<string>();
 
   constructor(options: {
@@ -41,12 +46,17 @@ export class ChatsService {
     logger: Logger;
     /** E-mail addresses a user may look up when adding members, keyed by user id. */
     memberLookups: RateLimiter;
+    photoLinks: PhotoLinks;
+    /** Tells a user's open apps about a chat they joined. */
+    channelLayer: ChannelLayer;
   }) {
     this.#repository = options.repository;
     this.#producer = options.producer;
     this.#chatApi = options.chatApi;
     this.#logger = options.logger;
     this.#memberLookups = options.memberLookups;
+    this.#photoLinks = options.photoLinks;
+    this.#channelLayer = options.channelLayer;
   }
 
   async create(caller: Caller, body: CreateChatBody): Promise<ChatWithInvites> {
@@ -61,17 +71,20 @@ export class ChatsService {
       ]);
       return created;
     });
+    await this.#announceJoined(memberIds.map((userId) => ({ chatId: chat.id, userId })));
     return { ...((await this.#describe([chat], new Map()))[0] as Chat), invited };
   }
 
   async addMembers(caller: Caller, chatId: string, emails: readonly string[]): Promise<ChatWithInvites> {
     await this.requireMember(chatId, caller.userId);
     const { userIds, invited } = await this.#resolveMembers(caller, emails);
-    await this.#repository.transaction(async (tx) => {
+    const added = await this.#repository.transaction(async (tx) => {
       await this.#repository.invite(tx, chatId, invited, caller.userId);
       const added = await this.#repository.addMembers(tx, chatId, userIds, caller.userId);
       await this.#publishMembersAdded(added.map((userId) => ({ chatId, userId, addedBy: caller.userId })));
+      return added;
     });
+    await this.#announceJoined(added.map((userId) => ({ chatId, userId })));
     const chat = await this.#repository.findChat(chatId);
     if (chat === undefined) throw notAMember();
     return { ...((await this.#describe([chat], await this.#summaries(caller)))[0] as Chat), invited };
@@ -83,10 +96,12 @@ export class ChatsService {
    */
   async joinInvitedChats(userId: string): Promise<void> {
     try {
-      await this.#repository.transaction(async (tx) => {
+      const joined = await this.#repository.transaction(async (tx) => {
         const joined = await this.#repository.acceptInvitations(tx, userId);
         await this.#publishMembersAdded(joined.map(({ chatId, addedBy }) => ({ chatId, userId, addedBy })));
+        return joined;
       });
+      await this.#announceJoined(joined.map(({ chatId }) => ({ chatId, userId })));
     } catch (err) {
       this.#logger.warn({ err, userId }, 'joining invited chats failed; kept for the next sign-in');
     }
@@ -99,6 +114,22 @@ export class ChatsService {
       ChatServiceTopic,
       added.map((member) => ({ type: 'chat.member.added', payload: member })),
     );
+  }
+
+  /**
+   * After the commit, best effort: a user whose app missed it still sees the chat at the next
+   * list fetch, so a Redis hiccup here must not fail a change that is already made.
+   */
+  async #announceJoined(joined: { chatId: string; userId: string }[]): Promise<void> {
+    try {
+      await Promise.all(
+        joined.map(({ chatId, userId }) =>
+          this.#channelLayer.groupSend(Groups.user(userId), { type: 'chat.joined', chatId, userId }),
+        ),
+      );
+    } catch (err) {
+      this.#logger.warn({ err }, 'announcing joined chats failed; they show at the next list fetch');
+    }
   }
 
   /** The caller's chats with last message and unread count (from chat-api when it answers). */
@@ -145,7 +176,12 @@ export class ChatsService {
   }
 
   async #describe(rows: readonly ChatRow[], summaries: Map<string, ChatSummary>): Promise<Chat[]> {
-    const members = await this.#repository.membersOf(rows.map((row) => row.id));
+    const members = await Promise.all(
+      (await this.#repository.membersOf(rows.map((row) => row.id))).map(async (member) => ({
+        ...member,
+        photoUrl: member.photoKey === null ? null : await this.#photoLinks.link(member.photoKey, 'small'),
+      })),
+    );
     return rows.map((row) => {
       const summary = summaries.get(row.id);
       return {
@@ -155,7 +191,7 @@ export class ChatsService {
         createdAt: row.createdAt.toISOString(),
         members: members
           .filter((member) => member.chatId === row.id)
-          .map(({ userId, name, email }) => ({ userId, name, email })),
+          .map(({ userId, name, email, photoUrl }) => ({ userId, name, email, photoUrl })),
         lastMessage: summary?.lastMessage ?? null,
         unreadCount: summary?.unreadCount ?? 0,
       };

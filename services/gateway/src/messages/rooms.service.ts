@@ -265,12 +265,23 @@ function liveFrame(event: ChannelEvent, member: RoomMember): ServerFrame | undef
         : { type: 'message.read', chatId: event.chatId, userId: event.userId, messageId: event.messageId };
     case 'chat.message':
     case 'conversion.status':
+    case 'chat.joined':
       return undefined;
   }
 }
 
-/** Events of a user's own group, for that user only (a status about someone else's job is dropped). */
+/** Events of a user's own group, for that user only (one addressed to someone else is dropped). */
 function userFrame(event: ChannelEvent, member: RoomMember): ServerFrame | undefined {
-  if (event.type !== 'conversion.status' || event.status.ownerId !== member.userId) return undefined;
-  return { type: 'conversion.status', status: event.status };
+  switch (event.type) {
+    case 'conversion.status':
+      return event.status.ownerId === member.userId
+        ? { type: 'conversion.status', status: event.status }
+        : undefined;
+    case 'chat.joined':
+      return event.userId === member.userId ? { type: 'chat.joined', chatId: event.chatId } : undefined;
+    case 'chat.message':
+    case 'chat.typing':
+    case 'chat.read':
+      return undefined;
+  }
 }

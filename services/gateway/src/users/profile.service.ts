@@ -1,31 +1,29 @@
 import { randomUUID } from 'node:crypto';
-import type { PhotoUrls, UpdateProfileBody, UserProfile } from '@relay/contracts';
+import type { UpdateProfileBody, UserProfile } from '@relay/contracts';
 import type { ObjectStorage } from '@relay/object-storage';
 import { CommonErrorCode, commonError } from '@relay/platform';
 import type { PhotoUploadRateLimiter } from './photo.rate-limit.ts';
-import { PHOTO_SIZES, type PhotoSize, renderPhoto } from './photos.service.ts';
+import { PHOTO_SIZE_NAMES, type PhotoLinks, photoObjectKey } from './photo-links.ts';
+import { renderPhoto } from './photos.service.ts';
 import type { User, UsersRepository } from './users.repository.ts';
-
-const SIZES = Object.keys(PHOTO_SIZES) as PhotoSize[];
-const photoObjectKey = (prefix: string, size: PhotoSize) => `${prefix}/${size}.webp`;
 
 /** The signed-in user's own profile and photo. */
 export class ProfileService {
   readonly #users: UsersRepository;
   readonly #storage: ObjectStorage;
   readonly #uploads: PhotoUploadRateLimiter;
-  readonly #photoUrlTtlSeconds: number;
+  readonly #photoLinks: PhotoLinks;
 
   constructor(
     users: UsersRepository,
     storage: ObjectStorage,
     uploads: PhotoUploadRateLimiter,
-    photoUrlTtlSeconds: number,
+    photoLinks: PhotoLinks,
   ) {
     this.#users = users;
     this.#storage = storage;
     this.#uploads = uploads;
-    this.#photoUrlTtlSeconds = photoUrlTtlSeconds;
+    this.#photoLinks = photoLinks;
   }
 
   async get(userId: string): Promise<UserProfile> {
@@ -48,7 +46,9 @@ export class ProfileService {
     // A random segment makes the key unguessable and every version a new object (no stale caches).
     const prefix = `users/${userId}/photos/${randomUUID()}`;
     await Promise.all(
-      SIZES.map((size) => this.#storage.put(photoObjectKey(prefix, size), renditions[size], 'image/webp')),
+      PHOTO_SIZE_NAMES.map((size) =>
+        this.#storage.put(photoObjectKey(prefix, size), renditions[size], 'image/webp'),
+      ),
     );
     const previous = await this.#users.replacePhotoKey(userId, prefix);
     await this.#deletePhoto(previous);
@@ -62,7 +62,8 @@ export class ProfileService {
   }
 
   async #deletePhoto(prefix: string | null): Promise<void> {
-    if (prefix !== null) await this.#storage.delete(SIZES.map((size) => photoObjectKey(prefix, size)));
+    if (prefix !== null)
+      await this.#storage.delete(PHOTO_SIZE_NAMES.map((size) => photoObjectKey(prefix, size)));
   }
 
   async #existing(userId: string): Promise<User> {
@@ -79,20 +80,8 @@ export class ProfileService {
       email: user.email,
       name: user.name,
       bio: user.bio,
-      photo: user.photoKey === null ? null : await this.#photoUrls(user.photoKey),
+      photo: user.photoKey === null ? null : await this.#photoLinks.all(user.photoKey),
       createdAt: user.createdAt.toISOString(),
-    };
-  }
-
-  async #photoUrls(prefix: string): Promise<PhotoUrls> {
-    const ttl = this.#photoUrlTtlSeconds;
-    const url = (size: PhotoSize) => this.#storage.presignedGetUrl(photoObjectKey(prefix, size), ttl);
-    const [small, medium, large] = await Promise.all([url('small'), url('medium'), url('large')]);
-    return {
-      small,
-      medium,
-      large,
-      expiresAt: new Date(Date.now() + ttl * 1000).toISOString(),
     };
   }
 }
