@@ -1,4 +1,14 @@
-import { currentCorrelationId, type Logger, withCorrelation } from '@relay/platform';
+import {
+  currentCorrelationId,
+  extractTraceContext,
+  injectTraceContext,
+  inSpan,
+  type Logger,
+  SpanKind,
+  type TraceCarrier,
+  tracingEnabled,
+  withCorrelation,
+} from '@relay/platform';
 import { type ConnectionOptions, type JobsOptions, Queue, QueueEvents, Worker } from 'bullmq';
 import { z } from 'zod';
 
@@ -24,7 +34,46 @@ const RETRY_DEFAULTS: JobsOptions = {
 
 interface Envelope {
   correlationId: string | undefined;
+  /** W3C trace context of the code that added the job (absent while tracing is off). */
+  trace?: TraceCarrier;
   payload: unknown;
+}
+
+/** The job's envelope: the caller's correlation id and trace context around the payload. */
+export function jobEnvelope(payload: unknown): Envelope {
+  const envelope: Envelope = { correlationId: currentCorrelationId(), payload };
+  if (tracingEnabled()) {
+    const trace: TraceCarrier = {};
+    injectTraceContext(trace);
+    if (trace.traceparent !== undefined) envelope.trace = trace;
+  }
+  return envelope;
+}
+
+/**
+ * Runs `work` as the job's producer left it: in a span continuing the producer's trace (a new
+ * one without it), under the producer's correlation id.
+ */
+export function inJobScope<T>(
+  envelope: Envelope,
+  name: string,
+  queue: string,
+  work: () => Promise<T>,
+): Promise<T> {
+  return inSpan(
+    `${queue} process`,
+    {
+      kind: SpanKind.CONSUMER,
+      parent: extractTraceContext(envelope.trace),
+      correlationId: envelope.correlationId,
+      attributes: {
+        'messaging.system': 'bullmq',
+        'messaging.destination.name': queue,
+        'relay.job.name': name,
+      },
+    },
+    work,
+  );
 }
 
 /** Typed producer side of a queue: payloads are validated before they reach Redis. */
@@ -42,10 +91,7 @@ export class JobQueue<Schema extends z.ZodType> {
   }
 
   async add(name: string, payload: z.input<Schema>, options?: JobsOptions): Promise<string> {
-    const envelope: Envelope = {
-      correlationId: currentCorrelationId(),
-      payload: this.#definition.schema.parse(payload),
-    };
+    const envelope = jobEnvelope(this.#definition.schema.parse(payload));
     const job = await this.#queue.add(name, envelope, options);
     return job.id ?? '';
   }
@@ -107,7 +153,7 @@ export function startJobWorker<Schema extends z.ZodType>(
     definition.queue,
     async (job) => {
       const envelope = job.data as Envelope;
-      await withCorrelation(envelope.correlationId, async () => {
+      await inJobScope(envelope, job.name, definition.queue, async () => {
         const payload = definition.schema.parse(envelope.payload);
         await handle(payload, {
           name: job.name,

@@ -1,6 +1,16 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Consumer, type Message, type MessagesStream, stringDeserializers } from '@platformatic/kafka';
-import { type Logger, withCorrelation, withTimeout } from '@relay/platform';
+import {
+  endSpan,
+  extractTraceContext,
+  type Logger,
+  type Span,
+  SpanKind,
+  startSpan,
+  tracingEnabled,
+  withCorrelation,
+  withTimeout,
+} from '@relay/platform';
 import { applyIsolating } from './isolate.ts';
 import type { EventProducer } from './producer.ts';
 
@@ -76,6 +86,15 @@ interface Poison {
   record: ConsumedRecord;
   reason: string;
   correlationId?: string;
+}
+
+/** Ends each record's span once its batch is committed; a dead-lettered record's as failed, with why. */
+function endRecordSpans(spans: Map<ConsumedRecord, Span>, deadLettered: readonly Poison[]): void {
+  for (const { record, reason } of deadLettered) {
+    endSpan(spans.get(record), `dead-lettered: ${reason}`);
+    spans.delete(record);
+  }
+  for (const span of spans.values()) endSpan(span);
 }
 
 /** Thrown out of a step when its batch is given up (the stream is gone, or the process stops). */
@@ -249,6 +268,7 @@ export class BatchConsumer<Event> {
    * stops; whoever reads those partitions next gets it again from the last commit.
    */
   async #handle(batch: ConsumedRecord[], stream: Stream): Promise<boolean> {
+    const spans = tracingEnabled() ? this.#recordSpans(batch) : undefined;
     const { events, poison } = this.#decode(batch);
     this.#options.metrics?.consumed(batch.length);
     const untilDone = <T>(step: () => Promise<T>) => this.#untilDone(step, batch.length, stream);
@@ -259,11 +279,40 @@ export class BatchConsumer<Event> {
       await untilDone(() => this.#deadLetter(refused));
       await untilDone(() => this.#commit(batch));
     } catch (error) {
+      if (spans !== undefined)
+        for (const span of spans.values()) endSpan(span, 'batch given up; it comes again');
       if (error instanceof GaveUp) return false;
       throw error;
     }
+    if (spans !== undefined) endRecordSpans(spans, [...poison, ...refused]);
     if (this.#logger.isLevelEnabled('debug')) this.#logHandled(events, refused);
     return true;
+  }
+
+  /**
+   * A span per record that carries trace context, child of its producer's span, from receipt to
+   * commit: the message's trace goes on through this consumer.
+   */
+  #recordSpans(batch: readonly ConsumedRecord[]): Map<ConsumedRecord, Span> {
+    const spans = new Map<ConsumedRecord, Span>();
+    for (const record of batch) {
+      const parent = extractTraceContext(record.headers);
+      if (parent === undefined) continue;
+      const span = startSpan(`process ${record.topic}`, {
+        kind: SpanKind.CONSUMER,
+        parent,
+        attributes: {
+          'messaging.system': 'kafka',
+          'messaging.destination.name': record.topic,
+          'messaging.destination.partition.id': String(record.partition),
+          'messaging.kafka.offset': String(record.offset),
+          'messaging.consumer.group.name': this.#options.groupId,
+          'messaging.batch.message_count': batch.length,
+        },
+      });
+      if (span !== undefined) spans.set(record, span);
+    }
+    return spans;
   }
 
   #decode(batch: readonly ConsumedRecord[]): { events: EventRecord<Event>[]; poison: Poison[] } {

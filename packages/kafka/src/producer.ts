@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { CORRELATION_HEADER, EVENT_VERSION, type EventEnvelope, type EventTopic } from '@relay/contracts';
-import { currentCorrelationId } from '@relay/platform';
+import { currentCorrelationId, endSpan, injectTraceContext, SpanKind, startSpan } from '@relay/platform';
 
 export interface OutgoingEvent {
   topic: string;
@@ -67,16 +67,30 @@ export class EventProducer {
     const correlationId = options.correlationHeader === false ? undefined : currentCorrelationId();
     const headers: Record<string, string> =
       correlationId === undefined ? {} : { [CORRELATION_HEADER]: correlationId };
+    // One producer span per call (undefined while tracing is off); its context rides in `traceparent`.
+    const span = startSpan(`publish ${events[0]?.topic ?? ''}`, {
+      kind: SpanKind.PRODUCER,
+      attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': events.length },
+    });
+    if (span !== undefined) injectTraceContext(headers, span);
     const messages = events.map((event) => ({
       topic: event.topic,
       key: event.key,
       value: JSON.stringify(event.value),
       headers,
     }));
-    return new Promise((resolve, reject) => {
+    const sent = new Promise<void>((resolve, reject) => {
       this.#queue.push({ messages, resolve, reject });
       if (!this.#flushing) void this.#flush();
     });
+    if (span === undefined) return sent;
+    return sent.then(
+      () => endSpan(span),
+      (error: unknown) => {
+        endSpan(span, error);
+        throw error;
+      },
+    );
   }
 
   /**

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { tracingEnv } from './tracing-env.ts';
 
 /** Marks a config field as secret: never logged, never echoed in errors. */
 export const secret = <T extends z.ZodType>(schema: T): T => schema.meta({ sensitive: true });
@@ -16,6 +17,7 @@ export class ConfigError extends Error {
 export const baseEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...tracingEnv,
 };
 
 /** A TCP port; 0 lets the OS choose, which the integration tests use. */

@@ -36,6 +36,7 @@ import { bearerToken } from './jwt.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { documentProblems, isProblemSchema } from './problem-responses.ts';
+import { activeTraceId, tagCorrelationId } from './tracing.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -79,7 +80,9 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
     clientErrorHandler: clientErrorHandler(options.logger),
     loggerInstance: options.logger as FastifyBaseLogger,
     bodyLimit: options.bodyLimit ?? 1024 * 1024,
-    genReqId: (req) => sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? randomUUID(),
+    // A client's own correlation id wins; else the trace's id, so logs and traces share one id.
+    genReqId: (req) =>
+      sanitizeCorrelationId(req.headers[CORRELATION_HEADER]) ?? activeTraceId() ?? randomUUID(),
     // Our onResponse hook logs requests with the route; fastify's own lines would double them.
     logController: new LogController({ disableRequestLogging: true }),
     // The logger's mixin already adds the correlation id (= request id) to every line.
@@ -110,6 +113,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   app.addHook('onRequest', async (request, reply) => {
     enterCorrelation(request.id);
+    tagCorrelationId(request.id);
     reply.header(CORRELATION_HEADER, request.id);
     if (draining && !OPERATIONAL_ROUTES.has(request.routeOptions.url ?? '')) throw shuttingDown();
     // A route that needs credentials refuses missing or bad ones before its body is read or validated.

@@ -13,3 +13,4 @@ export * from './metrics.ts';
 export * from './problem-responses.ts';
 export * from './process.ts';
 export * from './shutdown.ts';
+export * from './tracing.ts';

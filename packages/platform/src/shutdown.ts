@@ -1,5 +1,6 @@
 import closeWithGrace from 'close-with-grace';
 import type { Logger } from './logger.ts';
+import { stopTracing } from './tracing.ts';
 
 export interface ShutdownStep {
   name: string;
@@ -14,7 +15,8 @@ export function handleShutdown(logger: Logger, steps: readonly ShutdownStep[], t
   closeWithGrace({ delay: timeoutMs }, async ({ signal, err }) => {
     if (err !== undefined) logger.fatal({ err }, 'fatal error, shutting down');
     else logger.info({ signal }, 'shutting down');
-    await runShutdownSteps(logger, steps);
+    // Traces last: the steps' own spans are flushed too.
+    await runShutdownSteps(logger, [...steps, { name: 'tracing', close: stopTracing }]);
     logger.info('shut down cleanly');
   });
 }

@@ -2,7 +2,7 @@ import { createLogger, handleShutdown, redactConfig, runProcess } from '@relay/p
 import { buildGateway } from './app.ts';
 import { gatewayEnv, loadGatewayConfig } from './config.ts';
 
-runProcess('gateway', async () => {
+runProcess('gateway-api', async () => {
   const config = loadGatewayConfig();
   const logger = createLogger({ name: 'gateway', level: config.LOG_LEVEL });
   const gateway = await buildGateway(config, logger);

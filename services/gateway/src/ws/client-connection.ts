@@ -11,9 +11,10 @@ import {
   AppError,
   CommonErrorCode,
   commonError,
+  inSpan,
   type JwtVerifier,
   type Logger,
-  withCorrelation,
+  SpanKind,
 } from '@relay/platform';
 import type { RateLimiter } from '@relay/redis';
 import type { WebSocket } from 'ws';
@@ -135,9 +136,9 @@ export class ClientConnection implements RoomMember {
     if (this.#socket.readyState === this.#socket.OPEN) this.#socket.ping();
   }
 
-  /** Each frame in a correlation scope of its own: its log lines, Kafka events and calls share one id. */
+  /** Each frame in a trace (and correlation scope) of its own: its log lines, Kafka events and calls share one id. */
   #onMessage(data: Buffer, isBinary: boolean): void {
-    withCorrelation(undefined, () => {
+    inSpan('ws frame', { kind: SpanKind.SERVER }, () => {
       const frame = this.#parse(data, isBinary);
       if (frame !== undefined) this.#handle(frame);
     });
