@@ -30,4 +30,6 @@ set -a
 # shellcheck disable=SC1090
 . "$relay_env_file"
 [ -f "$RELAY_ROOT/.env" ] && . "$RELAY_ROOT/.env"
+# Traces go to the local Jaeger (infra/local/stack.sh); an empty value in .env turns them off.
+OTEL_EXPORTER_OTLP_ENDPOINT="${OTEL_EXPORTER_OTLP_ENDPOINT-http://127.0.0.1:4318}"
 set +a

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The native infrastructure on loopback, for machines without Docker.
 #   bash infra/local/stack.sh install|up|down|status [piece ...]
-# Pieces: postgres redis kafka s3 maildev (install also covers libreoffice and chromium).
+# Pieces: postgres redis kafka s3 maildev jaeger (install also covers libreoffice and chromium).
 # State lives in .local/: data/<piece>, logs/<piece>.log, run/<piece>.pid, cache/ (jars, Maven repo).
 set -euo pipefail
 
@@ -23,8 +23,9 @@ S3_ACCESS_KEY_ID="${S3_ACCESS_KEY_ID:?S3_ACCESS_KEY_ID is not set: run through .
 S3_SECRET_ACCESS_KEY="${S3_SECRET_ACCESS_KEY:?S3_SECRET_ACCESS_KEY is not set: run through ./relay}"
 MAILDEV_SMTP_PORT="${MAILDEV_SMTP_PORT:-1025}"
 MAILDEV_WEB_PORT="${MAILDEV_WEB_PORT:-1080}"
+JAEGER_UI_PORT=16686 # Jaeger's built-in defaults (with OTLP on 4317 gRPC, 4318 HTTP)
 READY_TIMEOUT="${READY_TIMEOUT:-120}"
-ALL_PIECES=(postgres redis kafka s3 maildev)
+ALL_PIECES=(postgres redis kafka s3 maildev jaeger)
 
 say() { printf '%-10s %s\n' "$1" "$2"; }
 fail() {
@@ -335,6 +336,23 @@ up_maildev() {
   echo $! >"$RUN/maildev.pid"
   wait_ready maildev maildev_ready "$log"
   say maildev "up   127.0.0.1:$MAILDEV_SMTP_PORT (SMTP), http://127.0.0.1:$MAILDEV_WEB_PORT (inbox)"
+}
+
+# ---------- jaeger (traces: OTLP in, UI and query API out; in memory, so a restart forgets) ----------
+
+install_jaeger() { bash "$RELAY_ROOT/infra/local/jaeger.sh" >/dev/null; }
+jaeger_ready() { curl -fs --max-time 2 -o /dev/null "http://127.0.0.1:$JAEGER_UI_PORT/api/services"; }
+
+up_jaeger() {
+  local log="$LOGS/jaeger.log" bin
+  if alive jaeger && jaeger_ready; then say jaeger "up   http://127.0.0.1:$JAEGER_UI_PORT (already running)"; return; fi
+  bin="$(bash "$RELAY_ROOT/infra/local/jaeger.sh")"
+  claim_port jaeger 4318
+  claim_port jaeger "$JAEGER_UI_PORT"
+  setsid "$bin" >>"$log" 2>&1 </dev/null &
+  echo $! >"$RUN/jaeger.pid"
+  wait_ready jaeger jaeger_ready "$log"
+  say jaeger "up   http://127.0.0.1:$JAEGER_UI_PORT (UI), OTLP 127.0.0.1:4317 (gRPC) and :4318 (HTTP)"
 }
 
 # ---------- generic down / status ----------

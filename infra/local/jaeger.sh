@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Builds Jaeger (all-in-one: OTLP in, UI and query API out) from the Go module proxy, once per pinned
+# version, into .local/bin:  bash infra/local/jaeger.sh   (prints the path of the binary)
+# `go install` refuses Jaeger (its module has replace directives), so it is built inside a throwaway module.
+# Go's own build and module caches are reused, so a rebuild after `rm -rf .local` is much faster.
+set -euo pipefail
+
+RELAY_ROOT="${RELAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+JAEGER_VERSION="${JAEGER_VERSION:-v1.76.0}"
+bin="$RELAY_ROOT/.local/bin/jaeger-$JAEGER_VERSION"
+
+if [ ! -x "$bin" ]; then
+  if ! command -v go >/dev/null; then
+    # Debian's Go is older than Jaeger needs; GOTOOLCHAIN=auto fetches the right one from the module proxy.
+    echo "installing golang-go (apt)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null
+  fi
+  echo "building jaeger $JAEGER_VERSION into $bin (Go module proxy; several minutes the first time)" >&2
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  mkdir -p "$(dirname "$bin")"
+  (
+    cd "$work"
+    export GOTOOLCHAIN=auto GOFLAGS=-mod=mod
+    go mod init relay.local/jaeger >/dev/null 2>&1
+    go get -tool "github.com/jaegertracing/jaeger/cmd/jaeger@$JAEGER_VERSION" >&2
+    go build -trimpath -ldflags='-s -w' -o "$bin.tmp" github.com/jaegertracing/jaeger/cmd/jaeger >&2
+  )
+  mv "$bin.tmp" "$bin"
+fi
+echo "$bin"
