@@ -88,7 +88,8 @@ describe('Dockerfile', () => {
       encoding: 'utf8',
     });
     expect(report).toBe('');
-  });
+    // The first run installs it (a 12 MB wheel); later runs find it in .local.
+  }, 180_000);
 
   it('has every target, each running as a non-root user', () => {
     for (const target of TARGETS) {
