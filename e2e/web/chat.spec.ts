@@ -39,13 +39,14 @@ test('two users chat live: create and add, both ways, typing, read receipts, his
     await expect(page.getByRole('heading', { level: 1, name: title })).toBeVisible();
   });
 
-  await test.step('Ada adds Bob; Bob finds the chat in his list', async () => {
+  await test.step('Ada adds Bob; the chat appears in his open list at once', async () => {
     await page.getByRole('button', { name: 'Add people' }).click();
     const dialog = page.getByRole('dialog', { name: 'Add people' });
     await dialog.getByLabel("Members' emails").fill(bob.email);
     await dialog.getByRole('button', { name: 'Add', exact: true }).click();
     await expect(dialog).toBeHidden();
-    await bobPage.reload();
+    // No reload: the gateway tells Bob's socket he joined.
+    await expect(bobPage.getByRole('heading', { level: 1, name: 'Chats' })).toBeVisible();
     await bobPage.getByRole('link', { name: title }).click();
     await expect(bobPage.getByRole('heading', { level: 1, name: title })).toBeVisible();
   });
@@ -68,9 +69,10 @@ test('two users chat live: create and add, both ways, typing, read receipts, his
     await expect(message(bobPage, 'Привет, Ada!').getByText('Read by 1')).toBeVisible();
   });
 
-  await test.step('a reload keeps the history, in order', async () => {
+  await test.step('a reload keeps the history, in order, and the read receipts', async () => {
     await page.reload();
     await expect(message(page, 'Привет, Ada!')).toBeVisible();
+    await expect(message(page, 'Hello Bob').getByText('Read by 1')).toBeVisible();
     expect(await shownBodies(page)).toEqual([
       'Hello Bob, see https://example.com/engine',
       'Привет, Ada! こんにちは <img src=x onerror=alert(1)>',

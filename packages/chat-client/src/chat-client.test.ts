@@ -204,6 +204,14 @@ describe('ChatClient', () => {
     ]);
   });
 
+  it('reports a chat this user was put in', async () => {
+    const { events, socket } = await connected();
+    socket.receive({ type: 'chat.joined', chatId: OTHER_CHAT });
+    expect(events.filter((event) => event.type === 'joined')).toEqual([
+      { type: 'joined', chatId: OTHER_CHAT },
+    ]);
+  });
+
   it('takes its own un-acked message heard back in a replay as the ack, not as a new message', async () => {
     const me = '2d9a5b6c-4b65-4e83-9c75-4c3f4a5b6c7d';
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

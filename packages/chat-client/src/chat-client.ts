@@ -18,6 +18,8 @@ export type ChatClientEvent =
   | { type: 'subscribed'; chatId: string; replayed: number }
   | { type: 'read'; chatId: string; userId: string; messageId: string }
   | { type: 'typing'; chatId: string; userId: string }
+  /** This user was put in a chat (on any device). */
+  | { type: 'joined'; chatId: string }
   | { type: 'error'; code: WsErrorCode; message: string; chatId?: string; clientMsgId?: string };
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
@@ -254,6 +256,9 @@ export class ChatClient {
         break;
       case 'typing':
         this.#emit({ type: 'typing', chatId: frame.chatId, userId: frame.userId });
+        break;
+      case 'chat.joined':
+        this.#emit({ type: 'joined', chatId: frame.chatId });
         break;
       case 'error':
         this.#onError(frame);

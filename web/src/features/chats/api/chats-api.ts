@@ -4,6 +4,7 @@ import {
   ChatWithInvites,
   type CreateChatBody,
   MessagePage,
+  ReadPositionList,
 } from '@relay/contracts';
 import { api } from '../../../lib/api/api.ts';
 
@@ -26,4 +27,7 @@ export const chatsApi = {
     if (before !== undefined) query.set('before', before);
     return api.request(`/api/chats/${encodeURIComponent(chatId)}/messages?${query}`, { schema: MessagePage });
   },
+  /** How far each member has read. */
+  reads: async (chatId: string) =>
+    (await api.request(`/api/chats/${encodeURIComponent(chatId)}/reads`, { schema: ReadPositionList })).reads,
 };

@@ -17,7 +17,7 @@ export function ChatList({ chats, myUserId }: { chats: readonly Chat[]; myUserId
           <li key={chat.id} className="chat-list__item">
             <span className="chat-list__avatars">
               {chat.members.slice(0, AVATARS_SHOWN).map((member) => (
-                <Avatar key={member.userId} name={member.name} />
+                <Avatar key={member.userId} name={member.name} src={member.photoUrl ?? undefined} />
               ))}
             </span>
             <span className="chat-list__body">

@@ -70,7 +70,7 @@ function ChatRoom({ chatId }: { chatId: string }) {
         <h1 dir="auto">{chat === undefined ? <Skeleton width="10rem" /> : chatTitle(chat, myUserId)}</h1>
         <span className="chat-list__avatars">
           {chat?.members.slice(0, 4).map((member) => (
-            <Avatar key={member.userId} name={member.name} />
+            <Avatar key={member.userId} name={member.name} src={member.photoUrl ?? undefined} />
           ))}
         </span>
         <Button variant="secondary" onClick={() => setAdding(true)}>

@@ -109,4 +109,35 @@ describe('roomMessages', () => {
     );
     expect(state.messages.map((m) => m.delivery)).toEqual(['failed', 'sent']);
   });
+
+  it('takes stored read positions for readers it has not heard live, keeping a live one that came first', () => {
+    const history: RoomMessagesAction = {
+      type: 'history',
+      messages: [stored('m1', ME), stored('m2', ME), stored('m3', ME)],
+      olderCursor: null,
+    };
+    const state = fold(
+      history,
+      { type: 'read', userId: BOB, messageId: 'm3' },
+      {
+        type: 'reads',
+        reads: [
+          { userId: BOB, messageId: 'm1' },
+          { userId: CAROL, messageId: 'm2' },
+        ],
+      },
+    );
+    expect(Object.fromEntries(readCounts(state))).toEqual({ m1: 2, m2: 2, m3: 1 });
+  });
+
+  it('on reload keeps only own messages still on their way, in front of the fresh history', () => {
+    const state = fold(
+      { type: 'history', messages: [stored('m1', BOB), stored('m2', BOB)], olderCursor: 'm1' },
+      sending('c9'),
+      { type: 'reload' },
+      { type: 'history', messages: [stored('m2', BOB), stored('m3', BOB)], olderCursor: 'm2' },
+    );
+    expect(state.messages.map((m) => m.messageId ?? m.clientMsgId)).toEqual(['m2', 'm3', 'c9']);
+    expect(state.olderCursor).toBe('m2');
+  });
 });

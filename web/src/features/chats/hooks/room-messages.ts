@@ -27,7 +27,11 @@ export type RoomMessagesAction =
   | { type: 'ack'; clientMsgId: string; messageId: string; sentAt: string }
   | { type: 'failed'; clientMsgId: string }
   | { type: 'received'; message: ChatMessage }
-  | { type: 'read'; userId: string; messageId: string };
+  | { type: 'read'; userId: string; messageId: string }
+  /** Stored read positions, fetched with the room: a live read heard meanwhile is newer and stays. */
+  | { type: 'reads'; reads: readonly { userId: string; messageId: string }[] }
+  /** History is to be loaded afresh: own messages still on their way stay. */
+  | { type: 'reload' };
 
 export const emptyRoomMessages: RoomMessagesState = { messages: [], olderCursor: undefined, readUpTo: {} };
 
@@ -79,6 +83,16 @@ export function roomMessages(state: RoomMessagesState, action: RoomMessagesActio
     }
     case 'read':
       return { ...state, readUpTo: { ...state.readUpTo, [action.userId]: action.messageId } };
+    case 'reads': {
+      const stored = Object.fromEntries(action.reads.map((read) => [read.userId, read.messageId]));
+      return { ...state, readUpTo: { ...stored, ...state.readUpTo } };
+    }
+    case 'reload':
+      return {
+        ...state,
+        messages: state.messages.filter((message) => message.delivery !== 'sent'),
+        olderCursor: undefined,
+      };
   }
 }
 

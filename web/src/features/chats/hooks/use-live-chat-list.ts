@@ -20,6 +20,8 @@ export function useLiveChatList(chats: readonly Chat[], myUserId: string | undef
     for (const chat of current)
       if (chatIds.includes(chat.id)) chatSocket.subscribe(chat.id, chat.lastMessage?.messageId);
     const stop = chatSocket.on((event) => {
+      // Put in a chat elsewhere (someone added us): the list learns it now, not at the next visit.
+      if (event.type === 'joined') void queryClient.invalidateQueries({ queryKey: chatsQueryKey });
       if (event.type !== 'message') return;
       const { message } = event;
       queryClient.setQueryData<Chat[]>(chatsQueryKey, (list) => {

@@ -22,6 +22,11 @@ export function useRoomMessages(chatId: string, myUserId: string | undefined) {
         dispatch({ type: 'received', message: event.message });
       else if (event.type === 'ack' && event.chatId === chatId) dispatch({ ...event, type: 'ack' });
       else if (event.type === 'read' && event.chatId === chatId) dispatch({ ...event, type: 'read' });
+      else if (event.type === 'error' && event.code === 'unknown_message' && event.chatId === chatId) {
+        // The server could not replay from our last message: what we show may have gaps; start over.
+        dispatch({ type: 'reload' });
+        setAttempt((n) => n + 1);
+      }
     });
     let cancelled = false;
     setLoad('loading');
@@ -31,6 +36,11 @@ export function useRoomMessages(chatId: string, myUserId: string | undefined) {
         dispatch({ type: 'history', messages: page.messages, olderCursor: page.nextCursor });
         chatSocket.subscribe(chatId, page.messages.at(-1)?.messageId);
         setLoad('ready');
+        // Without them the room still works; own messages just say "Sent" until a live receipt.
+        chatsApi.reads(chatId).then(
+          (reads) => cancelled || dispatch({ type: 'reads', reads }),
+          () => undefined,
+        );
       },
       () => cancelled || setLoad('error'),
     );
