@@ -1,7 +1,15 @@
 import { randomUUID } from 'node:crypto';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { CORRELATION_HEADER, EVENT_VERSION, type EventEnvelope, type EventTopic } from '@relay/contracts';
-import { currentCorrelationId, endSpan, injectTraceContext, SpanKind, startSpan } from '@relay/platform';
+import {
+  currentCorrelationId,
+  endSpan,
+  injectTraceContext,
+  type Span,
+  SpanKind,
+  startSpan,
+  tracingEnabled,
+} from '@relay/platform';
 
 export interface OutgoingEvent {
   topic: string;
@@ -29,6 +37,18 @@ export interface PublishOptions {
 export type EventDraft<Event extends EventEnvelope> = Event extends EventEnvelope
   ? Pick<Event, 'type' | 'payload'>
   : never;
+
+function publishSpan(events: readonly OutgoingEvent[]): Span | undefined {
+  const topic = events[0]?.topic ?? '';
+  return startSpan(`publish ${topic}`, {
+    kind: SpanKind.PRODUCER,
+    attributes: {
+      'messaging.system': 'kafka',
+      'messaging.destination.name': topic,
+      'messaging.batch.message_count': events.length,
+    },
+  });
+}
 
 interface Pending {
   messages: { topic: string; key: string; value: string; headers: Record<string, string> }[];
@@ -67,11 +87,8 @@ export class EventProducer {
     const correlationId = options.correlationHeader === false ? undefined : currentCorrelationId();
     const headers: Record<string, string> =
       correlationId === undefined ? {} : { [CORRELATION_HEADER]: correlationId };
-    // One producer span per call (undefined while tracing is off); its context rides in `traceparent`.
-    const span = startSpan(`publish ${events[0]?.topic ?? ''}`, {
-      kind: SpanKind.PRODUCER,
-      attributes: { 'messaging.system': 'kafka', 'messaging.batch.message_count': events.length },
-    });
+    // One producer span per call; its context rides in `traceparent`. Nothing at all while tracing is off.
+    const span = tracingEnabled() ? publishSpan(events) : undefined;
     if (span !== undefined) injectTraceContext(headers, span);
     const messages = events.map((event) => ({
       topic: event.topic,

@@ -36,7 +36,7 @@ import { bearerToken } from './jwt.ts';
 import type { Logger } from './logger.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
 import { documentProblems, isProblemSchema } from './problem-responses.ts';
-import { activeTraceId, tagCorrelationId } from './tracing.ts';
+import { activeTraceId, tagRequestSpan } from './tracing.ts';
 
 export type HttpApp = FastifyInstance<
   RawServerDefault,
@@ -113,7 +113,7 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   });
   app.addHook('onRequest', async (request, reply) => {
     enterCorrelation(request.id);
-    tagCorrelationId(request.id);
+    tagRequestSpan(request.id, request.method, request.routeOptions.url);
     reply.header(CORRELATION_HEADER, request.id);
     if (draining && !OPERATIONAL_ROUTES.has(request.routeOptions.url ?? '')) throw shuttingDown();
     // A route that needs credentials refuses missing or bad ones before its body is read or validated.

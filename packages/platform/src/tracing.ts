@@ -123,13 +123,16 @@ export function activeTraceId(): string | undefined {
     : spanContext.traceId;
 }
 
-/** Marks the active span with a correlation id a client chose, so a search by it finds the trace. */
-export function tagCorrelationId(correlationId: string): void {
+/**
+ * Names the active (server) span after its route, as OpenTelemetry's HTTP conventions do, and marks
+ * it with a correlation id a client chose, so a search by that id finds the trace.
+ */
+export function tagRequestSpan(correlationId: string, method: string, route: string | undefined): void {
   if (tracer === undefined) return;
   const span = trace.getActiveSpan();
-  if (span !== undefined && span.spanContext().traceId !== correlationId) {
-    span.setAttribute('relay.correlation_id', correlationId);
-  }
+  if (span === undefined) return;
+  if (route !== undefined) span.updateName(`${method} ${route}`).setAttribute('http.route', route);
+  if (span.spanContext().traceId !== correlationId) span.setAttribute('relay.correlation_id', correlationId);
 }
 
 /** A carrier of W3C trace context (`traceparent`, `tracestate`): Kafka headers, job data. */
