@@ -349,7 +349,35 @@ up_jaeger() {
   bin="$(bash "$RELAY_ROOT/infra/local/jaeger.sh")"
   claim_port jaeger 4318
   claim_port jaeger "$JAEGER_UI_PORT"
-  setsid "$bin" >>"$log" 2>&1 </dev/null &
+  # Jaeger's all-in-one defaults, trimmed to OTLP, and with the UI on loopback too (its default is every interface).
+  cat >"$RUN/jaeger.yaml" <<CONF
+service:
+  extensions: [jaeger_storage, jaeger_query, healthcheckv2]
+  pipelines:
+    traces: { receivers: [otlp], processors: [batch], exporters: [jaeger_storage_exporter] }
+  telemetry:
+    metrics: { level: none }
+extensions:
+  jaeger_query:
+    storage: { traces: memstore }
+    http: { endpoint: "127.0.0.1:$JAEGER_UI_PORT" }
+    grpc: { endpoint: "127.0.0.1:16685" }
+  jaeger_storage:
+    backends: { memstore: { memory: { max_traces: 100000 } } }
+  healthcheckv2:
+    use_v2: true
+    http: { endpoint: "127.0.0.1:13133" }
+receivers:
+  otlp:
+    protocols:
+      grpc: { endpoint: "127.0.0.1:4317" }
+      http: { endpoint: "127.0.0.1:4318" }
+processors:
+  batch:
+exporters:
+  jaeger_storage_exporter: { trace_storage: memstore }
+CONF
+  setsid "$bin" --config "file:$RUN/jaeger.yaml" >>"$log" 2>&1 </dev/null &
   echo $! >"$RUN/jaeger.pid"
   wait_ready jaeger jaeger_ready "$log"
   say jaeger "up   http://127.0.0.1:$JAEGER_UI_PORT (UI), OTLP 127.0.0.1:4317 (gRPC) and :4318 (HTTP)"
