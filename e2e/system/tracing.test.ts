@@ -81,12 +81,15 @@ describe('one chat message', () => {
       });
 
     // The correlation id the gateway logged for the message's frame is its trace id.
-    const line = cluster.gateways[0]?.process
-      .output()
-      .split('\n')
-      .find((text) => text.includes(messageId) && text.includes('"message sent"'));
-    const traceId = (JSON.parse(line ?? '{}') as { correlationId?: string }).correlationId ?? '';
-    expect(traceId).toMatch(/^[0-9a-f]{32}$/);
+    const loggedId = () => {
+      const line = cluster.gateways[0]?.process
+        .output()
+        .split('\n')
+        .find((text) => text.includes(messageId) && text.includes('"message sent"'));
+      return (JSON.parse(line ?? '{}') as { correlationId?: string }).correlationId ?? '';
+    };
+    await expect.poll(loggedId, { timeout: 10_000 }).toMatch(/^[0-9a-f]{32}$/);
+    const traceId = loggedId();
 
     let trace: JaegerTrace | undefined;
     await expect
