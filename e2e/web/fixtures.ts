@@ -79,7 +79,7 @@ export async function checkScreen(page: Page, testInfo: TestInfo, screen: string
       await page.setViewportSize({ width, height });
       const path = join(dir, `${name}.png`);
       // From the top: a page left scrolled shows its sticky header mid-page in a full-page shot.
-      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.evaluate('window.scrollTo(0, 0)');
       await page.screenshot({ path, fullPage: true, animations: 'disabled' });
       await testInfo.attach(name, { path, contentType: 'image/png' });
       const results = await new AxeBuilder({ page }).analyze();

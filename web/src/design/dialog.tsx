@@ -1,5 +1,5 @@
 import * as RadixDialog from '@radix-ui/react-dialog';
-import type { ReactNode } from 'react';
+import { type ReactNode, useLayoutEffect, useRef } from 'react';
 
 interface DialogProps {
   open: boolean;
@@ -14,12 +14,22 @@ interface DialogProps {
 
 /** A modal dialog: focus moves in and is trapped, Escape closes it, focus returns after. */
 export function Dialog({ open, onOpenChange, title, description, children, actions }: DialogProps) {
+  // Radix returns focus to a Dialog.Trigger only; these dialogs open from state, so remember the opener.
+  const opener = useRef<HTMLElement | null>(null);
+  useLayoutEffect(() => {
+    if (open && document.activeElement instanceof HTMLElement) opener.current = document.activeElement;
+  }, [open]);
   return (
     <RadixDialog.Root open={open} onOpenChange={onOpenChange}>
       <RadixDialog.Portal>
         <RadixDialog.Overlay className="dialog__overlay" />
         <RadixDialog.Content
           className="dialog__content"
+          onCloseAutoFocus={(event) => {
+            if (!opener.current?.isConnected) return;
+            event.preventDefault();
+            opener.current.focus();
+          }}
           // Radix asks for an explicit "no description" when there is none.
           {...(description ? {} : { 'aria-describedby': undefined })}
         >
