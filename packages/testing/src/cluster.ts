@@ -28,9 +28,13 @@ export interface ClusterOptions {
 export class Cluster {
   readonly gateways: { url: string; process: ServiceProcess; env: Record<string, string> }[] = [];
   chatApi!: ServiceProcess;
+  /** The chat-consumer started last; `consumers` holds every one started. */
   consumer!: ServiceProcess;
+  readonly consumers: ServiceProcess[] = [];
   convertApi: ServiceProcess | undefined;
+  /** The convert-worker started last; `convertWorkers` holds every one started. */
   convertWorker: ServiceProcess | undefined;
+  readonly convertWorkers: ServiceProcess[] = [];
   #consumerGroupPlaced = false;
   worker!: ServiceProcess;
   readonly sqlitePath: string;
@@ -103,31 +107,40 @@ export class Cluster {
     return this.gateways.map((gateway) => gateway.url);
   }
 
-  /** Starts chat-consumer; its group begins at the topic's end as of the first start. */
-  async startConsumer(): Promise<void> {
+  /**
+   * Starts chat-consumer; its group begins at the topic's end as of the first start. Another
+   * `instanceId` adds a member to the group (static membership: one id per running consumer).
+   */
+  async startConsumer(instanceId = 'chat-consumer-0'): Promise<ServiceProcess> {
     if (!this.#consumerGroupPlaced) {
       this.#consumerGroupPlaced = true;
       const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
       await startGroupAtEnd(brokers, this.#consumerEnv.CHAT_CONSUMER_GROUP as string, Topics.chat);
     }
     this.consumer = await startProcess(entry('services/chat/src/consumer.ts'), {
-      env: { ...this.#consumerEnv, LOG_LEVEL: 'info' },
+      env: { ...this.#consumerEnv, CHAT_CONSUMER_INSTANCE_ID: instanceId, LOG_LEVEL: 'info' },
       readyOutput: /consumer joined group/,
       timeoutMs: 60_000,
     });
+    this.consumers.push(this.consumer);
+    return this.consumer;
   }
 
   get convertUrl(): string {
     return this.#env.CONVERT_URL as string;
   }
 
-  /** Starts convert-worker; ready once its LibreOffice instances answer. */
-  async startConvertWorker(): Promise<void> {
+  /** Starts convert-worker (another one on `port`); ready once its LibreOffice instances answer. */
+  async startConvertWorker(
+    port: number | string = this.#env.CONVERT_WORKER_PORT as string,
+  ): Promise<ServiceProcess> {
     this.convertWorker = await startProcess(entry('services/convert/src/worker.ts'), {
-      env: this.#env,
-      readyUrl: `http://127.0.0.1:${this.#env.CONVERT_WORKER_PORT}/readyz`,
+      env: { ...this.#env, CONVERT_WORKER_PORT: String(port) },
+      readyUrl: `http://127.0.0.1:${port}/readyz`,
       timeoutMs: 120_000,
     });
+    this.convertWorkers.push(this.convertWorker);
+    return this.convertWorker;
   }
 
   /** Kills convert-api (SIGKILL by default) and starts it again on the same port. */
@@ -215,9 +228,9 @@ export class Cluster {
       ...this.gateways.map((gateway) => gateway.process.stop()),
       this.worker?.stop(),
       this.chatApi?.stop(),
-      this.consumer?.stop(),
+      ...this.consumers.map((consumer) => consumer.stop()),
       this.convertApi?.stop(),
-      this.convertWorker?.stop(),
+      ...this.convertWorkers.map((worker) => worker.stop()),
       this.#users?.then((users) => users.close()),
     ]);
     rmSync(this.#dir, { recursive: true, force: true });

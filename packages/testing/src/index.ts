@@ -1,4 +1,5 @@
 export { type SignedInUser, TEST_PASSWORD, type TestUser, UserFactory } from '@relay/gateway';
+export { Balancer } from './balancer.ts';
 export { chatRows } from './chat-rows.ts';
 export { Cluster, type ClusterOptions, RecordingClient, ROOT } from './cluster.ts';
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';

@@ -28,8 +28,18 @@ const running = new Set<ServiceProcess>();
  * Starts a service entry point as its own process, as production runs it. Every process
  * started here is stopped by `stopAllProcesses` (call it in afterAll), even after a failure.
  */
-export async function startProcess(entry: string, options: StartOptions = {}): Promise<ServiceProcess> {
-  const child: ChildProcess = spawn(process.execPath, [entry], {
+export function startProcess(entry: string, options: StartOptions = {}): Promise<ServiceProcess> {
+  return startCommand(process.execPath, [entry], options);
+}
+
+/** Like `startProcess`, for a program that is not a Node entry point (HAProxy, say). */
+export async function startCommand(
+  file: string,
+  args: string[],
+  options: StartOptions = {},
+): Promise<ServiceProcess> {
+  const commandLine = [file, ...args].join(' ');
+  const child: ChildProcess = spawn(file, args, {
     env: { ...process.env, LOG_LEVEL: 'info', ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -47,10 +57,10 @@ export async function startProcess(entry: string, options: StartOptions = {}): P
     while (!(await done())) {
       if (child.exitCode !== null || child.signalCode !== null)
         throw new Error(
-          `${entry} exited (${child.exitCode ?? child.signalCode}) before ${label}:\n${output.slice(-4000)}`,
+          `${commandLine} exited (${child.exitCode ?? child.signalCode}) before ${label}:\n${output.slice(-4000)}`,
         );
       if (Date.now() > deadline)
-        throw new Error(`${entry}: no ${label} within ${timeoutMs} ms:\n${output.slice(-4000)}`);
+        throw new Error(`${commandLine}: no ${label} within ${timeoutMs} ms:\n${output.slice(-4000)}`);
       await sleep(100);
     }
   };
