@@ -2,11 +2,19 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
-import { Cluster, chatRows, type RecordingClient, ROOT, type TestUser } from '@relay/testing';
+import {
+  Cluster,
+  chatRows,
+  type RecordingClient,
+  ROOT,
+  type ServiceProcess,
+  type TestUser,
+} from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 
 const run = promisify(execFile);
 const PER_SENDER = 2500;
+const SHUTDOWN_BOUND_MS = 15_000;
 
 let cluster: Cluster;
 let alice: TestUser;
@@ -112,5 +120,76 @@ describe('chat under faults: nothing lost, nothing doubled', () => {
 
   it('survives a gateway dying while its clients move to the other and resend', async ({ annotate }) => {
     await faultRun(annotate, () => cluster.restartGateway(1, 'SIGKILL'));
+  });
+});
+
+/** SIGTERM, as an orchestrator stops a process: it must finish its work and exit by itself, cleanly. */
+async function stopGracefully(service: ServiceProcess): Promise<void> {
+  const started = performance.now();
+  // No SIGKILL after it: a process that does not exit by itself fails the test's own timeout.
+  await service.kill('SIGTERM');
+  expect(service.output()).toMatch(/shut down cleanly/);
+  // handleShutdown's bound; an orchestrator's grace period is set above it.
+  expect(performance.now() - started).toBeLessThan(SHUTDOWN_BOUND_MS);
+}
+
+describe('chat stopped with SIGTERM under load: nothing lost, nothing doubled', () => {
+  it('a gateway drains and exits; its clients move to the other and resend', async ({ annotate }) => {
+    await faultRun(annotate, async () => {
+      await stopGracefully(cluster.gateways[1]?.process as ServiceProcess);
+      await cluster.restartGateway(1);
+    });
+  });
+
+  it('chat-consumer commits what it applied and exits; the next one goes on from there', async ({
+    annotate,
+  }) => {
+    await faultRun(annotate, async (chatId) => {
+      await expect
+        .poll(() => chatRows(cluster.sqlitePath, chatId).rows, { timeout: 30_000, interval: 10 })
+        .toBeGreaterThan(0);
+      await stopGracefully(cluster.consumer);
+      expect(chatRows(cluster.sqlitePath, chatId).rows).toBeLessThan(2 * PER_SENDER);
+      await cluster.startConsumer();
+    });
+  });
+
+  // Last in this file: chat-api stays down after it.
+  it('chat-api answers the history reads in flight and exits; later ones get a 503 to retry, never a 5xx of another kind', async () => {
+    const { chatId, onA, onB } = await cluster.pairInChat(alice, bob);
+    await Promise.all(Array.from({ length: 20 }, (_, index) => onA.client.send(chatId, `h ${index}`)));
+    onA.client.stop();
+    onB.client.stop();
+    const read = () =>
+      fetch(`${cluster.gatewayUrls[0]}/api/chats/${chatId}/messages?limit=200`, {
+        headers: { authorization: `Bearer ${alice.accessToken}` },
+      }).then(async (response) => ({
+        status: response.status,
+        retryAfter: response.headers.get('retry-after'),
+        messages:
+          response.status === 200 ? ((await response.json()) as { messages: unknown[] }).messages.length : 0,
+      }));
+    // Reads keep coming while chat-api stops: each one is answered, none is cut off.
+    const answers: Promise<Awaited<ReturnType<typeof read>>>[] = [];
+    const reading = (async () => {
+      for (let round = 0; round < 40; round += 1) {
+        answers.push(...Array.from({ length: 10 }, read));
+        await sleep(25);
+      }
+    })();
+    await sleep(200);
+    await stopGracefully(cluster.chatApi);
+    await reading;
+    const settled = await Promise.all(answers);
+    const served = settled.filter((answer) => answer.status === 200);
+    // Served before the stop and refused after it: the signal came mid-stream.
+    expect(served.length).toBeGreaterThan(0);
+    expect(served.length).toBeLessThan(settled.length);
+    for (const answer of served) expect(answer.messages).toBe(20);
+    expect(settled.filter((answer) => answer.status !== 200)).toEqual(
+      settled
+        .filter((answer) => answer.status !== 200)
+        .map(() => ({ status: 503, retryAfter: '5', messages: 0 })),
+    );
   });
 });

@@ -10,12 +10,14 @@ import {
   WS_PROTOCOL,
   WS_TOKEN_PROTOCOL_PREFIX,
 } from '@relay/contracts';
-import { Cluster, ROOT, type TestUser } from '@relay/testing';
+import { Cluster, ROOT, type ServiceProcess, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
 const run = promisify(execFile);
 const FIXTURES = join(ROOT, 'services/convert/test/fixtures/formats');
+/** handleShutdown's bound; an orchestrator's grace period is set above it. */
+const SHUTDOWN_BOUND_MS = 15_000;
 
 let cluster: Cluster;
 let alice: TestUser;
@@ -27,7 +29,8 @@ beforeAll(async () => {
     gateways: 1,
     convert: true,
     // A dead worker's job is handed on after 3 s instead of 30.
-    env: { CONVERT_JOB_LOCK_MS: '3000', CONVERT_POOL_SIZE: '2' },
+    // Info logs: a SIGTERM test reads 'shut down cleanly' from them.
+    env: { CONVERT_JOB_LOCK_MS: '3000', CONVERT_POOL_SIZE: '2', LOG_LEVEL: 'info' },
   });
   [alice, mallory] = await Promise.all([cluster.user('Alice'), cluster.user('Mallory')]);
   scratch = await mkdtemp(join(tmpdir(), 'relay-conversion-'));
@@ -172,4 +175,88 @@ describe('faults', () => {
       await expect.poll(async () => (await job(alice, id)).status, { timeout: 90_000 }).toBe('done');
     }
   }, 240_000);
+
+  it('SIGTERM of convert-worker mid-job: it finishes or hands back its jobs and exits by itself; every job ends done', async () => {
+    const owner = await statusSocket(alice);
+    try {
+      const line = 'All work and no play makes a slow conversion. '.repeat(9000).replace(/(.{400})/g, '$1\n');
+      const slow = await upload(alice, Buffer.from(line.repeat(3)), 'long-term.txt');
+      const source = await readFile(join(FIXTURES, 'sample.docx'));
+      const rest = await Promise.all(
+        Array.from({ length: 6 }, (_, index) => upload(alice, source, `t${index}.docx`)),
+      );
+      await expect.poll(() => owner.of(slow.id), { timeout: 60_000, interval: 5 }).toContain('converting');
+      await stopGracefully(cluster.convertWorker as ServiceProcess);
+      await cluster.startConvertWorker();
+      for (const { id } of [slow, ...rest]) {
+        await expect.poll(async () => (await job(alice, id)).status, { timeout: 120_000 }).toBe('done');
+      }
+      // Done by the stopping worker, or handed back and converted again: never failed, never left converting.
+      await expect
+        .poll(() => owner.of(slow.id))
+        .toSatisfy((statuses: string[]) =>
+          ['queued,converting,done', 'queued,converting,converting,done'].includes(statuses.join(',')),
+        );
+    } finally {
+      owner.close();
+    }
+  }, 240_000);
+
+  it('SIGTERM of convert-api with uploads still arriving: each is answered 202 before it exits, and converted', async () => {
+    const source = await readFile(join(FIXTURES, 'sample.docx'));
+    // Bodies trickled over ~1.5 s through the gateway: they are in flight when the signal comes.
+    const uploads = Array.from({ length: 3 }, (_, index) => trickledUpload(alice, source, `s${index}.docx`));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const stopping = stopGracefully(cluster.convertApi as ServiceProcess);
+    const answers = await Promise.all(uploads);
+    await stopping;
+    expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
+    await cluster.restartConvertApi();
+    for (const answer of answers) {
+      const { id } = (await answer.json()) as Conversion;
+      await expect.poll(async () => (await job(alice, id)).status, { timeout: 90_000 }).toBe('done');
+    }
+  }, 240_000);
 });
+
+/** SIGTERM, as an orchestrator stops a process: it must finish its work and exit by itself, cleanly. */
+async function stopGracefully(service: ServiceProcess): Promise<void> {
+  const started = performance.now();
+  await service.kill('SIGTERM');
+  expect(service.output()).toMatch(/shut down cleanly/);
+  expect(performance.now() - started).toBeLessThan(SHUTDOWN_BOUND_MS);
+}
+
+/** A conversion upload whose multipart body arrives in ten pieces, 150 ms apart. */
+async function trickledUpload(user: TestUser, file: Buffer, name: string): Promise<Response> {
+  const boundary = `relay-${Math.random().toString(16).slice(2)}`;
+  const body = Buffer.concat([
+    Buffer.from(
+      `--${boundary}\r\nContent-Disposition: form-data; name="target"\r\n\r\npdf\r\n` +
+        `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${name}"\r\n` +
+        'Content-Type: application/octet-stream\r\n\r\n',
+    ),
+    file,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  const pieces = 10;
+  const size = Math.ceil(body.length / pieces);
+  let sent = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (sent >= pieces) return controller.close();
+      if (sent > 0) await new Promise((resolve) => setTimeout(resolve, 150));
+      controller.enqueue(new Uint8Array(body.subarray(sent * size, (sent + 1) * size)));
+      sent += 1;
+    },
+  });
+  return fetch(`${gateway()}/api/conversions`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${user.accessToken}`,
+      'content-type': `multipart/form-data; boundary=${boundary}`,
+    },
+    body: stream,
+    duplex: 'half',
+  } as RequestInit);
+}
