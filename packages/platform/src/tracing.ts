@@ -179,17 +179,16 @@ export interface SpanOptions {
  */
 export function inSpan<T>(name: string, options: SpanOptions, work: () => T): T {
   if (tracer === undefined) return withCorrelation(options.correlationId, work);
-  const { parent, correlationId, ...spanOptions } = options;
-  return tracer.startActiveSpan(name, spanOptions, parent ?? ROOT_CONTEXT, (span) =>
-    withCorrelation(correlationId ?? span.spanContext().traceId, () => endAfter(span, work)),
+  // The SDK reads only its own fields of `options`: passed as is, no copy per span.
+  return tracer.startActiveSpan(name, options, options.parent ?? ROOT_CONTEXT, (span) =>
+    withCorrelation(options.correlationId ?? span.spanContext().traceId, () => endAfter(span, work)),
   );
 }
 
 /** Starts a span child of `parent` without making it active (for work that ends elsewhere). */
 export function startSpan(name: string, options: SpanOptions): Span | undefined {
   if (tracer === undefined) return undefined;
-  const { parent, correlationId: _unused, ...spanOptions } = options;
-  return tracer.startSpan(name, spanOptions, parent ?? context.active());
+  return tracer.startSpan(name, options, options.parent ?? context.active());
 }
 
 /** Ends a span, as failed when `error` is given. */
