@@ -143,6 +143,12 @@ export class Cluster {
     return this.convertWorker;
   }
 
+  /** Stops gateway-worker with `signal` (SIGKILL by default) and starts another. */
+  async restartWorker(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
+    await this.worker.kill(signal);
+    this.worker = await startProcess(entry('services/gateway/src/worker.ts'), { env: this.#env });
+  }
+
   /** Kills convert-api (SIGKILL by default) and starts it again on the same port. */
   async restartConvertApi(signal: NodeJS.Signals = 'SIGKILL'): Promise<void> {
     await this.convertApi?.kill(signal);
