@@ -4,6 +4,11 @@
 RELAY_ROOT="${RELAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
 relay_env_file="$RELAY_ROOT/.local/relay.env"
 
+# What starts from here may outlive the caller, so it must not inherit the caller's descriptors:
+# a lock that `flock … ./relay up` holds would stay held by every daemon started under it.
+for relay_fd in 3 4 5 6 7 8 9; do eval "exec ${relay_fd}>&-"; done
+unset relay_fd
+
 relay_random() { head -c 32 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c 24; }
 
 # Adds NAME=VALUE unless the file already has NAME, so new secrets appear without touching old ones.

@@ -10,6 +10,11 @@ LOCAL="$RELAY_ROOT/.local"
 DATA="$LOCAL/data" LOGS="$LOCAL/logs" RUN="$LOCAL/run" CACHE="$LOCAL/cache"
 mkdir -p "$DATA" "$LOGS" "$RUN" "$CACHE"
 
+# What starts from here may outlive the caller, so it must not inherit the caller's descriptors:
+# a lock that `flock … ./relay up` holds would stay held by every daemon started under it.
+for relay_fd in 3 4 5 6 7 8 9; do eval "exec ${relay_fd}>&-"; done
+unset relay_fd
+
 PGPORT="${PGPORT:-5432}"
 PGPASSWORD="${PGPASSWORD:?PGPASSWORD is not set: run through ./relay, which generates it}"
 REDIS_PORT="${REDIS_PORT:-6379}"
