@@ -7,16 +7,20 @@
  * 10,000 idle WebSockets on one gateway under 1 GiB RSS.
  *
  *   npm run bench:chat -- --rates 1000,5000 --seconds 10 --clients 20 --rooms 10 --idle 10000 --warmup 3
+ *
+ * Through HAProxy (the `./relay up --scale` config), once per gateway count, for how it scales:
+ *   npm run bench:chat -- --via-balancer --gateways 1,2 --rates 4000,8000 --idle 0
+ * (writes chat-balancer.json; the ratio of the best accepted msgs/s with N gateways to 1 is printed).
  */
 import { randomUUID } from 'node:crypto';
-import { cpus } from 'node:os';
+import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
 import { ChatClient } from '@relay/chat-client';
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
-import { Cluster, chatRows, rssMiB, type TestUser } from '@relay/testing';
+import { Balancer, Cluster, chatRows, rssMiB, type TestUser } from '@relay/testing';
 import { WebSocket } from 'ws';
 import { loadLocalEnv } from './lib/processes.ts';
 import { writeReport } from './lib/report.ts';
@@ -29,6 +33,7 @@ const { values: args } = parseArgs({
     clients: { type: 'string', default: '20' },
     rooms: { type: 'string', default: '10' },
     gateways: { type: 'string', default: '2' },
+    'via-balancer': { type: 'boolean', default: false },
     idle: { type: 'string', default: '10000' },
     warmup: { type: 'string', default: '3' },
   },
@@ -37,7 +42,8 @@ const rates = String(args.rates).split(',').map(Number);
 const seconds = Number(args.seconds);
 const clientCount = Number(args.clients);
 const roomCount = Number(args.rooms);
-const gatewayCount = Number(args.gateways);
+const gatewayCounts = String(args.gateways).split(',').map(Number);
+const viaBalancer = args['via-balancer'] === true;
 const idleCount = Number(args.idle);
 const warmupSeconds = Number(args.warmup);
 
@@ -53,39 +59,77 @@ const summarize = (values: number[]) => {
   };
 };
 
-const cluster = await Cluster.start({
-  gateways: gatewayCount,
-  env: { WS_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024) },
-});
-try {
-  console.log(`cluster up: ${gatewayCount} gateways, chat-api, chat-consumer (SQLite ${cluster.sqlitePath})`);
-  const users = await Promise.all(
-    Array.from({ length: clientCount }, (_, index) => cluster.user(`Bench ${index}`)),
-  );
-  // JIT and connection pools warm up on an unrecorded run first.
-  if (warmupSeconds > 0) await loadRun(users, rates[0] ?? 1000, warmupSeconds);
-  const runs = [];
-  for (const rate of rates) runs.push(await loadRun(users, rate, seconds));
-  const idle = idleCount > 0 ? await idleRun(users[0] as TestUser, idleCount) : undefined;
+// The setup measured now; loadRun and idleRun read it.
+let cluster: Cluster;
+/** Where client `index` connects: the balancer, or its gateway by index. */
+let urlOf: (index: number) => string;
 
-  const report = {
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    setup: { gateways: gatewayCount, clients: clientCount, rooms: roomCount, seconds, chatStore: 'sqlite' },
-    runs,
-    idle,
-  };
-  const { jsonPath, pngPath } = await writeReport('chat', report, {
-    title: `Chat send→receive latency: lost ${runs.reduce((sum, run) => sum + run.lost, 0)}, duplicated ${runs.reduce((sum, run) => sum + run.duplicated, 0)}`,
-    unit: 'ms',
-    bars: runs.flatMap((run) => [
-      { label: `p50 at ${run.targetRate} msgs/s`, value: run.sendToReceiveMs.p50 },
-      { label: `p99 at ${run.targetRate} msgs/s`, value: run.sendToReceiveMs.p99 },
-    ]),
+const loadBefore = loadavg();
+const setups: Awaited<ReturnType<typeof measure>>[] = [];
+for (const gatewayCount of gatewayCounts) setups.push(await measure(gatewayCount, setups.length === 0));
+const best = (setup: (typeof setups)[number]) => Math.max(...setup.runs.map((run) => run.acceptedPerSecond));
+const baseline = setups[0];
+const scaling = setups.map((setup) => ({
+  gateways: setup.gateways,
+  bestAcceptedPerSecond: best(setup),
+  ratioToFirst: baseline === undefined ? 1 : Math.round((best(setup) / best(baseline)) * 100) / 100,
+}));
+const report = {
+  machine: {
+    cpus: cpus().length,
+    model: cpus()[0]?.model,
+    node: process.version,
+    // Other work on the machine skews every figure: the 1-minute load before and after.
+    loadAverage: { before: round(loadBefore[0] ?? 0), after: round(loadavg()[0] ?? 0) },
+  },
+  setup: { viaBalancer, clients: clientCount, rooms: roomCount, seconds, chatStore: 'sqlite' },
+  setups,
+  scaling,
+};
+const allRuns = setups.flatMap((setup) => setup.runs.map((run) => ({ ...run, gateways: setup.gateways })));
+const { jsonPath, pngPath } = await writeReport(viaBalancer ? 'chat-balancer' : 'chat', report, {
+  title: `Chat send→receive latency${viaBalancer ? ' via HAProxy' : ''}: lost ${allRuns.reduce((sum, run) => sum + run.lost, 0)}, duplicated ${allRuns.reduce((sum, run) => sum + run.duplicated, 0)}`,
+  unit: 'ms',
+  bars: allRuns.flatMap((run) => [
+    { label: `${run.gateways} gw, p50 at ${run.targetRate}/s`, value: run.sendToReceiveMs.p50 },
+    { label: `${run.gateways} gw, p99 at ${run.targetRate}/s`, value: run.sendToReceiveMs.p99 },
+  ]),
+});
+console.log(JSON.stringify(report, null, 2));
+for (const row of scaling) {
+  console.log(
+    `${row.gateways} gateway(s): best ${row.bestAcceptedPerSecond} msgs/s accepted, ×${row.ratioToFirst}`,
+  );
+}
+console.log(`wrote ${jsonPath} and ${pngPath}`);
+
+/** One whole setup: a cluster of `gatewayCount` gateways (behind HAProxy if asked), every rate, then idle sockets. */
+async function measure(gatewayCount: number, withIdle: boolean) {
+  cluster = await Cluster.start({
+    gateways: gatewayCount,
+    env: { WS_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024) },
   });
-  console.log(JSON.stringify(report, null, 2));
-  console.log(`wrote ${jsonPath} and ${pngPath}`);
-} finally {
-  await cluster.stop();
+  let balancer: Balancer | undefined;
+  try {
+    if (viaBalancer) balancer = await Balancer.start(cluster.gatewayUrls);
+    const front = balancer?.url;
+    urlOf = (index) => front ?? (cluster.gatewayUrls[index % gatewayCount] as string);
+    console.log(
+      `cluster up: ${gatewayCount} gateways${front === undefined ? '' : ` behind HAProxy at ${front}`}, chat-api, chat-consumer (SQLite ${cluster.sqlitePath})`,
+    );
+    const users = await Promise.all(
+      Array.from({ length: clientCount }, (_, index) => cluster.user(`Bench ${index}`)),
+    );
+    // JIT and connection pools warm up on an unrecorded run first.
+    if (warmupSeconds > 0) await loadRun(users, rates[0] ?? 1000, warmupSeconds);
+    const runs = [];
+    for (const rate of rates) runs.push(await loadRun(users, rate, seconds));
+    const idle = withIdle && idleCount > 0 ? await idleRun(users[0] as TestUser, idleCount) : undefined;
+    return { gateways: gatewayCount, runs, idle };
+  } finally {
+    await balancer?.stop();
+    await cluster.stop();
+  }
 }
 
 async function loadRun(users: TestUser[], rate: number, seconds: number) {
@@ -108,9 +152,7 @@ async function loadRun(users: TestUser[], rate: number, seconds: number) {
     for (const index of room.members) {
       const user = users[index] as TestUser;
       const client = new ChatClient({
-        urls: [cluster.gatewayUrls[index % gatewayCount] as string].map(
-          (url) => `${url.replace('http', 'ws')}/ws`,
-        ),
+        urls: [`${urlOf(index).replace('http', 'ws')}/ws`],
         getToken: () => user.accessToken,
         ackTimeoutMs: 5000,
       });
