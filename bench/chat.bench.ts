@@ -107,7 +107,9 @@ console.log(`wrote ${jsonPath} and ${pngPath}`);
 async function measure(gatewayCount: number, withIdle: boolean) {
   cluster = await Cluster.start({
     gateways: gatewayCount,
-    env: { WS_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024) },
+    // Tracing off whatever the shell says (infra/local/env.sh turns it on for local runs): the
+    // figures are the chat path's own, comparable between runs and with other servers.
+    env: { WS_MAX_BUFFERED_BYTES: String(64 * 1024 * 1024), OTEL_EXPORTER_OTLP_ENDPOINT: '' },
   });
   let balancer: Balancer | undefined;
   try {
