@@ -2,19 +2,20 @@ import { execFile } from 'node:child_process';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
+import { SHUTDOWN_TIMEOUT_MS } from '@relay/platform';
 import {
   Cluster,
   chatRows,
   type RecordingClient,
   ROOT,
   type ServiceProcess,
+  stopGracefully,
   type TestUser,
 } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
 
 const run = promisify(execFile);
 const PER_SENDER = 2500;
-const SHUTDOWN_BOUND_MS = 15_000;
 
 let cluster: Cluster;
 let alice: TestUser;
@@ -123,20 +124,10 @@ describe('chat under faults: nothing lost, nothing doubled', () => {
   });
 });
 
-/** SIGTERM, as an orchestrator stops a process: it must finish its work and exit by itself, cleanly. */
-async function stopGracefully(service: ServiceProcess): Promise<void> {
-  const started = performance.now();
-  // No SIGKILL after it: a process that does not exit by itself fails the test's own timeout.
-  await service.kill('SIGTERM');
-  expect(service.output()).toMatch(/shut down cleanly/);
-  // handleShutdown's bound; an orchestrator's grace period is set above it.
-  expect(performance.now() - started).toBeLessThan(SHUTDOWN_BOUND_MS);
-}
-
 describe('chat stopped with SIGTERM under load: nothing lost, nothing doubled', () => {
   it('a gateway drains and exits; its clients move to the other and resend', async ({ annotate }) => {
     await faultRun(annotate, async () => {
-      await stopGracefully(cluster.gateways[1]?.process as ServiceProcess);
+      await stopGracefully(cluster.gateways[1]?.process as ServiceProcess, SHUTDOWN_TIMEOUT_MS);
       await cluster.restartGateway(1);
     });
   });
@@ -148,7 +139,7 @@ describe('chat stopped with SIGTERM under load: nothing lost, nothing doubled', 
       await expect
         .poll(() => chatRows(cluster.sqlitePath, chatId).rows, { timeout: 30_000, interval: 10 })
         .toBeGreaterThan(0);
-      await stopGracefully(cluster.consumer);
+      await stopGracefully(cluster.consumer, SHUTDOWN_TIMEOUT_MS);
       expect(chatRows(cluster.sqlitePath, chatId).rows).toBeLessThan(2 * PER_SENDER);
       await cluster.startConsumer();
     });
@@ -178,7 +169,7 @@ describe('chat stopped with SIGTERM under load: nothing lost, nothing doubled', 
       }
     })();
     await sleep(200);
-    await stopGracefully(cluster.chatApi);
+    await stopGracefully(cluster.chatApi, SHUTDOWN_TIMEOUT_MS);
     await reading;
     const settled = await Promise.all(answers);
     const served = settled.filter((answer) => answer.status === 200);

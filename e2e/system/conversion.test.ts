@@ -10,14 +10,13 @@ import {
   WS_PROTOCOL,
   WS_TOKEN_PROTOCOL_PREFIX,
 } from '@relay/contracts';
-import { Cluster, ROOT, type ServiceProcess, type TestUser } from '@relay/testing';
+import { SHUTDOWN_TIMEOUT_MS } from '@relay/platform';
+import { Cluster, ROOT, type ServiceProcess, stopGracefully, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 
 const run = promisify(execFile);
 const FIXTURES = join(ROOT, 'services/convert/test/fixtures/formats');
-/** handleShutdown's bound; an orchestrator's grace period is set above it. */
-const SHUTDOWN_BOUND_MS = 15_000;
 
 let cluster: Cluster;
 let alice: TestUser;
@@ -186,7 +185,7 @@ describe('faults', () => {
         Array.from({ length: 6 }, (_, index) => upload(alice, source, `t${index}.docx`)),
       );
       await expect.poll(() => owner.of(slow.id), { timeout: 60_000, interval: 5 }).toContain('converting');
-      await stopGracefully(cluster.convertWorker as ServiceProcess);
+      await stopGracefully(cluster.convertWorker as ServiceProcess, SHUTDOWN_TIMEOUT_MS);
       await cluster.startConvertWorker();
       for (const { id } of [slow, ...rest]) {
         await expect.poll(async () => (await job(alice, id)).status, { timeout: 120_000 }).toBe('done');
@@ -207,7 +206,7 @@ describe('faults', () => {
     // Bodies trickled over ~1.5 s through the gateway: they are in flight when the signal comes.
     const uploads = Array.from({ length: 3 }, (_, index) => trickledUpload(alice, source, `s${index}.docx`));
     await new Promise((resolve) => setTimeout(resolve, 500));
-    const stopping = stopGracefully(cluster.convertApi as ServiceProcess);
+    const stopping = stopGracefully(cluster.convertApi as ServiceProcess, SHUTDOWN_TIMEOUT_MS);
     const answers = await Promise.all(uploads);
     await stopping;
     expect(answers.map((answer) => answer.status)).toEqual([202, 202, 202]);
@@ -218,14 +217,6 @@ describe('faults', () => {
     }
   }, 240_000);
 });
-
-/** SIGTERM, as an orchestrator stops a process: it must finish its work and exit by itself, cleanly. */
-async function stopGracefully(service: ServiceProcess): Promise<void> {
-  const started = performance.now();
-  await service.kill('SIGTERM');
-  expect(service.output()).toMatch(/shut down cleanly/);
-  expect(performance.now() - started).toBeLessThan(SHUTDOWN_BOUND_MS);
-}
 
 /** A conversion upload whose multipart body arrives in ten pieces, 150 ms apart. */
 async function trickledUpload(user: TestUser, file: Buffer, name: string): Promise<Response> {

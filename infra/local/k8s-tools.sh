@@ -12,7 +12,6 @@ KUSTOMIZE_VERSION="${KUSTOMIZE_VERSION:-v5.8.1}" # v5.8.3 needs a newer Go than 
 KUBERNETES_VALIDATE_VERSION="${KUBERNETES_VALIDATE_VERSION:-1.37.0}"
 bin="$RELAY_ROOT/.local/bin"
 kustomize="$bin/kustomize"
-venv="$RELAY_ROOT/.local/venv/kubernetes-validate"
 
 if [ ! -x "$kustomize" ] || ! "$kustomize" version 2>/dev/null | grep -qx "$KUSTOMIZE_VERSION"; then
   command -v go >/dev/null || { echo "k8s-tools: go is not on PATH; kustomize is built with go install" >&2; exit 1; }
@@ -23,21 +22,9 @@ if [ ! -x "$kustomize" ] || ! "$kustomize" version 2>/dev/null | grep -qx "$KUST
   "$kustomize" version | grep -qx "$KUSTOMIZE_VERSION"
 fi
 
-stamp="$venv/.installed-$KUBERNETES_VALIDATE_VERSION"
-if [ ! -f "$stamp" ]; then
-  # Debian's python3 leaves venv (ensurepip) to a package of its own.
-  if ! python3 -c 'import ensurepip, venv' 2>/dev/null; then
-    echo "installing python3-venv (apt)" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
-  fi
-  echo "installing kubernetes-validate $KUBERNETES_VALIDATE_VERSION into $venv (PyPI)" >&2
-  rm -rf "$venv"
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install --quiet --disable-pip-version-check "kubernetes-validate==$KUBERNETES_VALIDATE_VERSION" >&2
-  "$venv/bin/kubernetes-validate" --version >/dev/null
-  touch "$stamp"
-fi
+# shellcheck source=infra/local/pip-tool.sh
+. "$RELAY_ROOT/infra/local/pip-tool.sh"
+validate="$(pip_tool kubernetes-validate kubernetes-validate "$KUBERNETES_VALIDATE_VERSION" kubernetes-validate)"
 
 echo "kustomize=$kustomize"
-echo "kubernetes-validate=$venv/bin/kubernetes-validate"
+echo "kubernetes-validate=$validate"

@@ -7,11 +7,18 @@ export interface ShutdownStep {
   close: () => Promise<void>;
 }
 
+/** How long a process may take to close after SIGTERM; an orchestrator's grace period is set above it. */
+export const SHUTDOWN_TIMEOUT_MS = 15_000;
+
 /**
  * Closes in the given order on SIGTERM/SIGINT or a fatal error: callers list
  * "stop accepting" first, then drain, then commit, then the connections.
  */
-export function handleShutdown(logger: Logger, steps: readonly ShutdownStep[], timeoutMs = 15_000): void {
+export function handleShutdown(
+  logger: Logger,
+  steps: readonly ShutdownStep[],
+  timeoutMs = SHUTDOWN_TIMEOUT_MS,
+): void {
   closeWithGrace({ delay: timeoutMs }, async ({ signal, err }) => {
     if (err !== undefined) logger.fatal({ err }, 'fatal error, shutting down');
     else logger.info({ signal }, 'shutting down');

@@ -20,5 +20,6 @@ export {
   type StartOptions,
   startProcess,
   stopAllProcesses,
+  stopGracefully,
 } from './processes.ts';
 export { TestTokenIssuer, type TokenOptions } from './token-issuer.ts';

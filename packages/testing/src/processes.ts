@@ -108,6 +108,20 @@ export async function startCommand(
   return service;
 }
 
+/**
+ * SIGTERM, as an orchestrator stops a process, and no SIGKILL after it: the process must finish its
+ * work and exit by itself, logging a clean shutdown within `boundMs`.
+ */
+export async function stopGracefully(service: ServiceProcess, boundMs: number): Promise<void> {
+  const started = performance.now();
+  await service.kill('SIGTERM');
+  const tookMs = Math.round(performance.now() - started);
+  if (!/shut down cleanly/.test(service.output()))
+    throw new Error(`no clean shutdown after SIGTERM:\n${service.output().slice(-3000)}`);
+  if (tookMs > boundMs)
+    throw new Error(`took ${tookMs} ms to stop after SIGTERM, over its ${boundMs} ms bound`);
+}
+
 export async function stopAllProcesses(): Promise<void> {
   await Promise.all([...running].map((service) => service.stop()));
 }
