@@ -24,6 +24,7 @@ import { Balancer, Cluster, chatRows, rssMiB, type TestUser } from '@relay/testi
 import { WebSocket } from 'ws';
 import { loadLocalEnv } from './lib/processes.ts';
 import { writeReport } from './lib/report.ts';
+import { paceSends, round, summarize } from './lib/stats.ts';
 
 loadLocalEnv();
 const { values: args } = parseArgs({
@@ -46,18 +47,6 @@ const gatewayCounts = String(args.gateways).split(',').map(Number);
 const viaBalancer = args['via-balancer'] === true;
 const idleCount = Number(args.idle);
 const warmupSeconds = Number(args.warmup);
-
-const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : (sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0);
-const round = (value: number) => Math.round(value * 10) / 10;
-const summarize = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return {
-    p50: round(percentile(sorted, 50)),
-    p99: round(percentile(sorted, 99)),
-    max: round(sorted.at(-1) ?? 0),
-  };
-};
 
 // The setup measured now; loadRun and idleRun read it.
 let cluster: Cluster;
@@ -223,24 +212,14 @@ async function loadRun(users: TestUser[], rate: number, seconds: number) {
     };
   }, 250);
 
-  const start = performance.now();
   const sends: Promise<unknown>[] = [];
-  let sent = 0;
-  let next = 0;
-  while (performance.now() - start < seconds * 1000) {
-    const due = Math.floor(((performance.now() - start) / 1000) * rate) - sent;
-    for (let count = 0; count < due; count += 1) {
-      const member = members[next % members.length] as { client: ChatClient; chatId: string };
-      next += 1;
-      const clientMsgId = randomUUID();
-      sentAt.set(clientMsgId, performance.now());
-      expected.set(clientMsgId, perRoom - 1);
-      sends.push(member.client.send(member.chatId, `bench ${sent}`, clientMsgId));
-      sent += 1;
-    }
-    await sleep(2);
-  }
-  const sendSeconds = (performance.now() - start) / 1000;
+  const { start, sent, sendSeconds } = await paceSends(rate, seconds, (index) => {
+    const member = members[index % members.length] as { client: ChatClient; chatId: string };
+    const clientMsgId = randomUUID();
+    sentAt.set(clientMsgId, performance.now());
+    expected.set(clientMsgId, perRoom - 1);
+    sends.push(member.client.send(member.chatId, `bench ${index}`, clientMsgId));
+  });
   await Promise.race([Promise.all(sends), sleep(60_000)]);
   const acceptedSeconds = ((ackTimes.at(-1) ?? performance.now()) - start) / 1000;
   const deadline = performance.now() + 60_000;
