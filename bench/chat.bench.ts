@@ -22,6 +22,7 @@ import { ChatClient } from '@relay/chat-client';
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
 import { Balancer, Cluster, chatRows, rssMiB, type TestUser } from '@relay/testing';
 import { WebSocket } from 'ws';
+import { type BaseLoad, comparePeer, fromRelayRun, runScenarios } from './lib/centrifugo-bench.ts';
 import { loadLocalEnv } from './lib/processes.ts';
 import { writeReport } from './lib/report.ts';
 import { paceSends, round, summarize } from './lib/stats.ts';
@@ -37,6 +38,7 @@ const { values: args } = parseArgs({
     'via-balancer': { type: 'boolean', default: false },
     idle: { type: 'string', default: '10000' },
     warmup: { type: 'string', default: '3' },
+    peer: { type: 'string' },
   },
 });
 const rates = String(args.rates).split(',').map(Number);
@@ -47,6 +49,18 @@ const gatewayCounts = String(args.gateways).split(',').map(Number);
 const viaBalancer = args['via-balancer'] === true;
 const idleCount = Number(args.idle);
 const warmupSeconds = Number(args.warmup);
+// `--peer centrifugo`: the same scenarios against Centrifugo after Relay's (bench/lib/centrifugo-bench.ts).
+const peer = args.peer;
+if (peer !== undefined && peer !== 'centrifugo')
+  throw new Error(`--peer: only centrifugo is known, not ${peer}`);
+const peerBase: BaseLoad = {
+  clients: clientCount,
+  rooms: roomCount,
+  rates,
+  seconds,
+  warmupSeconds,
+  idle: idleCount,
+};
 
 // The setup measured now; loadRun and idleRun read it.
 let cluster: Cluster;
@@ -63,6 +77,11 @@ const scaling = setups.map((setup) => ({
   bestAcceptedPerSecond: best(setup),
   ratioToFirst: baseline === undefined ? 1 : Math.round((best(setup) / best(baseline)) * 100) / 100,
 }));
+const peerSetup = setups[0];
+const compared =
+  peerSetup?.peerRuns === undefined
+    ? undefined
+    : await comparePeer({ ...peerSetup.peerRuns, idle: peerSetup.idle }, peerBase);
 const report = {
   machine: {
     cpus: cpus().length,
@@ -74,15 +93,18 @@ const report = {
   setup: { viaBalancer, clients: clientCount, rooms: roomCount, seconds, chatStore: 'sqlite' },
   setups,
   scaling,
+  peer: compared?.report,
 };
 const allRuns = setups.flatMap((setup) => setup.runs.map((run) => ({ ...run, gateways: setup.gateways })));
 const { jsonPath, pngPath } = await writeReport(viaBalancer ? 'chat-balancer' : 'chat', report, {
   title: `Chat send→receive latency${viaBalancer ? ' via HAProxy' : ''}: lost ${allRuns.reduce((sum, run) => sum + run.lost, 0)}, duplicated ${allRuns.reduce((sum, run) => sum + run.duplicated, 0)}`,
   unit: 'ms',
-  bars: allRuns.flatMap((run) => [
-    { label: `${run.gateways} gw, p50 at ${run.targetRate}/s`, value: run.sendToReceiveMs.p50 },
-    { label: `${run.gateways} gw, p99 at ${run.targetRate}/s`, value: run.sendToReceiveMs.p99 },
-  ]),
+  bars: allRuns
+    .flatMap((run) => [
+      { label: `${run.gateways} gw, p50 at ${run.targetRate}/s`, value: run.sendToReceiveMs.p50 },
+      { label: `${run.gateways} gw, p99 at ${run.targetRate}/s`, value: run.sendToReceiveMs.p99 },
+    ])
+    .concat(compared?.bars ?? []),
 });
 console.log(JSON.stringify(report, null, 2));
 for (const row of scaling) {
@@ -115,19 +137,37 @@ async function measure(gatewayCount: number, withIdle: boolean) {
     if (warmupSeconds > 0) await loadRun(users, rates[0] ?? 1000, warmupSeconds);
     const runs = [];
     for (const rate of rates) runs.push(await loadRun(users, rate, seconds));
+    // The peer's scenarios on Relay too, while this cluster is up (first setup only).
+    const peerRuns =
+      peer === undefined || !withIdle
+        ? undefined
+        : await runScenarios(
+            async (scenario) => {
+              while (users.length < scenario.clients) users.push(await cluster.user(`Bench ${users.length}`));
+              const run = await loadRun(
+                users.slice(0, scenario.clients),
+                scenario.rate,
+                seconds,
+                scenario.rooms,
+              );
+              return fromRelayRun(scenario.name, run);
+            },
+            peerBase,
+            runs.map((run) => fromRelayRun('', run)),
+          );
     const idle = withIdle && idleCount > 0 ? await idleRun(users[0] as TestUser, idleCount) : undefined;
-    return { gateways: gatewayCount, runs, idle };
+    return { gateways: gatewayCount, runs, idle, peerRuns };
   } finally {
     await balancer?.stop();
     await cluster.stop();
   }
 }
 
-async function loadRun(users: TestUser[], rate: number, seconds: number) {
+async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf = roomCount) {
   // Rooms of clientCount / roomCount members; every member on a gateway by its index.
-  const perRoom = Math.max(2, Math.floor(users.length / roomCount));
+  const perRoom = Math.max(2, Math.floor(users.length / roomsOf));
   const rooms: { chatId: string; members: number[] }[] = [];
-  for (let room = 0; room < roomCount; room += 1) {
+  for (let room = 0; room < roomsOf; room += 1) {
     const members = Array.from({ length: perRoom }, (_, offset) => (room * perRoom + offset) % users.length);
     const [owner, ...others] = members.map((index) => users[index] as TestUser);
     rooms.push({ chatId: await cluster.createChat(owner as TestUser, others), members });

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Builds Centrifugo (bench/chat's peer, `--peer centrifugo`) from the Go module proxy, once per pinned
+# version, into .local/bin:  bash infra/local/centrifugo.sh   (prints the path of the binary)
+# Go's own build and module caches are reused, so a rebuild after `rm -rf .local` is much faster.
+set -euo pipefail
+
+RELAY_ROOT="${RELAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+CENTRIFUGO_VERSION="${CENTRIFUGO_VERSION:-v6.9.1}"
+bin="$RELAY_ROOT/.local/bin/centrifugo-$CENTRIFUGO_VERSION"
+
+if [ ! -x "$bin" ]; then
+  if ! command -v go >/dev/null; then
+    # Debian's Go may be older than Centrifugo needs; GOTOOLCHAIN=auto fetches the right one.
+    echo "installing golang-go (apt)" >&2
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null
+  fi
+  echo "building centrifugo $CENTRIFUGO_VERSION into $bin (Go module proxy; minutes the first time)" >&2
+  # go install names the binary after the module, so it goes to a throwaway GOBIN and is renamed:
+  # the version in the name is what makes the next run skip the build.
+  gobin="$(mktemp -d)"
+  trap 'rm -rf "$gobin"' EXIT
+  mkdir -p "$(dirname "$bin")"
+  GOTOOLCHAIN=auto GOBIN="$gobin" go install -trimpath -ldflags='-s -w' \
+    "github.com/centrifugal/centrifugo/v6@$CENTRIFUGO_VERSION" >&2
+  mv "$gobin/centrifugo" "$bin"
+fi
+echo "$bin"
