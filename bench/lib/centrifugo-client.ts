@@ -4,7 +4,12 @@ import { WebSocket } from 'ws';
 interface Reply {
   id?: number;
   error?: { code: number; message: string };
-  push?: { channel?: string; pub?: { data: unknown; offset?: number } };
+  push?: {
+    channel?: string;
+    pub?: { data: unknown; offset?: number };
+    unsubscribe?: { code: number; reason: string };
+    disconnect?: { code: number; reason: string };
+  };
 }
 
 /**
@@ -81,6 +86,12 @@ export class CentrifugoClient {
         else pending?.resolve(reply);
       } else if (reply.push?.pub !== undefined) {
         this.#onPublication(reply.push.channel ?? '', reply.push.pub.data);
+      } else if (reply.push?.unsubscribe !== undefined || reply.push?.disconnect !== undefined) {
+        // Positioning found a gap, or the server dropped a slow client: the run's lost count shows it.
+        const { code, reason } = reply.push.unsubscribe ?? reply.push.disconnect ?? { code: 0, reason: '' };
+        console.warn(
+          `centrifugo ${reply.push.unsubscribe ? 'unsubscribed' : 'disconnected'} a client: ${code} ${reason}`,
+        );
       } else if (reply.push === undefined) {
         // An empty reply is the server's ping; it expects an empty command back as the pong.
         this.#socket.send('{}');

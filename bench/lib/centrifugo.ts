@@ -15,9 +15,10 @@ export const CENTRIFUGO_VERSION = 'v6.9.1';
 const CENTRIFUGO_REDIS_DB = 5;
 
 /** Centrifugo v6's nested config (keys checked against v6.9.1's internal/configtypes). */
-const redisBase = () => {
+/** Relay's Redis as host:port (no URL, so nothing in it can override `db`). */
+const redisHostPort = () => {
   const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  return `redis://${url.hostname}:${url.port || 6379}`;
+  return `${url.hostname}:${url.port || 6379}`;
 };
 
 export function centrifugoConfig(port: number, hmacSecret: string) {
@@ -29,7 +30,7 @@ export function centrifugoConfig(port: number, hmacSecret: string) {
     // Redis broker and presence, as a real multi-node deployment runs it: history lives in Redis.
     engine: {
       type: 'redis',
-      redis: { address: [redisBase()], db: CENTRIFUGO_REDIS_DB },
+      redis: { address: [redisHostPort()], db: CENTRIFUGO_REDIS_DB },
     },
     client: { token: { hmac_secret_key: hmacSecret } },
     channel: {
@@ -103,7 +104,7 @@ export class CentrifugoServer {
     const port = await freePort();
     const hmacSecret = randomBytes(32).toString('hex');
     // A clean history per run: only the peer's own database is emptied, never Relay's.
-    await run('redis-cli', ['-u', `${redisBase()}/${CENTRIFUGO_REDIS_DB}`, 'flushdb']);
+    await run('redis-cli', ['-u', `redis://${redisHostPort()}/${CENTRIFUGO_REDIS_DB}`, 'flushdb']);
     const dir = mkdtempSync(join(tmpdir(), 'relay-centrifugo-'));
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify(centrifugoConfig(port, hmacSecret), null, 2));
