@@ -193,6 +193,30 @@ describe('ConversionsPage', () => {
     expect(within(row).queryByRole('button', { name: /Download/ })).toBeNull();
   });
 
+  it('keeps a status a frame brought when a refetch answers with an older one', async () => {
+    // The server's history lags behind the frame: every fetch still says converting.
+    const fetch = fakeGateway([{ ...queued, status: 'converting', updatedAt: '2026-11-25T10:00:05.000Z' }]);
+    vi.stubGlobal('fetch', fetch);
+    renderPage();
+    const row = await screen.findByRole('listitem', { name: 'report.docx' });
+    const socket = await socketOpened();
+    const reason = 'The file is password-protected. Remove the password and upload it again.';
+    act(() => socket.receive(statusFrame({ status: 'failed', reason, at: '2026-11-25T10:00:06.000Z' })));
+    expect(await within(row).findByText('Failed')).toBeDefined();
+
+    // A (re)opened socket re-reads the history; that answer is older than the frame.
+    const fetchesBefore = fetch.mock.calls.length;
+    act(() => {
+      socket.dispatchEvent(new Event('open'));
+    });
+    await vi.waitFor(() => expect(fetch.mock.calls.length).toBeGreaterThan(fetchesBefore));
+    await new Promise((resolve) => setTimeout(resolve, 50));
+
+    const rowNow = screen.getByRole('listitem', { name: 'report.docx' });
+    expect(within(rowNow).getByText('Failed')).toBeDefined();
+    expect(within(rowNow).getByText(reason)).toBeDefined();
+  });
+
   it('says so when there are no conversions yet', async () => {
     vi.stubGlobal('fetch', fakeGateway([]));
     renderPage();

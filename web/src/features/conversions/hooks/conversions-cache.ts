@@ -17,6 +17,26 @@ const isListed = (queryClient: QueryClient, id: string): boolean =>
     .getQueryData<Pages>(conversionsQueryKey)
     ?.pages.some((page) => page.conversions.some((job) => job.id === id)) === true;
 
+/**
+ * The history query's merge of what it is given (a refetch, a cache write): per job, the newer
+ * `updatedAt` wins, so a refetch answered from before a status frame cannot set a failed or done
+ * job back to converting (no later frame would come to mend it).
+ */
+export function keepNewerJobs(previous: unknown, next: unknown): unknown {
+  const old = previous as Pages | undefined;
+  const fresh = next as Pages | undefined;
+  if (old === undefined || fresh === undefined) return fresh;
+  const known = new Map(old.pages.flatMap((page) => page.conversions).map((job) => [job.id, job]));
+  const newer = (job: Conversion) => {
+    const seen = known.get(job.id);
+    return seen !== undefined && Date.parse(seen.updatedAt) > Date.parse(job.updatedAt) ? seen : job;
+  };
+  return {
+    ...fresh,
+    pages: fresh.pages.map((page) => ({ ...page, conversions: page.conversions.map(newer) })),
+  };
+}
+
 /** Writes to the cached history, so a job's row changes without a refetch. */
 export const conversionsCache = {
   /** A job just accepted goes on top, unless its first status frame already brought it in. */
