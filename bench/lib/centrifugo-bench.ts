@@ -100,10 +100,17 @@ export async function runScenarios(
   }
   const cleanRuns = runs.filter(clean);
   let highest = cleanRuns.at(-1);
-  // Steps of a quarter up: a few runs bound the highest clean rate within 25 %.
+  // Steps of a quarter up: a few runs bound the highest clean rate within 25 %; a fixed rate that
+  // already failed above it ends the search there.
+  const ceiling = Math.min(
+    STEP_UP_MAX + 1,
+    ...runs
+      .filter((run) => !clean(run) && run.targetRate > (highest?.targetRate ?? 0))
+      .map((run) => run.targetRate),
+  );
   for (
     let rate = Math.round(((highest?.targetRate ?? 1000) * 1.25) / 500) * 500;
-    highest !== undefined && rate <= STEP_UP_MAX;
+    highest !== undefined && rate < ceiling;
   ) {
     const figures = await run({ name: `${name}, step-up`, clients: base.clients, rooms: base.rooms, rate });
     runs.push(figures);

@@ -21,7 +21,9 @@ if [ ! -x "$bin" ]; then
   gobin="$(mktemp -d)"
   trap 'rm -rf "$gobin"' EXIT
   mkdir -p "$(dirname "$bin")"
-  GOTOOLCHAIN=auto GOBIN="$gobin" go install -trimpath -ldflags='-s -w' \
+  # The version stamped as its release build does (goreleaser's ldflags), not a "development build".
+  GOTOOLCHAIN=auto GOBIN="$gobin" go install -trimpath \
+    -ldflags="-s -w -X github.com/centrifugal/centrifugo/v6/internal/build.Version=${CENTRIFUGO_VERSION#v}" \
     "github.com/centrifugal/centrifugo/v6@$CENTRIFUGO_VERSION" >&2
   mv "$gobin/centrifugo" "$bin"
 fi
