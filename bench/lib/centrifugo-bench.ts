@@ -1,7 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { rssMiB } from '@relay/testing';
+import { ROOT, rssMiB } from '@relay/testing';
 import { CENTRIFUGO_VERSION, CentrifugoServer, connectionToken } from './centrifugo.ts';
 import { CentrifugoClient } from './centrifugo-client.ts';
 import { paceSends, round, summarize } from './stats.ts';
@@ -24,6 +26,8 @@ export interface RunFigures {
   duplicated: number;
   /** Peak RSS of the server: Relay's gateways (not chat-api or the consumer); the one Centrifugo process. */
   serverRssMiB: number;
+  /** Centrifugo's runs only: cores its process and Redis used while sending. */
+  cpuCores?: { centrifugo: number; redis: number };
 }
 
 export interface ScenarioResults {
@@ -128,6 +132,24 @@ export async function runScenarios(
   };
 }
 
+/** CPU seconds a process has used (user + system; Linux clock ticks of 1/100 s). */
+function cpuSeconds(pid: number): number {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
+}
+
+const redisPid = () => {
+  try {
+    return Number(readFileSync(join(ROOT, '.local/run/redis.pid'), 'utf8').trim());
+  } catch {
+    return 0;
+  }
+};
+
 /** One run against Centrifugo, measured as bench/chat measures Relay. */
 async function centrifugoLoadRun(
   server: CentrifugoServer,
@@ -177,10 +199,13 @@ async function centrifugoLoadRun(
   const rssSampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMiB(server.pid));
   }, 250);
+  // Cores Centrifugo and Redis use while sending: low ones at a rate not kept up with mean waiting, not work.
+  const pids = [server.pid, redisPid()];
+  const cpuBefore = pids.map(cpuSeconds);
   const publishes: Promise<void>[] = [];
   let acked = 0;
   let lastAck = 0;
-  const { start, sent } = await paceSends(scenario.rate, seconds, (index) => {
+  const { start, sent, sendSeconds } = await paceSends(scenario.rate, seconds, (index) => {
     const position = index % members.length;
     const member = members[position] as (typeof members)[number];
     sentAt[index] = performance.now();
@@ -202,6 +227,9 @@ async function centrifugoLoadRun(
         ),
     );
   });
+  const [centrifugoCores, redisCores] = pids.map((pid, index) =>
+    round((cpuSeconds(pid) - (cpuBefore[index] ?? 0)) / sendSeconds),
+  );
   await Promise.race([Promise.all(publishes), sleep(60_000)]);
   const acceptedSeconds = ((lastAck || performance.now()) - start) / 1000;
   const expected = sent * (perRoom - 1);
@@ -226,9 +254,10 @@ async function centrifugoLoadRun(
     lost: expected - delivered,
     duplicated,
     serverRssMiB: Math.round(peakRss),
+    cpuCores: { centrifugo: centrifugoCores ?? 0, redis: redisCores ?? 0 },
   };
   console.log(
-    `centrifugo ${scenario.name} ${scenario.rate}/s: accepted ${figures.acceptedPerSecond}/s, p50/p99/max ${figures.sendToReceiveMs.p50}/${figures.sendToReceiveMs.p99}/${figures.sendToReceiveMs.max} ms, lost ${figures.lost}, duplicated ${figures.duplicated}, RSS ${figures.serverRssMiB} MiB`,
+    `centrifugo ${scenario.name} ${scenario.rate}/s: accepted ${figures.acceptedPerSecond}/s, p50/p99/max ${figures.sendToReceiveMs.p50}/${figures.sendToReceiveMs.p99}/${figures.sendToReceiveMs.max} ms, lost ${figures.lost}, duplicated ${figures.duplicated}, RSS ${figures.serverRssMiB} MiB; cores while sending: centrifugo ${figures.cpuCores?.centrifugo}, redis ${figures.cpuCores?.redis}`,
   );
   return figures;
 }
