@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:http';
 import { freePort, tokenFromMail, waitForMail } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -181,5 +182,43 @@ describe('chats', () => {
     });
     expect(readsDown.status).toBe(503);
     expect(readsDown.json.code).toBe('chat_history_unavailable');
+  });
+});
+
+describe('a chat chat-api has not heard of yet', () => {
+  it('reads as empty to its members (chat-api lags behind the gateway), and stays refused to others', async () => {
+    // Stands in for chat-api before chat-consumer has applied chat.created: it knows no member yet.
+    const lagging = createServer((_request, response) => {
+      response.writeHead(403, { 'content-type': 'application/problem+json' });
+      response.end(
+        JSON.stringify({ type: 'about:blank', title: 'Forbidden', status: 403, code: 'not_a_member' }),
+      );
+    });
+    await new Promise<void>((resolve) => lagging.listen(0, '127.0.0.1', resolve));
+    const address = lagging.address() as { port: number };
+    const early = await startGateway({ CHAT_URL: `http://127.0.0.1:${address.port}` });
+    try {
+      const { json: chat } = await call(early.baseUrl, 'POST', '/api/chats', {
+        token: alice.accessToken,
+        body: { memberEmails: [bob.email] },
+      });
+      const history = await call(early.baseUrl, 'GET', `/api/chats/${chat.id}/messages`, {
+        token: bob.accessToken,
+      });
+      expect(history.status).toBe(200);
+      expect(history.json).toEqual({ messages: [], nextCursor: null });
+      const reads = await call(early.baseUrl, 'GET', `/api/chats/${chat.id}/reads`, {
+        token: bob.accessToken,
+      });
+      expect(reads.status).toBe(200);
+      expect(reads.json).toEqual({ reads: [] });
+      const outsider = await call(early.baseUrl, 'GET', `/api/chats/${chat.id}/messages`, {
+        token: carol.accessToken,
+      });
+      expect(outsider.status).toBe(403);
+    } finally {
+      await early.close();
+      lagging.close();
+    }
   });
 });
