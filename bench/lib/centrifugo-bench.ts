@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, rssMiB } from '@relay/testing';
 import { CENTRIFUGO_VERSION, CentrifugoServer, connectionToken } from './centrifugo.ts';
 import { CentrifugoClient } from './centrifugo-client.ts';
+import { OtherCpuLoad } from './machine-load.ts';
 import { paceSends, round, summarize } from './stats.ts';
 
 /** One load: `clients` in `rooms` rooms of clients / rooms members, sending `rate` msgs/s in total. */
@@ -27,7 +28,7 @@ export interface RunFigures {
   /** Peak RSS of the server: Relay's gateways (not chat-api or the consumer); the one Centrifugo process. */
   serverRssMiB: number;
   /** Centrifugo's runs only: cores its process and Redis used while sending. */
-  cpuCores?: { centrifugo: number; redis: number };
+  cpuCores?: { centrifugo: number; redis: number; machine: number; other: number };
 }
 
 export interface ScenarioResults {
@@ -202,6 +203,9 @@ async function centrifugoLoadRun(
   // Cores Centrifugo and Redis use while sending: low ones at a rate not kept up with mean waiting, not work.
   const pids = [server.pid, redisPid()];
   const cpuBefore = pids.map(cpuSeconds);
+  // As for Relay's runs: load not this run's makes a noisy run visible.
+  const otherLoad = new OtherCpuLoad(() => [server.pid]);
+  otherLoad.start();
   const publishes: Promise<void>[] = [];
   let acked = 0;
   let lastAck = 0;
@@ -230,6 +234,7 @@ async function centrifugoLoadRun(
   const [centrifugoCores, redisCores] = pids.map((pid, index) =>
     round((cpuSeconds(pid) - (cpuBefore[index] ?? 0)) / sendSeconds),
   );
+  const machineLoad = otherLoad.stop();
   await Promise.race([Promise.all(publishes), sleep(60_000)]);
   const acceptedSeconds = ((lastAck || performance.now()) - start) / 1000;
   const expected = sent * (perRoom - 1);
@@ -254,10 +259,15 @@ async function centrifugoLoadRun(
     lost: expected - delivered,
     duplicated,
     serverRssMiB: Math.round(peakRss),
-    cpuCores: { centrifugo: centrifugoCores ?? 0, redis: redisCores ?? 0 },
+    cpuCores: {
+      centrifugo: centrifugoCores ?? 0,
+      redis: redisCores ?? 0,
+      machine: machineLoad.machineCores,
+      other: machineLoad.otherCores,
+    },
   };
   console.log(
-    `centrifugo ${scenario.name} ${scenario.rate}/s: accepted ${figures.acceptedPerSecond}/s, p50/p99/max ${figures.sendToReceiveMs.p50}/${figures.sendToReceiveMs.p99}/${figures.sendToReceiveMs.max} ms, lost ${figures.lost}, duplicated ${figures.duplicated}, RSS ${figures.serverRssMiB} MiB; cores while sending: centrifugo ${figures.cpuCores?.centrifugo}, redis ${figures.cpuCores?.redis}`,
+    `centrifugo ${scenario.name} ${scenario.rate}/s: accepted ${figures.acceptedPerSecond}/s, p50/p99/max ${figures.sendToReceiveMs.p50}/${figures.sendToReceiveMs.p99}/${figures.sendToReceiveMs.max} ms, lost ${figures.lost}, duplicated ${figures.duplicated}, RSS ${figures.serverRssMiB} MiB; cores while sending: centrifugo ${figures.cpuCores?.centrifugo}, redis ${figures.cpuCores?.redis}, machine ${figures.cpuCores?.machine}, not this run's ${figures.cpuCores?.other}`,
   );
   return figures;
 }
