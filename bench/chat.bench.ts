@@ -139,7 +139,9 @@ async function measure(gatewayCount: number, withIdle: boolean) {
     if (warmupSeconds > 0) await loadRun(users, rates[0] ?? 1000, warmupSeconds);
     const runs = [];
     for (const rate of rates) runs.push(await loadRun(users, rate, seconds));
-    // The peer's scenarios on Relay too, while this cluster is up (first setup only).
+    const idle = withIdle && idleCount > 0 ? await idleRun(users[0] as TestUser, idleCount) : undefined;
+    // The peer's scenarios on Relay too, while this cluster is up (first setup only), after the idle
+    // sockets so these are measured on the gateway as without --peer, not on a heap grown by the step-up.
     const peerRuns =
       peer === undefined || !withIdle
         ? undefined
@@ -157,7 +159,6 @@ async function measure(gatewayCount: number, withIdle: boolean) {
             peerBase,
             runs.map((run) => fromRelayRun('', run)),
           );
-    const idle = withIdle && idleCount > 0 ? await idleRun(users[0] as TestUser, idleCount) : undefined;
     return { gateways: gatewayCount, runs, idle, peerRuns };
   } finally {
     await balancer?.stop();

@@ -92,6 +92,7 @@ export async function runScenarios(
   run: (scenario: Scenario) => Promise<RunFigures>,
   base: BaseLoad,
   known: RunFigures[] = [],
+  afterBase: () => Promise<void> = async () => undefined,
 ): Promise<ScenarioResults> {
   const name = baseName(base);
   const runs: RunFigures[] = [];
@@ -103,6 +104,8 @@ export async function runScenarios(
         : { ...measured, scenario: name },
     );
   }
+  // Where Relay measures its idle sockets: after the base rates, before the step-up grows the heap.
+  await afterBase();
   const cleanRuns = runs.filter(clean);
   let highest = cleanRuns.at(-1);
   // Steps of a quarter up: a few runs bound the highest clean rate within 25 %; a fixed rate that
@@ -309,8 +312,10 @@ async function measureCentrifugo(base: BaseLoad) {
         base.warmupSeconds,
       );
     }
-    const results = await runScenarios(run, base);
-    const idle = base.idle > 0 ? await centrifugoIdleRun(server, base.idle) : undefined;
+    let idle: IdleFigures | undefined;
+    const results = await runScenarios(run, base, [], async () => {
+      if (base.idle > 0) idle = await centrifugoIdleRun(server, base.idle);
+    });
     const { hmac_secret_key: _secret, ...token } = server.config.client.token;
     return { ...results, idle, config: { ...server.config, client: { token } } };
   } finally {
@@ -380,9 +385,12 @@ export async function comparePeer(
     `idle RSS per socket: relay ${idle.relay?.perSocketKiB ?? '—'} KiB (${idle.relay?.sockets ?? 0}), centrifugo ${idle.centrifugo?.perSocketKiB ?? '—'} KiB (${idle.centrifugo?.sockets ?? 0}), ×${idle.ratio ?? '—'}`,
   );
 
+  // Short labels: the chart's label column is narrow.
+  const short = (scenario: string) =>
+    scenario.replace('rooms of 5 at ', '5/room ').replace('pairs at ', 'pairs ');
   const bars = rows.flatMap((row) => [
-    { label: `relay p99, ${row.scenario}`, value: row.relay.sendToReceiveMs.p99 },
-    { label: `centrifugo p99, ${row.scenario}`, value: row.centrifugo?.sendToReceiveMs.p99 ?? 0 },
+    { label: `relay p99, ${short(row.scenario)}`, value: row.relay.sendToReceiveMs.p99 },
+    { label: `centrifugo p99, ${short(row.scenario)}`, value: row.centrifugo?.sendToReceiveMs.p99 ?? 0 },
   ]);
   return {
     report: {
