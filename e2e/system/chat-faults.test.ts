@@ -151,6 +151,8 @@ describe('chat stopped with SIGTERM under load: nothing lost, nothing doubled', 
     await Promise.all(Array.from({ length: 20 }, (_, index) => onA.client.send(chatId, `h ${index}`)));
     onA.client.stop();
     onB.client.stop();
+    // Acked means in Kafka; wait until chat-consumer has stored all 20, so every read can see them.
+    await expect.poll(() => chatRows(cluster.sqlitePath, chatId).rows, { timeout: 30_000 }).toBe(20);
     const read = () =>
       fetch(`${cluster.gatewayUrls[0]}/api/chats/${chatId}/messages?limit=200`, {
         headers: { authorization: `Bearer ${alice.accessToken}` },
