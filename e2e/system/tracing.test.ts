@@ -29,6 +29,21 @@ async function jaegerTrace(traceId: string): Promise<JaegerTrace | undefined> {
   return ((await response.json()) as { data: JaegerTrace[] }).data[0];
 }
 
+/** The trace once Jaeger holds spans of exactly `services` (sorted): exporters flush in batches. */
+async function traceOf(traceId: string, services: string[]): Promise<JaegerTrace> {
+  let trace: JaegerTrace | undefined;
+  await expect
+    .poll(
+      async () => {
+        trace = await jaegerTrace(traceId);
+        return servicesOf(trace);
+      },
+      { timeout: 30_000, interval: 500 },
+    )
+    .toEqual(services);
+  return trace as JaegerTrace;
+}
+
 const serviceOf = (trace: JaegerTrace, span: JaegerSpan) => trace.processes[span.processID]?.serviceName;
 const servicesOf = (trace: JaegerTrace | undefined) =>
   [...new Set(trace?.spans.map((span) => serviceOf(trace, span)))].sort();
@@ -91,18 +106,9 @@ describe('one chat message', () => {
     await expect.poll(loggedId, { timeout: 10_000 }).toMatch(/^[0-9a-f]{32}$/);
     const traceId = loggedId();
 
-    let trace: JaegerTrace | undefined;
-    await expect
-      .poll(
-        async () => {
-          trace = await jaegerTrace(traceId);
-          return servicesOf(trace);
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toEqual(['chat-consumer', 'gateway-api']);
+    const trace = await traceOf(traceId, ['chat-consumer', 'gateway-api']);
     // Linked parent to child, not merely the same id: frame → publish → the consumer's record span.
-    expect(edges(trace as JaegerTrace)).toEqual(
+    expect(edges(trace)).toEqual(
       expect.arrayContaining([
         'gateway-api:publish chat_service ← gateway-api:ws frame',
         'chat-consumer:process chat_service ← gateway-api:publish chat_service',
@@ -146,18 +152,9 @@ describe('one conversion', () => {
       )
       .toBe('done');
 
-    let trace: JaegerTrace | undefined;
-    await expect
-      .poll(
-        async () => {
-          trace = await jaegerTrace(traceId);
-          return servicesOf(trace);
-        },
-        { timeout: 30_000, interval: 500 },
-      )
-      .toEqual(['convert-api', 'convert-worker', 'gateway-api']);
+    const trace = await traceOf(traceId, ['convert-api', 'convert-worker', 'gateway-api']);
     // The worker's job span hangs under convert-api's request, which hangs under the gateway's call.
-    const links = edges(trace as JaegerTrace);
+    const links = edges(trace);
     expect(links).toContainEqual(expect.stringMatching(/^convert-worker:convert process ← convert-api:/));
     expect(links).toContainEqual(expect.stringMatching(/^convert-api:POST \S+ ← gateway-api:POST$/));
     // Server spans are named by route.

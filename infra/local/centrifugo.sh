@@ -5,16 +5,13 @@
 set -euo pipefail
 
 RELAY_ROOT="${RELAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# shellcheck source=infra/local/go-tool.sh
+. "$RELAY_ROOT/infra/local/go-tool.sh"
 CENTRIFUGO_VERSION="${CENTRIFUGO_VERSION:-v6.9.1}"
 bin="$RELAY_ROOT/.local/bin/centrifugo-$CENTRIFUGO_VERSION"
 
 if [ ! -x "$bin" ]; then
-  if ! command -v go >/dev/null; then
-    # Debian's Go may be older than Centrifugo needs; GOTOOLCHAIN=auto fetches the right one.
-    echo "installing golang-go (apt)" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null
-  fi
+  ensure_go
   echo "building centrifugo $CENTRIFUGO_VERSION into $bin (Go module proxy; minutes the first time)" >&2
   # go install names the binary after the module, so it goes to a throwaway GOBIN and is renamed:
   # the version in the name is what makes the next run skip the build.

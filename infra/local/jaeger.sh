@@ -6,16 +6,13 @@
 set -euo pipefail
 
 RELAY_ROOT="${RELAY_ROOT:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}"
+# shellcheck source=infra/local/go-tool.sh
+. "$RELAY_ROOT/infra/local/go-tool.sh"
 JAEGER_VERSION="${JAEGER_VERSION:-v1.76.0}"
 bin="$RELAY_ROOT/.local/bin/jaeger-$JAEGER_VERSION"
 
 if [ ! -x "$bin" ]; then
-  if ! command -v go >/dev/null; then
-    # Debian's Go is older than Jaeger needs; GOTOOLCHAIN=auto fetches the right one from the module proxy.
-    echo "installing golang-go (apt)" >&2
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends golang-go ca-certificates >/dev/null
-  fi
+  ensure_go
   echo "building jaeger $JAEGER_VERSION into $bin (Go module proxy; several minutes the first time)" >&2
   work="$(mktemp -d)"
   trap 'rm -rf "$work"' EXIT
