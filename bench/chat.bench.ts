@@ -23,7 +23,7 @@ import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
 import { Balancer, Cluster, chatRows, rssMiB, type TestUser } from '@relay/testing';
 import { WebSocket } from 'ws';
 import { type BaseLoad, comparePeer, fromRelayRun, runScenarios } from './lib/centrifugo-bench.ts';
-import { OtherCpuLoad, refuseBesideLiveStack } from './lib/machine-load.ts';
+import { CpuAccounting, formatCores, refuseBesideLiveStack } from './lib/machine-load.ts';
 import { loadLocalEnv } from './lib/processes.ts';
 import { writeReport } from './lib/report.ts';
 import { paceSends, round, summarize } from './lib/stats.ts';
@@ -255,13 +255,13 @@ async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf
     };
   }, 250);
 
-  const otherLoad = new OtherCpuLoad(() => [
-    ...cluster.gateways.map((gateway) => gateway.process.pid),
-    ...cluster.consumers.map((consumer) => consumer.pid),
-    cluster.chatApi.pid,
-    cluster.worker.pid,
-  ]);
-  otherLoad.start();
+  const cpuAccounting = new CpuAccounting(() => ({
+    gateway: cluster.gateways.map((gateway) => gateway.process.pid),
+    'chat-consumer': cluster.consumers.map((consumer) => consumer.pid),
+    'chat-api': [cluster.chatApi.pid],
+    'gateway-worker': [cluster.worker.pid],
+  }));
+  cpuAccounting.start();
   const sends: Promise<unknown>[] = [];
   const { start, sent, sendSeconds } = await paceSends(rate, seconds, (index) => {
     const member = members[index % members.length] as { client: ChatClient; chatId: string };
@@ -270,7 +270,7 @@ async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf
     expected.set(clientMsgId, perRoom - 1);
     sends.push(member.client.send(member.chatId, `bench ${index}`, clientMsgId));
   });
-  const cpu = otherLoad.stop();
+  const cpu = cpuAccounting.stop();
   await Promise.race([Promise.all(sends), sleep(60_000)]);
   const acceptedSeconds = ((ackTimes.at(-1) ?? performance.now()) - start) / 1000;
   const deadline = performance.now() + 60_000;
@@ -310,11 +310,11 @@ async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf
     sendToReceiveMs: summarize(latencies),
     sendToPersistedMs: summarize(lags),
     peakRssMiB: { gateways: Math.round(peakRss.gateways), consumer: Math.round(peakRss.consumer) },
-    // Cores busy while sending: all of them, and those not this run's (a noisy run shows here).
-    cpuCores: { machine: cpu.machineCores, other: cpu.otherCores },
+    // Cores busy while sending, per process (a noisy run shows as `other`).
+    cpuCores: cpu,
   };
   console.log(
-    `${rate}/s: accepted ${result.acceptedPerSecond}/s, p50/p99/max ${result.sendToReceiveMs.p50}/${result.sendToReceiveMs.p99}/${result.sendToReceiveMs.max} ms, persisted lag p99 ${result.sendToPersistedMs.p99} ms, lost ${result.lost}, duplicated ${result.duplicated}; CPU ${cpu.machineCores} cores busy, ${cpu.otherCores} of them not this run's`,
+    `${rate}/s: accepted ${result.acceptedPerSecond}/s, p50/p99/max ${result.sendToReceiveMs.p50}/${result.sendToReceiveMs.p99}/${result.sendToReceiveMs.max} ms, persisted lag p99 ${result.sendToPersistedMs.p99} ms, lost ${result.lost}, duplicated ${result.duplicated}; ${formatCores(cpu)}`,
   );
   return result;
 }

@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT, rssMiB } from '@relay/testing';
+import { rssMiB } from '@relay/testing';
 import { CENTRIFUGO_VERSION, CentrifugoServer, connectionToken } from './centrifugo.ts';
 import { CentrifugoClient } from './centrifugo-client.ts';
-import { OtherCpuLoad } from './machine-load.ts';
+import { CpuAccounting, type CpuBreakdown, formatCores } from './machine-load.ts';
 import { paceSends, round, summarize } from './stats.ts';
 
 /** One load: `clients` in `rooms` rooms of clients / rooms members, sending `rate` msgs/s in total. */
@@ -28,7 +26,7 @@ export interface RunFigures {
   /** Peak RSS of the server: Relay's gateways (not chat-api or the consumer); the one Centrifugo process. */
   serverRssMiB: number;
   /** Centrifugo's runs only: cores its process and Redis used while sending. */
-  cpuCores?: { centrifugo: number; redis: number; machine: number; other: number };
+  cpuCores?: CpuBreakdown;
 }
 
 export interface ScenarioResults {
@@ -66,6 +64,7 @@ export function fromRelayRun(
     lost: number;
     duplicated: number;
     peakRssMiB: { gateways: number };
+    cpuCores: CpuBreakdown;
   },
 ): RunFigures {
   const { targetRate, acceptedPerSecond, sendToReceiveMs, lost, duplicated } = run;
@@ -77,6 +76,7 @@ export function fromRelayRun(
     lost,
     duplicated,
     serverRssMiB: run.peakRssMiB.gateways,
+    cpuCores: run.cpuCores,
   };
 }
 
@@ -136,24 +136,6 @@ export async function runScenarios(
   };
 }
 
-/** CPU seconds a process has used (user + system; Linux clock ticks of 1/100 s). */
-function cpuSeconds(pid: number): number {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
-    return (Number(fields[11]) + Number(fields[12])) / 100;
-  } catch {
-    return 0;
-  }
-}
-
-const redisPid = () => {
-  try {
-    return Number(readFileSync(join(ROOT, '.local/run/redis.pid'), 'utf8').trim());
-  } catch {
-    return 0;
-  }
-};
-
 /** One run against Centrifugo, measured as bench/chat measures Relay. */
 async function centrifugoLoadRun(
   server: CentrifugoServer,
@@ -203,16 +185,13 @@ async function centrifugoLoadRun(
   const rssSampler = setInterval(() => {
     peakRss = Math.max(peakRss, rssMiB(server.pid));
   }, 250);
-  // Cores Centrifugo and Redis use while sending: low ones at a rate not kept up with mean waiting, not work.
-  const pids = [server.pid, redisPid()];
-  const cpuBefore = pids.map(cpuSeconds);
-  // As for Relay's runs: load not this run's makes a noisy run visible.
-  const otherLoad = new OtherCpuLoad(() => [server.pid]);
-  otherLoad.start();
+  // Cores per process while sending, as for Relay's runs: load not this run's makes a noisy run visible.
+  const cpuAccounting = new CpuAccounting(() => ({ centrifugo: [server.pid] }));
+  cpuAccounting.start();
   const publishes: Promise<void>[] = [];
   let acked = 0;
   let lastAck = 0;
-  const { start, sent, sendSeconds } = await paceSends(scenario.rate, seconds, (index) => {
+  const { start, sent } = await paceSends(scenario.rate, seconds, (index) => {
     const position = index % members.length;
     const member = members[position] as (typeof members)[number];
     sentAt[index] = performance.now();
@@ -234,10 +213,7 @@ async function centrifugoLoadRun(
         ),
     );
   });
-  const [centrifugoCores, redisCores] = pids.map((pid, index) =>
-    round((cpuSeconds(pid) - (cpuBefore[index] ?? 0)) / sendSeconds),
-  );
-  const machineLoad = otherLoad.stop();
+  const cpu = cpuAccounting.stop();
   await Promise.race([Promise.all(publishes), sleep(60_000)]);
   const acceptedSeconds = ((lastAck || performance.now()) - start) / 1000;
   const expected = sent * (perRoom - 1);
@@ -262,15 +238,10 @@ async function centrifugoLoadRun(
     lost: expected - delivered,
     duplicated,
     serverRssMiB: Math.round(peakRss),
-    cpuCores: {
-      centrifugo: centrifugoCores ?? 0,
-      redis: redisCores ?? 0,
-      machine: machineLoad.machineCores,
-      other: machineLoad.otherCores,
-    },
+    cpuCores: cpu,
   };
   console.log(
-    `centrifugo ${scenario.name} ${scenario.rate}/s: accepted ${figures.acceptedPerSecond}/s, p50/p99/max ${figures.sendToReceiveMs.p50}/${figures.sendToReceiveMs.p99}/${figures.sendToReceiveMs.max} ms, lost ${figures.lost}, duplicated ${figures.duplicated}, RSS ${figures.serverRssMiB} MiB; cores while sending: centrifugo ${figures.cpuCores?.centrifugo}, redis ${figures.cpuCores?.redis}, machine ${figures.cpuCores?.machine}, not this run's ${figures.cpuCores?.other}`,
+    `centrifugo ${scenario.name} ${scenario.rate}/s: accepted ${figures.acceptedPerSecond}/s, p50/p99/max ${figures.sendToReceiveMs.p50}/${figures.sendToReceiveMs.p99}/${figures.sendToReceiveMs.max} ms, lost ${figures.lost}, duplicated ${figures.duplicated}, RSS ${figures.serverRssMiB} MiB; ${formatCores(cpu)}`,
   );
   return figures;
 }

@@ -41,21 +41,7 @@ export function refuseBesideLiveStack(): void {
   process.exit(2);
 }
 
-interface Ticks {
-  /** Busy CPU ticks of the whole machine. */
-  busy: number;
-  /** Busy ticks of the run's own processes and their descendants. */
-  own: number;
-  at: number;
-}
-
-function machineBusyTicks(): number {
-  const [, ...fields] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
-  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields.map(Number);
-  return user + nice + system + irq + softirq + steal;
-}
-
-/** Every live process: its parent and its own busy ticks (utime + stime). */
+/** Busy CPU ticks (utime + stime, 1/100 s) of every live process, and each one's parent. */
 function processTable(): Map<number, { parent: number; ticks: number }> {
   const table = new Map<number, { parent: number; ticks: number }>();
   for (const entry of readdirSync('/proc')) {
@@ -72,53 +58,95 @@ function processTable(): Map<number, { parent: number; ticks: number }> {
   return table;
 }
 
-function ownTicks(roots: ReadonlySet<number>): number {
-  const table = processTable();
-  const isOwn = (pid: number): boolean => {
-    for (let current = pid, hops = 0; current > 1 && hops < 64; hops += 1) {
-      if (roots.has(current)) return true;
-      current = table.get(current)?.parent ?? 0;
-    }
-    return false;
-  };
-  let ticks = 0;
-  for (const [pid, process] of table) if (isOwn(pid)) ticks += process.ticks;
-  return ticks;
+function machineBusyTicks(): number {
+  const [, ...fields] = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '').trim().split(/\s+/);
+  const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = fields.map(Number);
+  return user + nice + system + irq + softirq + steal;
+}
+
+interface Sample {
+  machine: number;
+  /** Busy ticks per role, each role's processes with their descendants. */
+  roles: Map<string, number>;
+  at: number;
+}
+
+/** Who a run is made of: role name → its root pids (e.g. `gateway` → every gateway process). */
+export type RunRoles = () => Record<string, number[]>;
+
+export interface CpuBreakdown {
+  /** Cores busy on the whole machine. */
+  machine: number;
+  /** Cores busy in none of the run's roles: a noisy run shows as this above ~0.1. */
+  other: number;
+  /** Cores per role: the load generator (`bench`), the servers, the infrastructure they drive. */
+  byRole: Record<string, number>;
 }
 
 /**
- * CPU used during a run by everything that is not the run: the bench, the processes it started
- * and the infrastructure they drive count as the run; anything else (a test suite, a build, a
- * live stack) is "other", in cores. A noisy run shows as other load above ~0.1.
+ * Where the machine's CPU goes during a run: per role of the run (the bench process itself, the
+ * servers it started, `./relay`'s infrastructure), and what is none of them ("other": a test
+ * suite, a build, a live stack). In cores, so 2.0 is the whole of a 2-core machine.
  */
-export class OtherCpuLoad {
-  readonly #roots: () => number[];
-  #start: Ticks | undefined;
+export class CpuAccounting {
+  readonly #roles: RunRoles;
+  #start: Sample | undefined;
 
-  constructor(runPids: () => number[]) {
-    this.#roots = runPids;
+  constructor(roles: RunRoles) {
+    this.#roles = roles;
   }
 
-  #sample(): Ticks {
-    const infra = INFRA.map((name) => pidFrom(join(RUN_DIR, `${name}.pid`))).filter(
-      (pid): pid is number => pid !== undefined,
-    );
-    const roots = new Set([process.pid, ...this.#roots(), ...infra]);
-    return { busy: machineBusyTicks(), own: ownTicks(roots), at: performance.now() };
+  #sample(): Sample {
+    const roots = new Map<number, string>([[process.pid, 'bench']]);
+    for (const name of INFRA) {
+      const pid = pidFrom(join(RUN_DIR, `${name}.pid`));
+      if (pid !== undefined) roots.set(pid, name);
+    }
+    for (const [role, pids] of Object.entries(this.#roles())) for (const pid of pids) roots.set(pid, role);
+    const table = processTable();
+    const roleOf = (pid: number): string | undefined => {
+      for (let current = pid, hops = 0; current > 1 && hops < 64; hops += 1) {
+        const role = roots.get(current);
+        if (role !== undefined) return role;
+        current = table.get(current)?.parent ?? 0;
+      }
+      return undefined;
+    };
+    const roles = new Map<string, number>();
+    for (const [pid, entry] of table) {
+      const role = roleOf(pid);
+      if (role !== undefined) roles.set(role, (roles.get(role) ?? 0) + entry.ticks);
+    }
+    return { machine: machineBusyTicks(), roles, at: performance.now() };
   }
 
   start(): void {
     this.#start = this.#sample();
   }
 
-  /** Cores used by others since `start`, and by the whole machine. */
-  stop(): { otherCores: number; machineCores: number } {
+  stop(): CpuBreakdown {
     const start = this.#start ?? this.#sample();
     const end = this.#sample();
     // /proc counts in USER_HZ ticks: 100 per second on Linux.
     const seconds = (end.at - start.at) / 1000;
     const cores = (ticks: number) => Math.round((ticks / 100 / seconds) * 100) / 100;
-    const machine = end.busy - start.busy;
-    return { otherCores: Math.max(0, cores(machine - (end.own - start.own))), machineCores: cores(machine) };
+    const byRole: Record<string, number> = {};
+    let own = 0;
+    for (const [role, ticks] of end.roles) {
+      const used = Math.max(0, ticks - (start.roles.get(role) ?? 0));
+      own += used;
+      if (used > 0) byRole[role] = cores(used);
+    }
+    const machine = end.machine - start.machine;
+    return { machine: cores(machine), other: Math.max(0, cores(machine - own)), byRole };
   }
+}
+
+/** "gateway 0.61, kafka 0.4, …": the busiest first. */
+export function formatCores(breakdown: CpuBreakdown): string {
+  const roles = Object.entries(breakdown.byRole)
+    .sort(([, a], [, b]) => b - a)
+    .map(([role, cores]) => `${role} ${cores}`)
+    .join(', ');
+  return `${breakdown.machine} cores busy (${roles}; not this run's ${breakdown.other})`;
 }
