@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { Socket } from 'node:net';
 import {
   ClientFrame,
   type ServerFrame,
@@ -24,6 +25,7 @@ import { ReadReceiptCoalescer } from '../messages/read-receipts.coalescer.ts';
 import type { RoomMember, Rooms } from '../messages/rooms.service.ts';
 import type { SendMessageService } from '../messages/send-message.service.ts';
 import { consumeOrRefuse } from '../rate-limit.ts';
+import type { TurnWrites } from './turn-writes.ts';
 import { NOT_THE_CLIENTS_FAULT, wsErrorCode } from './ws.errors.ts';
 
 export interface ConnectionDeps {
@@ -49,10 +51,17 @@ const TYPING_INTERVAL_MS = 1000;
 /** Hoisted: a frame allocates nothing for tracing while it is off. */
 const FRAME_SPAN = { kind: SpanKind.SERVER };
 
+/** Where a connection's frames go out: its TCP socket, held corked for the rest of a turn. */
+export interface ConnectionOutput {
+  tcp: Socket;
+  turnWrites: TurnWrites;
+}
+
 /** One client's WebSocket: parses frames, checks them, and speaks the `relay.v1` protocol. */
 export class ClientConnection implements RoomMember {
   readonly connectionId = randomUUID();
   readonly #socket: WebSocket;
+  readonly #output: ConnectionOutput;
   readonly #deps: ConnectionDeps;
   readonly #logger: Logger;
   #claims: AccessTokenClaims;
@@ -68,8 +77,15 @@ export class ClientConnection implements RoomMember {
   readonly #userChannel: Promise<void>;
   alive = true;
 
-  constructor(socket: WebSocket, claims: AccessTokenClaims, accessToken: string, deps: ConnectionDeps) {
+  constructor(
+    socket: WebSocket,
+    output: ConnectionOutput,
+    claims: AccessTokenClaims,
+    accessToken: string,
+    deps: ConnectionDeps,
+  ) {
     this.#socket = socket;
+    this.#output = output;
     this.#claims = claims;
     this.#accessToken = accessToken;
     this.#deps = deps;
@@ -108,6 +124,7 @@ export class ClientConnection implements RoomMember {
       this.#socket.close(WsCloseCode.tryAgainLater, 'too slow; reconnect and resubscribe');
       return;
     }
+    this.#output.turnWrites.hold(this.#output.tcp);
     this.#socket.send(JSON.stringify(frame));
   }
 

@@ -3,6 +3,7 @@ import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX, WsCloseCode } from '@relay/contr
 import { bearerToken, type HttpApp } from '@relay/platform';
 import type { FastifyRequest } from 'fastify';
 import { ClientConnection, type ConnectionDeps } from './client-connection.ts';
+import { TurnWrites } from './turn-writes.ts';
 import { subprotocolRequired, tokenMissing } from './ws.errors.ts';
 
 export interface WsOptions {
@@ -37,6 +38,7 @@ export async function registerWsRoutes(
   options: WsOptions,
 ): Promise<void> {
   const connections = new Set<ClientConnection>();
+  const turnWrites = new TurnWrites();
   await app.register(fastifyWebsocket, {
     options: {
       maxPayload: HARD_MAX_PAYLOAD,
@@ -74,7 +76,9 @@ export async function registerWsRoutes(
     (socket, request) => {
       const auth = claimsOf.get(request);
       if (auth === undefined) return socket.close(WsCloseCode.forbidden, 'unauthenticated');
-      const connection = new ClientConnection(socket, auth.claims, auth.token, deps);
+      // The upgraded request's TCP socket is the one ws writes frames to.
+      const output = { tcp: request.raw.socket, turnWrites };
+      const connection = new ClientConnection(socket, output, auth.claims, auth.token, deps);
       connections.add(connection);
       socket.on('close', () => connections.delete(connection));
     },
