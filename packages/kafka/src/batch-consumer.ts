@@ -55,6 +55,15 @@ export interface BatchConsumerMetrics {
   handling(): () => void;
 }
 
+/**
+ * A fetch returns once `minBytes` are waiting or `maxWaitMs` passed. The default (any byte, at
+ * once) is a fetch and a commit per record at a trickle.
+ */
+export interface FetchWait {
+  minBytes: number;
+  maxWaitMs: number;
+}
+
 export interface BatchConsumerOptions<Event> {
   brokers: string[];
   clientId: string;
@@ -63,6 +72,7 @@ export interface BatchConsumerOptions<Event> {
   /** Static membership: a restarted member takes its partitions back without waiting out the session. */
   groupInstanceId?: string | undefined;
   batchSize: number;
+  fetch?: FetchWait | undefined;
   handler: BatchHandler<Event>;
   /** Where poison records go, with their reason. */
   deadLetters: { producer: EventProducer; topic: string };
@@ -158,13 +168,14 @@ export class BatchConsumer<Event> {
   }
 
   async #open(): Promise<Session> {
-    const { clientId, groupId, groupInstanceId, brokers, topic } = this.#options;
+    const { clientId, groupId, groupInstanceId, brokers, topic, fetch } = this.#options;
     const consumer = new Consumer({
       groupId,
       clientId,
       bootstrapBrokers: brokers,
       deserializers: stringDeserializers,
-      maxWaitTime: 100,
+      maxWaitTime: fetch?.maxWaitMs ?? 100,
+      minBytes: fetch?.minBytes ?? 1,
       sessionTimeout: 20_000,
       heartbeatInterval: 3000,
       ...(groupInstanceId === undefined ? {} : { groupInstanceId }),

@@ -5,6 +5,7 @@ export {
   type BatchHandler,
   type ConsumedRecord,
   type Decoded,
+  type FetchWait,
   Rejected,
 } from './batch-consumer.ts';
 export { kafkaEnv } from './env.ts';

@@ -70,6 +70,7 @@ export async function buildChatConsumer(config: ChatConfig, logger: Logger): Pro
     groupId: config.CHAT_CONSUMER_GROUP,
     instanceId: config.CHAT_CONSUMER_INSTANCE_ID,
     batchSize: config.CHAT_CONSUMER_BATCH,
+    fetch: { minBytes: config.CHAT_CONSUMER_FETCH_MIN_BYTES, maxWaitMs: config.CHAT_CONSUMER_FETCH_WAIT_MS },
     store,
     deadLetters,
     logger,

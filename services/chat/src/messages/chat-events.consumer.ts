@@ -5,6 +5,7 @@ import {
   type BatchHandler,
   type Decoded,
   type EventProducer,
+  type FetchWait,
   Rejected,
 } from '@relay/kafka';
 import type { Logger } from '@relay/platform';
@@ -60,6 +61,7 @@ export interface ChatConsumerOptions {
   /** Static membership id (see CHAT_CONSUMER_INSTANCE_ID); dynamic membership without it. */
   instanceId?: string | undefined;
   batchSize: number;
+  fetch?: FetchWait;
   store: ChatStore;
   /** Produces poison records to `chat_service.dlq`. */
   deadLetters: EventProducer;
@@ -76,6 +78,7 @@ export function createChatConsumer(options: ChatConsumerOptions): BatchConsumer<
     groupInstanceId: options.instanceId,
     topic: options.topic ?? Topics.chat,
     batchSize: options.batchSize,
+    fetch: options.fetch,
     handler: chatEventsHandler(options.store),
     deadLetters: { producer: options.deadLetters, topic: Topics.chatDeadLetter },
     logger: options.logger,
