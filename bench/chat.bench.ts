@@ -12,19 +12,21 @@
  *   npm run bench:chat -- --via-balancer --gateways 1,2 --rates 4000,8000 --idle 0
  * (writes chat-balancer.json; the ratio of the best accepted msgs/s with N gateways to 1 is printed).
  */
+import { execFileSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { cpus, loadavg } from 'node:os';
 import { performance } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { ChatClient } from '@relay/chat-client';
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
-import { Balancer, Cluster, chatRows, rssMiB, type TestUser } from '@relay/testing';
+import { Balancer, Cluster, chatRows, ROOT, rssMiB, type TestUser } from '@relay/testing';
 import { WebSocket } from 'ws';
 import { type BaseLoad, comparePeer, fromRelayRun, runScenarios } from './lib/centrifugo-bench.ts';
 import { CpuAccounting, formatCores, refuseBesideLiveStack } from './lib/machine-load.ts';
 import { loadLocalEnv } from './lib/processes.ts';
+import { type ChatReport, committedReport, compareReports, printCheck } from './lib/regression-check.ts';
+import { RelayBenchClient } from './lib/relay-bench-client.ts';
 import { writeReport } from './lib/report.ts';
 import { paceSends, round, summarize } from './lib/stats.ts';
 
@@ -41,6 +43,7 @@ const { values: args } = parseArgs({
     idle: { type: 'string', default: '10000' },
     warmup: { type: 'string', default: '3' },
     peer: { type: 'string' },
+    check: { type: 'boolean', default: false },
   },
 });
 const rates = String(args.rates).split(',').map(Number);
@@ -55,6 +58,10 @@ const warmupSeconds = Number(args.warmup);
 const peer = args.peer;
 if (peer !== undefined && peer !== 'centrifugo')
   throw new Error(`--peer: only centrifugo is known, not ${peer}`);
+// The report's name: one per kind of run, so `--check` compares like with like.
+const reportName = viaBalancer ? 'chat-balancer' : peer === undefined ? 'chat' : `chat-vs-${peer}`;
+// `--check`: read the committed report first, so a missing one fails before minutes of load.
+const committed = args.check === true ? committedReport(reportName) : undefined;
 const peerBase: BaseLoad = {
   clients: clientCount,
   rooms: roomCount,
@@ -89,6 +96,7 @@ const report = {
     cpus: cpus().length,
     model: cpus()[0]?.model,
     node: process.version,
+    commit: gitCommit(),
     // Other work on the machine skews every figure: the 1-minute load before and after.
     loadAverage: { before: round(loadBefore[0] ?? 0), after: round(loadavg()[0] ?? 0) },
   },
@@ -98,7 +106,7 @@ const report = {
   peer: compared?.report,
 };
 const allRuns = setups.flatMap((setup) => setup.runs.map((run) => ({ ...run, gateways: setup.gateways })));
-const { jsonPath, pngPath } = await writeReport(viaBalancer ? 'chat-balancer' : 'chat', report, {
+const { jsonPath, pngPath } = await writeReport(reportName, report, {
   title: `Chat send→receive latency${viaBalancer ? ' via HAProxy' : ''}: lost ${allRuns.reduce((sum, run) => sum + run.lost, 0)}, duplicated ${allRuns.reduce((sum, run) => sum + run.duplicated, 0)}`,
   unit: 'ms',
   bars: allRuns
@@ -115,6 +123,19 @@ for (const row of scaling) {
   );
 }
 console.log(`wrote ${jsonPath} and ${pngPath}`);
+if (committed !== undefined && !printCheck(reportName, compareReports(committed, report as ChatReport)))
+  process.exitCode = 1;
+
+/** The commit measured, with `+` when the working tree differs from it. */
+function gitCommit(): string {
+  const git = (...gitArgs: string[]) =>
+    execFileSync('git', gitArgs, { cwd: ROOT, encoding: 'utf8', stdio: 'pipe' }).trim();
+  try {
+    return `${git('rev-parse', '--short', 'HEAD')}${git('status', '--porcelain', '--untracked-files=no') === '' ? '' : '+'}`;
+  } catch {
+    return 'unknown';
+  }
+}
 
 /** One whole setup: a cluster of `gatewayCount` gateways (behind HAProxy if asked), every rate, then idle sockets. */
 async function measure(gatewayCount: number, withIdle: boolean) {
@@ -181,49 +202,38 @@ async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf
   const latencies: number[] = [];
   const ackTimes: number[] = [];
   let duplicates = 0;
-  const members: { client: ChatClient; chatId: string }[] = [];
+  const members: { client: RelayBenchClient; chatId: string }[] = [];
   for (const room of rooms) {
     for (const index of room.members) {
       const user = users[index] as TestUser;
-      const client = new ChatClient({
-        urls: [`${urlOf(index).replace('http', 'ws')}/ws`],
-        getToken: () => user.accessToken,
-        ackTimeoutMs: 5000,
-      });
-      client.on((event) => {
+      const client = await RelayBenchClient.connect(
+        `${urlOf(index).replace('http', 'ws')}/ws`,
+        user.accessToken,
+      );
+      // Each client's own record of what it heard: a message id heard twice is a duplicate.
+      const heard = new Set<string>();
+      client.onMessage((message) => {
+        if (heard.has(message.messageId)) {
+          duplicates += 1;
+          return;
+        }
+        heard.add(message.messageId);
         // Only the measured messages count (not the warm-up).
-        if (event.type === 'message') {
-          const started = sentAt.get(event.message.clientMsgId);
-          if (started === undefined) return;
-          latencies.push(performance.now() - started);
-          delivered.set(event.message.clientMsgId, (delivered.get(event.message.clientMsgId) ?? 0) + 1);
-        } else if (event.type === 'duplicate') duplicates += 1;
-        else if (event.type === 'ack' && sentAt.has(event.clientMsgId)) ackTimes.push(performance.now());
+        const started = sentAt.get(message.clientMsgId);
+        if (started === undefined) return;
+        latencies.push(performance.now() - started);
+        delivered.set(message.clientMsgId, (delivered.get(message.clientMsgId) ?? 0) + 1);
       });
       members.push({ client, chatId: room.chatId });
     }
   }
-  await Promise.all(
-    members.map(
-      ({ client, chatId }) =>
-        new Promise<void>((resolve) => {
-          const off = client.on((event) => {
-            if (event.type === 'subscribed') {
-              off();
-              resolve();
-            }
-          });
-          client.subscribe(chatId);
-          client.start();
-        }),
-    ),
-  );
+  await Promise.all(members.map(({ client, chatId }) => client.subscribe(chatId)));
 
   const chatIds = rooms.map((room) => room.chatId);
   // Warm-up: one message per room, persisted, so chat-consumer has caught up with older events
   // on the shared topic before the clock starts.
   await Promise.all(
-    rooms.map((_, index) => members[index * perRoom]?.client.send(rooms[index]?.chatId ?? '', 'warm-up')),
+    rooms.map((room, index) => members[index * perRoom]?.client.send(room.chatId, 'warm-up', randomUUID())),
   );
   // One read-only handle and one query: the sampler must not stall this process's event loop,
   // which timestamps every delivery.
@@ -264,11 +274,16 @@ async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf
   cpuAccounting.start();
   const sends: Promise<unknown>[] = [];
   const { start, sent, sendSeconds } = await paceSends(rate, seconds, (index) => {
-    const member = members[index % members.length] as { client: ChatClient; chatId: string };
+    const member = members[index % members.length] as (typeof members)[number];
     const clientMsgId = randomUUID();
     sentAt.set(clientMsgId, performance.now());
     expected.set(clientMsgId, perRoom - 1);
-    sends.push(member.client.send(member.chatId, `bench ${index}`, clientMsgId));
+    sends.push(
+      member.client.send(member.chatId, `bench ${index}`, clientMsgId).then(
+        () => ackTimes.push(performance.now()),
+        () => undefined,
+      ),
+    );
   });
   const cpu = cpuAccounting.stop();
   await Promise.race([Promise.all(sends), sleep(60_000)]);
@@ -294,7 +309,7 @@ async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf
   const rows = chatIds.map((chatId) => chatRows(cluster.sqlitePath, chatId));
   const totalRows = rows.reduce((sum, row) => sum + row.rows, 0) - rowsBefore;
   const distinctRows = rows.reduce((sum, row) => sum + row.distinct, 0) - rowsBefore;
-  for (const { client } of members) client.stop();
+  for (const { client } of members) client.close();
 
   const result = {
     targetRate: rate,
