@@ -25,7 +25,8 @@ export interface ChannelLayerOptions {
   recentTtlSeconds?: number;
 }
 
-const Wire = z.object({ p: z.string().nullable(), e: z.unknown() });
+/** What travels on a group's channel: the event and, for recorded sends, its position. One parse checks both. */
+const Wire = z.object({ p: z.string().nullable(), e: ChannelEvent });
 
 /**
  * XADD + SET + PUBLISH in one script, so the stream's order is the order subscribers
@@ -46,13 +47,23 @@ return {position, 1}
 /** The script above, as ioredis exposes it after `defineCommand`. */
 type SendRecordedCommand = (...keysThenArgs: string[]) => Promise<[Position, number]>;
 
-/** Orders stream ids numerically (`ms-seq`); plain string order fails across digit counts. */
+/**
+ * Orders stream ids numerically (`ms-seq`); plain string order fails across digit counts. Redis
+ * writes both parts without leading zeros, so the longer is the larger, and equal lengths compare
+ * as strings (called per member per message: no BigInt, no arrays).
+ */
 export function comparePositions(a: Position, b: Position): number {
-  const [aMs = 0n, aSeq = 0n] = a.split('-').map(BigInt);
-  const [bMs = 0n, bSeq = 0n] = b.split('-').map(BigInt);
-  if (aMs !== bMs) return aMs < bMs ? -1 : 1;
-  if (aSeq !== bSeq) return aSeq < bSeq ? -1 : 1;
-  return 0;
+  const aDash = a.indexOf('-');
+  const bDash = b.indexOf('-');
+  return (
+    compareDigits(a.slice(0, aDash), b.slice(0, bDash)) ||
+    compareDigits(a.slice(aDash + 1), b.slice(bDash + 1))
+  );
+}
+
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length < b.length ? -1 : 1;
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /**
@@ -271,7 +282,7 @@ export class ChannelLayer {
     let position: Position | undefined;
     try {
       const wire = Wire.parse(JSON.parse(raw));
-      event = ChannelEvent.parse(wire.e);
+      event = wire.e;
       position = wire.p ?? undefined;
     } catch (err) {
       this.#logger.warn({ err, group }, 'dropped a malformed channel event');

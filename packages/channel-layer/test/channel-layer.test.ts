@@ -169,6 +169,10 @@ describe('ChannelLayer on the real Redis', () => {
     expect(comparePositions('999-0', '1000-0')).toBe(-1);
     expect(comparePositions('1000-10', '1000-9')).toBe(1);
     expect(comparePositions('1000-1', '1000-1')).toBe(0);
+    expect(comparePositions('1000-2', '1000-10')).toBe(-1);
+    expect(comparePositions('1500-0', '1400-99')).toBe(1);
+    expect(comparePositions('0-0', '1732540000000-0')).toBe(-1);
+    expect(comparePositions('1732540000001-0', '1732540000000-5')).toBe(1);
   });
 
   it('tells resubscribed listeners before handing over any event published after the drop', async () => {

@@ -190,10 +190,12 @@ export class Rooms {
   }
 
   #fanOut(room: Room, event: ChannelEvent, position: Position | undefined): void {
+    // One frame object for the whole room: connections serialize a frame once however many share it.
+    const recorded = position === undefined ? undefined : { event, position, frame: recordedFrame(event) };
     for (const [member, subscription] of room.subscriptions) {
-      if (position !== undefined) {
-        if (subscription.pending !== null) subscription.pending.push({ event, position });
-        else this.#deliverRecorded(member, subscription, { event, position });
+      if (recorded !== undefined) {
+        if (subscription.pending !== null) subscription.pending.push(recorded);
+        else this.#deliverRecorded(member, subscription, recorded);
         continue;
       }
       const frame = liveFrame(event, member);
@@ -201,12 +203,16 @@ export class Rooms {
     }
   }
 
-  #deliverRecorded(member: RoomMember, subscription: Subscription, recorded: RecordedEvent): void {
+  #deliverRecorded(
+    member: RoomMember,
+    subscription: Subscription,
+    recorded: RecordedEvent & { frame?: ServerFrame | undefined },
+  ): void {
     if (comparePositions(recorded.position, subscription.last) <= 0) return;
     subscription.last = recorded.position;
     const { event } = recorded;
     if (event.type === 'chat.message' && event.origin !== member.connectionId) {
-      member.deliver({ type: 'message.new', message: event.message });
+      member.deliver(recorded.frame ?? { type: 'message.new', message: event.message });
     }
   }
 
@@ -246,6 +252,11 @@ export class Rooms {
       }
     }
   }
+}
+
+/** The frame a recorded event becomes for the members it is for (not its origin). */
+function recordedFrame(event: ChannelEvent): ServerFrame | undefined {
+  return event.type === 'chat.message' ? { type: 'message.new', message: event.message } : undefined;
 }
 
 function messagesOf(events: readonly RecordedEvent[]): ChatMessage[] {

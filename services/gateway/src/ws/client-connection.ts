@@ -125,7 +125,7 @@ export class ClientConnection implements RoomMember {
       return;
     }
     this.#output.turnWrites.hold(this.#output.tcp);
-    this.#socket.send(JSON.stringify(frame));
+    this.#socket.send(serialized(frame));
   }
 
   /** Run on each heartbeat: a session ended since connecting (logout, password reset) ends the socket. */
@@ -324,6 +324,18 @@ export class ClientConnection implements RoomMember {
     await this.#userChannel;
     await this.#deps.rooms.leaveUserChannel(this);
   }
+}
+
+/** Frames shared by a room's members (rooms.service.ts) are serialized once, by the first to send one. */
+const serializedFrames = new WeakMap<ServerFrame, string>();
+
+function serialized(frame: ServerFrame): string {
+  let json = serializedFrames.get(frame);
+  if (json === undefined) {
+    json = JSON.stringify(frame);
+    serializedFrames.set(frame, json);
+  }
+  return json;
 }
 
 /** `exp` of a token that was already verified, in ms. */
