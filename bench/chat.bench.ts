@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
 import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
 import { Balancer, Cluster, chatRows, ROOT, rssMiB, type TestUser } from '@relay/testing';
 import { WebSocket } from 'ws';
+import { BenchRedisDb, emptyRedisDb, redisUrlOf } from './lib/bench-redis.ts';
 import { type BaseLoad, comparePeer, fromRelayRun, runScenarios } from './lib/centrifugo-bench.ts';
 import { CpuAccounting, formatCores, refuseBesideLiveStack } from './lib/machine-load.ts';
 import { loadLocalEnv } from './lib/processes.ts';
@@ -32,6 +33,8 @@ import { paceSends, round, summarize } from './lib/stats.ts';
 
 loadLocalEnv();
 refuseBesideLiveStack();
+// The cluster's processes (and this one's test users) keep Relay's keys in the bench's own database.
+process.env.REDIS_URL = redisUrlOf(BenchRedisDb.relay);
 const { values: args } = parseArgs({
   options: {
     rates: { type: 'string', default: '1000,5000' },
@@ -139,6 +142,7 @@ function gitCommit(): string {
 
 /** One whole setup: a cluster of `gatewayCount` gateways (behind HAProxy if asked), every rate, then idle sockets. */
 async function measure(gatewayCount: number, withIdle: boolean) {
+  await emptyRedisDb(BenchRedisDb.relay);
   cluster = await Cluster.start({
     gateways: gatewayCount,
     // Tracing off whatever the shell says (infra/local/env.sh turns it on for local runs): the

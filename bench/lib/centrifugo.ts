@@ -7,20 +7,12 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { promisify } from 'node:util';
 import { freePort, ROOT } from '@relay/testing';
+import { BenchRedisDb, emptyRedisDb, redisHostPort } from './bench-redis.ts';
 
 const run = promisify(execFile);
 
 export const CENTRIFUGO_VERSION = 'v6.9.1';
-/** Relay keeps its keys in Redis DB 0; the peer gets a database of its own. */
-const CENTRIFUGO_REDIS_DB = 5;
-
 /** Centrifugo v6's nested config (keys checked against v6.9.1's internal/configtypes). */
-/** Relay's Redis as host:port (no URL, so nothing in it can override `db`). */
-const redisHostPort = () => {
-  const url = new URL(process.env.REDIS_URL ?? 'redis://127.0.0.1:6379');
-  return `${url.hostname}:${url.port || 6379}`;
-};
-
 export function centrifugoConfig(port: number, hmacSecret: string) {
   return {
     log: { level: 'warn' },
@@ -30,7 +22,7 @@ export function centrifugoConfig(port: number, hmacSecret: string) {
     // Redis broker and presence, as a real multi-node deployment runs it: history lives in Redis.
     engine: {
       type: 'redis',
-      redis: { address: [redisHostPort()], db: CENTRIFUGO_REDIS_DB },
+      redis: { address: [redisHostPort()], db: BenchRedisDb.centrifugo },
     },
     client: { token: { hmac_secret_key: hmacSecret } },
     channel: {
@@ -103,8 +95,8 @@ export class CentrifugoServer {
     const bin = await installCentrifugo();
     const port = await freePort();
     const hmacSecret = randomBytes(32).toString('hex');
-    // A clean history per run: only the peer's own database is emptied, never Relay's.
-    await run('redis-cli', ['-u', `redis://${redisHostPort()}/${CENTRIFUGO_REDIS_DB}`, 'flushdb']);
+    // A clean history per run, in the peer's own database.
+    await emptyRedisDb(BenchRedisDb.centrifugo);
     const dir = mkdtempSync(join(tmpdir(), 'relay-centrifugo-'));
     const file = join(dir, 'config.json');
     writeFileSync(file, JSON.stringify(centrifugoConfig(port, hmacSecret), null, 2));
