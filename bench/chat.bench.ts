@@ -1,8 +1,8 @@
 /**
  * Chat benchmark: N clients in M rooms on G gateway processes send at a fixed total rate;
  * prints and writes accepted msgs/s, send→receive latency, send→persisted lag, lost and
- * duplicated counts, and RSS; then holds K idle WebSockets on one gateway and reports its RSS.
- * Needs the infrastructure up (`./relay up` or `./relay test`). Targets (issue 4):
+ * duplicated counts, and RSS; first holds K idle subscribed WebSockets on one fresh gateway and reports its RSS.
+ * Needs the infrastructure up and the apps down: `./relay infra`. Targets (issue 4):
  * >= 5,000 msgs/s with 0 lost / 0 duplicated; p99 send→other member < 50 ms at 1,000 msgs/s;
  * 10,000 idle WebSockets on one gateway under 1 GiB RSS.
  *
@@ -19,9 +19,7 @@ import { performance } from 'node:perf_hooks';
 import { DatabaseSync } from 'node:sqlite';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
-import { WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
 import { Balancer, Cluster, chatRows, ROOT, rssMiB, type TestUser } from '@relay/testing';
-import { WebSocket } from 'ws';
 import { BenchRedisDb, emptyRedisDb, redisUrlOf } from './lib/bench-redis.ts';
 import { type BaseLoad, comparePeer, fromRelayRun, runScenarios } from './lib/centrifugo-bench.ts';
 import { CpuAccounting, formatCores, refuseBesideLiveStack } from './lib/machine-load.ts';
@@ -160,13 +158,16 @@ async function measure(gatewayCount: number, withIdle: boolean) {
     const users = await Promise.all(
       Array.from({ length: clientCount }, (_, index) => cluster.user(`Bench ${index}`)),
     );
+    // Idle sockets first, on the fresh gateway (as on the fresh Centrifugo).
+    const idle =
+      withIdle && idleCount > 0
+        ? await idleRun(users[0] as TestUser, users[1] as TestUser, idleCount)
+        : undefined;
     // JIT and connection pools warm up on an unrecorded run first.
     if (warmupSeconds > 0) await loadRun(users, rates[0] ?? 1000, warmupSeconds);
     const runs = [];
     for (const rate of rates) runs.push(await loadRun(users, rate, seconds));
-    const idle = withIdle && idleCount > 0 ? await idleRun(users[0] as TestUser, idleCount) : undefined;
-    // The peer's scenarios on Relay too, while this cluster is up (first setup only), after the idle
-    // sockets so these are measured on the gateway as without --peer, not on a heap grown by the step-up.
+    // The peer's scenarios on Relay too, while this cluster is up (first setup only).
     const peerRuns =
       peer === undefined || !withIdle
         ? undefined
@@ -338,29 +339,33 @@ async function loadRun(users: TestUser[], rate: number, seconds: number, roomsOf
   return result;
 }
 
-async function idleRun(user: TestUser, count: number) {
+/**
+ * `count` sockets of one user on the first gateway, each subscribed to one of 10 chats, held idle;
+ * the gateway's RSS per socket. Measured on the fresh process, before any load: on a heap a load
+ * run grew, new sockets fill freed memory and the figure reads low.
+ */
+async function idleRun(owner: TestUser, member: TestUser, count: number) {
   const gateway = cluster.gateways[0];
   if (gateway === undefined) throw new Error('no gateway');
   const url = `${gateway.url.replace('http', 'ws')}/ws`;
+  const chatIds = await Promise.all(Array.from({ length: 10 }, () => cluster.createChat(owner, [member])));
+  await sleep(1000);
   const before = rssMiB(gateway.process.pid);
-  const sockets: WebSocket[] = [];
+  const clients: RelayBenchClient[] = [];
   const started = performance.now();
   for (let index = 0; index < count; index += 500) {
-    const batch = Array.from({ length: Math.min(500, count - index) }, () => {
-      const socket = new WebSocket(url, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${user.accessToken}`]);
-      sockets.push(socket);
-      return new Promise<void>((resolve, reject) => {
-        socket.once('open', () => resolve());
-        socket.once('error', reject);
-      });
+    const batch = Array.from({ length: Math.min(500, count - index) }, async (_, offset) => {
+      const client = await RelayBenchClient.connect(url, owner.accessToken);
+      clients.push(client);
+      await client.subscribe(chatIds[(index + offset) % chatIds.length] as string);
     });
     await Promise.all(batch);
   }
   const openSeconds = (performance.now() - started) / 1000;
   await sleep(3000);
   const after = rssMiB(gateway.process.pid);
-  const open = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
-  for (const socket of sockets) socket.terminate();
+  const open = clients.filter((client) => client.open).length;
+  for (const client of clients) client.close();
   const result = {
     sockets: count,
     open,
@@ -369,7 +374,7 @@ async function idleRun(user: TestUser, count: number) {
     perSocketKiB: round(((after - before) * 1024) / count),
   };
   console.log(
-    `idle: ${open}/${count} open, gateway RSS ${result.gatewayRssMiB.before} → ${result.gatewayRssMiB.after} MiB`,
+    `idle: ${open}/${count} open and subscribed, gateway RSS ${result.gatewayRssMiB.before} → ${result.gatewayRssMiB.after} MiB`,
   );
   return result;
 }

@@ -92,7 +92,6 @@ export async function runScenarios(
   run: (scenario: Scenario) => Promise<RunFigures>,
   base: BaseLoad,
   known: RunFigures[] = [],
-  afterBase: () => Promise<void> = async () => undefined,
 ): Promise<ScenarioResults> {
   const name = baseName(base);
   const runs: RunFigures[] = [];
@@ -104,8 +103,6 @@ export async function runScenarios(
         : { ...measured, scenario: name },
     );
   }
-  // Where Relay measures its idle sockets: after the base rates, before the step-up grows the heap.
-  await afterBase();
   const cleanRuns = runs.filter(clean);
   let highest = cleanRuns.at(-1);
   // Steps of a quarter up: a few runs bound the highest clean rate within 25 %; a fixed rate that
@@ -248,6 +245,7 @@ async function centrifugoLoadRun(
 
 /** `count` connected sockets, each subscribed to a channel, held idle; the server's RSS per socket. */
 async function centrifugoIdleRun(server: CentrifugoServer, count: number): Promise<IdleFigures> {
+  await sleep(1000);
   const before = rssMiB(server.pid);
   const clients: CentrifugoClient[] = [];
   for (let index = 0; index < count; index += 500) {
@@ -276,6 +274,8 @@ async function measureCentrifugo(base: BaseLoad) {
   try {
     console.log(`centrifugo ${CENTRIFUGO_VERSION} up at ${server.url} (pid ${server.pid}), Redis broker`);
     const run = (scenario: Scenario) => centrifugoLoadRun(server, scenario, base.seconds);
+    // Idle sockets first, on the fresh process (as on Relay's fresh gateway).
+    const idle = base.idle > 0 ? await centrifugoIdleRun(server, base.idle) : undefined;
     if (base.warmupSeconds > 0) {
       await centrifugoLoadRun(
         server,
@@ -283,10 +283,7 @@ async function measureCentrifugo(base: BaseLoad) {
         base.warmupSeconds,
       );
     }
-    let idle: IdleFigures | undefined;
-    const results = await runScenarios(run, base, [], async () => {
-      if (base.idle > 0) idle = await centrifugoIdleRun(server, base.idle);
-    });
+    const results = await runScenarios(run, base);
     const { hmac_secret_key: _secret, ...token } = server.config.client.token;
     return { ...results, idle, config: { ...server.config, client: { token } } };
   } finally {

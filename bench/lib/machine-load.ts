@@ -36,7 +36,7 @@ export function refuseBesideLiveStack(): void {
     `bench: ./relay up's apps are running (${live.map((entry) => `${entry.file.replace('.pid', '')} pid ${entry.pid}`).join(', ')}).\n` +
       'Their chat-consumer reads the same chat_service topic as the bench, so every bench message would be\n' +
       'persisted twice and the two would compete for the same cores: the figures would be wrong.\n' +
-      'Stop the apps and keep the infrastructure: ./relay down && bash infra/local/stack.sh up',
+      'Stop the apps and keep the infrastructure: ./relay down && ./relay infra',
   );
   process.exit(2);
 }

@@ -71,6 +71,10 @@ export class RelayBenchClient {
     this.#socket.terminate();
   }
 
+  get open(): boolean {
+    return this.#socket.readyState === WebSocket.OPEN;
+  }
+
   #receive(frame: Frame): void {
     if (frame.type === 'message.new' && 'message' in frame) return this.#onMessage(frame.message);
     if (frame.type === 'message.ack' && 'clientMsgId' in frame) {
