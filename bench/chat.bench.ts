@@ -127,6 +127,14 @@ console.log(`wrote ${jsonPath} and ${pngPath}`);
 if (committed !== undefined && !printCheck(reportName, compareReports(committed, report as ChatReport)))
   process.exitCode = 1;
 
+/** Heap used and external memory of a service, in bytes, from its Prometheus /metrics. */
+async function heapOf(url: string): Promise<{ heapUsed: number; external: number }> {
+  const text = await (await fetch(`${url}/metrics`)).text();
+  const gauge = (name: string) =>
+    Number(new RegExp(`^${name}(?:\\{[^}]*\\})? (\\S+)$`, 'm').exec(text)?.[1] ?? Number.NaN);
+  return { heapUsed: gauge('nodejs_heap_size_used_bytes'), external: gauge('nodejs_external_memory_bytes') };
+}
+
 /** The commit measured, with `+` when the working tree differs from it. */
 function gitCommit(): string {
   const git = (...gitArgs: string[]) =>
@@ -351,6 +359,7 @@ async function idleRun(owner: TestUser, member: TestUser, count: number) {
   const chatIds = await Promise.all(Array.from({ length: 10 }, () => cluster.createChat(owner, [member])));
   await sleep(1000);
   const before = rssMiB(gateway.process.pid);
+  const heapBefore = await heapOf(gateway.url);
   const clients: RelayBenchClient[] = [];
   const started = performance.now();
   for (let index = 0; index < count; index += 500) {
@@ -364,6 +373,7 @@ async function idleRun(owner: TestUser, member: TestUser, count: number) {
   const openSeconds = (performance.now() - started) / 1000;
   await sleep(3000);
   const after = rssMiB(gateway.process.pid);
+  const heapAfter = await heapOf(gateway.url);
   const open = clients.filter((client) => client.open).length;
   for (const client of clients) client.close();
   const result = {
@@ -372,9 +382,12 @@ async function idleRun(owner: TestUser, member: TestUser, count: number) {
     openSeconds: round(openSeconds),
     gatewayRssMiB: { before: Math.round(before), after: Math.round(after) },
     perSocketKiB: round(((after - before) * 1024) / count),
+    // Where it is: V8's heap (JS objects) or outside it (Buffers, native handles), from /metrics.
+    perSocketHeapKiB: round((heapAfter.heapUsed - heapBefore.heapUsed) / 1024 / count),
+    perSocketExternalKiB: round((heapAfter.external - heapBefore.external) / 1024 / count),
   };
   console.log(
-    `idle: ${open}/${count} open and subscribed, gateway RSS ${result.gatewayRssMiB.before} → ${result.gatewayRssMiB.after} MiB`,
+    `idle: ${open}/${count} open and subscribed, gateway RSS ${result.gatewayRssMiB.before} → ${result.gatewayRssMiB.after} MiB (per socket: ${result.perSocketKiB} KiB, of it V8 heap ${result.perSocketHeapKiB}, external ${result.perSocketExternalKiB})`,
   );
   return result;
 }

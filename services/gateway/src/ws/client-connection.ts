@@ -63,16 +63,18 @@ export class ClientConnection implements RoomMember {
   readonly #socket: WebSocket;
   readonly #output: ConnectionOutput;
   readonly #deps: ConnectionDeps;
-  readonly #logger: Logger;
+  /** Made at the first log line: most connections never write one, and each child logger costs memory. */
+  #connectionLogger: Logger | undefined;
   #claims: AccessTokenClaims;
   #accessToken: string;
   #expiry: NodeJS.Timeout | undefined;
   readonly #subscribed = new Set<string>();
-  readonly #lastTyping = new Map<string, number>();
+  /** Made at the first typing frame, like the read-receipt coalescer: idle sockets hold neither. */
+  #lastTyping: Map<string, number> | undefined;
   /** Sends are admitted one after another, so they reach Kafka in the order the client sent them. */
   #admission: Promise<void> = Promise.resolve();
   #errors: number[] = [];
-  readonly #readReceipts: ReadReceiptCoalescer;
+  #readReceipts: ReadReceiptCoalescer | undefined;
   /** Joining the user's own group; awaited before leaving it. */
   readonly #userChannel: Promise<void>;
   alive = true;
@@ -89,13 +91,7 @@ export class ClientConnection implements RoomMember {
     this.#claims = claims;
     this.#accessToken = accessToken;
     this.#deps = deps;
-    this.#logger = deps.logger.child({ connectionId: this.connectionId, userId: claims.sub });
     this.#scheduleExpiry(accessToken);
-    this.#readReceipts = new ReadReceiptCoalescer(
-      (chatId, messageId) =>
-        void this.#guard(chatId, undefined, () => deps.activity.markRead(this.userId, chatId, messageId)),
-      deps.readReceiptIntervalMs,
-    );
     this.#userChannel = deps.rooms.joinUserChannel(this).catch((err) => {
       // Without it the client would miss its conversions' status: it reconnects and tries again.
       this.#logger.warn({ err }, "could not join the user's own group");
@@ -107,6 +103,14 @@ export class ClientConnection implements RoomMember {
     });
     socket.on('close', () => void this.#onClose());
     socket.on('error', (err) => this.#logger.debug({ err }, 'socket error'));
+  }
+
+  get #logger(): Logger {
+    this.#connectionLogger ??= this.#deps.logger.child({
+      connectionId: this.connectionId,
+      userId: this.userId,
+    });
+    return this.#connectionLogger;
   }
 
   get userId(): string {
@@ -216,6 +220,13 @@ export class ClientConnection implements RoomMember {
       case 'message.read':
         void this.#guard(frame.chatId, undefined, async () => {
           await this.#requireMember(frame.chatId);
+          this.#readReceipts ??= new ReadReceiptCoalescer(
+            (chatId, messageId) =>
+              void this.#guard(chatId, undefined, () =>
+                this.#deps.activity.markRead(this.userId, chatId, messageId),
+              ),
+            this.#deps.readReceiptIntervalMs,
+          );
           this.#readReceipts.mark(frame.chatId, frame.messageId);
         });
         break;
@@ -252,6 +263,7 @@ export class ClientConnection implements RoomMember {
 
   async #typing(chatId: string): Promise<void> {
     const now = Date.now();
+    this.#lastTyping ??= new Map();
     if (now - (this.#lastTyping.get(chatId) ?? 0) < TYPING_INTERVAL_MS) return;
     this.#lastTyping.set(chatId, now);
     await this.#requireMember(chatId);
@@ -318,7 +330,7 @@ export class ClientConnection implements RoomMember {
 
   async #onClose(): Promise<void> {
     clearTimeout(this.#expiry);
-    this.#readReceipts.close();
+    this.#readReceipts?.close();
     await this.#deps.rooms.leaveAll(this, this.#subscribed);
     this.#subscribed.clear();
     await this.#userChannel;
