@@ -9,7 +9,12 @@ export default defineConfig({
         test: {
           name: 'unit',
           // infra/: the deploy files' validators (Dockerfiles, compose, Kubernetes manifests).
-          include: ['packages/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'infra/**/*.test.ts'],
+          include: [
+            'packages/*/src/**/*.test.ts',
+            'services/*/src/**/*.test.ts',
+            'infra/**/*.test.ts',
+            'bench/lib/**/*.test.ts',
+          ],
         },
       },
       {
