@@ -14,6 +14,7 @@ function report(figures: {
     relay: { acceptedPerSecond, sendToReceiveMs: { p99 } },
   });
   return {
+    setup: { clients: 20, rooms: 10 },
     setups: [{ runs: [], idle: { perSocketKiB: figures.idleKiB } }],
     peer: {
       rows: [
@@ -45,6 +46,21 @@ describe('bench/chat --check', () => {
       'rooms of 5 at 3000/s: p99 send → other member',
       'highest rate with 0 lost',
       'idle RSS per socket',
+    ]);
+  });
+
+  it('compares a run without the peer on the scenarios it shares with the committed report', () => {
+    const quick: ChatReport = {
+      setup: { clients: 20, rooms: 10 },
+      setups: [{ runs: [{ targetRate: 10000, acceptedPerSecond: 9950, sendToReceiveMs: { p99: 120 } }] }],
+    };
+    const figures = compareReports(committed, quick);
+    expect(figures.map((figure) => figure.what)).toEqual([
+      'pairs at 10000/s: accepted',
+      'pairs at 10000/s: p99 send → other member',
+    ]);
+    expect(figures.filter((figure) => figure.worse).map((figure) => figure.what)).toEqual([
+      'pairs at 10000/s: p99 send → other member',
     ]);
   });
 

@@ -3,6 +3,7 @@ import { ROOT } from '@relay/testing';
 
 /** What the check reads of a chat report: Relay's runs, its highest clean rate and its idle sockets. */
 export interface ChatReport {
+  setup: { clients: number; rooms: number };
   setups: {
     runs: { targetRate: number; acceptedPerSecond: number; sendToReceiveMs: { p99: number } }[];
     idle?: { perSocketKiB: number } | undefined;
@@ -34,11 +35,15 @@ interface Figure {
   worse: boolean;
 }
 
+/** Relay's figures by scenario, named as the peer comparison names them ("pairs at 5000/s"). */
 function figuresOf(report: ChatReport): Map<string, { accepted: number; p99: number }> {
   const byScenario = new Map<string, { accepted: number; p99: number }>();
-  const runs = report.peer?.rows.map((row) => ({ scenario: row.scenario, ...row.relay })) ?? [];
-  if (runs.length === 0)
-    for (const run of report.setups[0]?.runs ?? []) runs.push({ scenario: `at ${run.targetRate}/s`, ...run });
+  const { clients, rooms } = report.setup;
+  const base = clients === rooms * 2 ? 'pairs' : `${clients} in ${rooms} rooms`;
+  const runs = [
+    ...(report.setups[0]?.runs ?? []).map((run) => ({ scenario: `${base} at ${run.targetRate}/s`, ...run })),
+    ...(report.peer?.rows.map((row) => ({ scenario: row.scenario, ...row.relay })) ?? []),
+  ];
   for (const run of runs)
     byScenario.set(run.scenario, { accepted: run.acceptedPerSecond, p99: run.sendToReceiveMs.p99 });
   return byScenario;
