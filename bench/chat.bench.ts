@@ -61,8 +61,10 @@ if (peer !== undefined && peer !== 'centrifugo')
   throw new Error(`--peer: only centrifugo is known, not ${peer}`);
 // The report's name: one per kind of run, so `--check` compares like with like.
 const reportName = viaBalancer ? 'chat-balancer' : peer === undefined ? 'chat' : `chat-vs-${peer}`;
-// `--check`: read the committed report first, so a missing one fails before minutes of load.
-const committed = args.check === true ? committedReport(reportName) : undefined;
+// `--check`: against the committed peer report (bench/results/chat-vs-centrifugo.json), on the
+// scenarios this run shares with it; read first, so a missing one fails before minutes of load.
+const CHECKED_REPORT = 'chat-vs-centrifugo';
+const committed = args.check === true ? committedReport(CHECKED_REPORT) : undefined;
 const peerBase: BaseLoad = {
   clients: clientCount,
   rooms: roomCount,
@@ -124,7 +126,7 @@ for (const row of scaling) {
   );
 }
 console.log(`wrote ${jsonPath} and ${pngPath}`);
-if (committed !== undefined && !printCheck(reportName, compareReports(committed, report as ChatReport)))
+if (committed !== undefined && !printCheck(CHECKED_REPORT, compareReports(committed, report as ChatReport)))
   process.exitCode = 1;
 
 /** Heap used and external memory of a service, in bytes, from its Prometheus /metrics. */
