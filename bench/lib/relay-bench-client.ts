@@ -76,7 +76,10 @@ export class RelayBenchClient {
   }
 
   #receive(frame: Frame): void {
-    if (frame.type === 'message.new' && 'message' in frame) return this.#onMessage(frame.message);
+    if (frame.type === 'message.new' && 'message' in frame) {
+      this.#onMessage(frame.message);
+      return;
+    }
     if (frame.type === 'message.ack' && 'clientMsgId' in frame) {
       const key = `${frame.chatId}/${frame.clientMsgId}`;
       this.#acks.get(key)?.resolve();
