@@ -27,7 +27,7 @@ import { loadLocalEnv } from './lib/processes.ts';
 import { type ChatReport, committedReport, compareReports, printCheck } from './lib/regression-check.ts';
 import { RelayBenchClient } from './lib/relay-bench-client.ts';
 import { writeReport } from './lib/report.ts';
-import { paceSends, round, summarize } from './lib/stats.ts';
+import { IDLE_SETTLE_MS, paceSends, round, summarize } from './lib/stats.ts';
 
 loadLocalEnv();
 refuseBesideLiveStack();
@@ -373,7 +373,7 @@ async function idleRun(owner: TestUser, member: TestUser, count: number) {
     await Promise.all(batch);
   }
   const openSeconds = (performance.now() - started) / 1000;
-  await sleep(3000);
+  await sleep(IDLE_SETTLE_MS);
   const after = rssMiB(gateway.process.pid);
   const heapAfter = await heapOf(gateway.url);
   const open = clients.filter((client) => client.open).length;

@@ -5,7 +5,7 @@ import { rssMiB } from '@relay/testing';
 import { CENTRIFUGO_VERSION, CentrifugoServer, connectionToken } from './centrifugo.ts';
 import { CentrifugoClient } from './centrifugo-client.ts';
 import { CpuAccounting, type CpuBreakdown, formatCores } from './machine-load.ts';
-import { paceSends, round, summarize } from './stats.ts';
+import { IDLE_SETTLE_MS, paceSends, round, summarize } from './stats.ts';
 
 /** One load: `clients` in `rooms` rooms of clients / rooms members, sending `rate` msgs/s in total. */
 export interface Scenario {
@@ -259,7 +259,7 @@ async function centrifugoIdleRun(server: CentrifugoServer, count: number): Promi
     });
     await Promise.all(batch);
   }
-  await sleep(3000);
+  await sleep(IDLE_SETTLE_MS);
   const after = rssMiB(server.pid);
   const open = clients.filter((client) => client.open).length;
   for (const client of clients) client.close();

@@ -31,3 +31,10 @@ export async function paceSends(rate: number, seconds: number, send: (index: num
   }
   return { start, sent, sendSeconds: (performance.now() - start) / 1000 };
 }
+
+/**
+ * How long idle sockets sit before their server's RSS is read: past the 10-s windows that
+ * per-connection limits keep for each new socket (Relay's subscribe limiter), so what is counted
+ * is what an idle socket keeps, the same wait for both systems.
+ */
+export const IDLE_SETTLE_MS = 12_000;
