@@ -79,6 +79,8 @@ let cluster: Cluster;
 /** Where client `index` connects: the balancer, or its gateway by index. */
 let urlOf: (index: number) => string;
 
+// Read before the runs: the code measured is what was loaded, whatever is committed meanwhile.
+const measuredCommit = gitCommit();
 const loadBefore = loadavg();
 const setups: Awaited<ReturnType<typeof measure>>[] = [];
 for (const gatewayCount of gatewayCounts) setups.push(await measure(gatewayCount, setups.length === 0));
@@ -99,7 +101,7 @@ const report = {
     cpus: cpus().length,
     model: cpus()[0]?.model,
     node: process.version,
-    commit: gitCommit(),
+    commit: measuredCommit,
     // Other work on the machine skews every figure: the 1-minute load before and after.
     loadAverage: { before: round(loadBefore[0] ?? 0), after: round(loadavg()[0] ?? 0) },
   },
