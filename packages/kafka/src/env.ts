@@ -8,6 +8,8 @@ export const kafkaEnv = {
     .transform((value) => value.split(',').map((broker) => broker.trim()))
     .pipe(z.array(z.string().regex(/^[^:\s]+:\d+$/, 'each broker must be host:port')).min(1)),
   KAFKA_CHAT_PARTITIONS: z.coerce.number().int().min(1).max(256).default(6),
+  /** Least time between two produce requests of one producer under load (EventProducer's lingerMs). */
+  KAFKA_PRODUCER_LINGER_MS: z.coerce.number().int().min(0).max(1000).default(2),
   /** Replicas of each topic provisioning creates: 1 on the single local broker, 3 in production. */
   KAFKA_REPLICATION_FACTOR: z.coerce.number().int().min(1).max(16).default(1),
 };

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { ProduceAcks, Producer, stringSerializers } from '@platformatic/kafka';
 import { CORRELATION_HEADER, EVENT_VERSION, type EventEnvelope, type EventTopic } from '@relay/contracts';
 import {
@@ -23,6 +24,17 @@ export interface EventProducerOptions {
   brokers: string[];
   /** Most records in one produce request. */
   maxBatch?: number;
+  /**
+   * Least time between the starts of two produce requests (0: none). A publish after a quiet spell
+   * still leaves at once; under load, records wait up to this long and go in fewer, larger requests.
+   */
+  lingerMs?: number;
+}
+
+/** Produce requests sent and the records they carried, since the producer started. */
+interface ProducerCounts {
+  requests: number;
+  records: number;
 }
 
 export interface PublishOptions {
@@ -61,16 +73,23 @@ interface Pending {
  * replica has the events, and a retried send never writes a second copy.
  * Calls made while a request is in flight are coalesced into the next one, so
  * there is one request at a time: order across calls is kept, and many small
- * publishes (one per chat message) cost a few large requests.
+ * publishes (one per chat message) cost a few large requests. With `lingerMs`,
+ * requests also start at most one per linger: the broker's CPU goes mostly per
+ * request (profiled on one node: ~0.15 cores at 550 requests/s, whether they held
+ * 4 or 18 records), so under load fewer requests leave the cores to the rest.
  */
 export class EventProducer {
   readonly #producer: Producer<string, string, string, string>;
   readonly #maxBatch: number;
+  readonly #lingerMs: number;
+  readonly #counts: ProducerCounts = { requests: 0, records: 0 };
   #queue: Pending[] = [];
   #flushing = false;
+  #lastRequestAt = Number.NEGATIVE_INFINITY;
 
   constructor(options: EventProducerOptions) {
     this.#maxBatch = options.maxBatch ?? 2000;
+    this.#lingerMs = options.lingerMs ?? 0;
     this.#producer = new Producer({
       clientId: options.clientId,
       bootstrapBrokers: options.brokers,
@@ -129,6 +148,10 @@ export class EventProducer {
     return this.publish(events, { correlationHeader: false });
   }
 
+  get counts(): Readonly<ProducerCounts> {
+    return this.#counts;
+  }
+
   /** Readiness: the broker answers a metadata request. */
   async ping(): Promise<void> {
     await this.#producer.metadata({ topics: [] });
@@ -143,9 +166,15 @@ export class EventProducer {
     // Let the calls of this tick join the first request.
     await new Promise((resolve) => setImmediate(resolve));
     while (this.#queue.length > 0) {
+      const wait = this.#lastRequestAt + this.#lingerMs - performance.now();
+      if (wait > 0) await sleep(wait);
+      this.#lastRequestAt = performance.now();
       const batch = this.#takeBatch();
+      const messages = batch.flatMap((pending) => pending.messages);
+      this.#counts.requests += 1;
+      this.#counts.records += messages.length;
       try {
-        await this.#producer.send({ messages: batch.flatMap((pending) => pending.messages) });
+        await this.#producer.send({ messages });
         for (const pending of batch) pending.resolve();
       } catch (error) {
         for (const pending of batch) pending.reject(error);

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
   type ChatServiceEvent,
   ChatServiceEvent as ChatServiceEventSchema,
@@ -88,6 +89,44 @@ describe('Kafka on the real broker', () => {
     );
     const seen = await readEvents(groupId, chatId, events.length);
     expect(seen.map((received) => received.value.id)).toEqual(events.map((event) => event.id));
+  });
+
+  it('with a linger, sends publishes of a busy spell in fewer requests, in order, and a lone one at once', async () => {
+    const lingering = new EventProducer({ clientId: 'kafka-test-linger', brokers, lingerMs: 50 });
+    const eager = new EventProducer({ clientId: 'kafka-test-eager', brokers });
+    try {
+      const groupId = await freshGroup();
+      const chatId = randomUUID();
+      const events = Array.from({ length: 40 }, () => messageEvent(chatId));
+      /** A publish every 5 ms for 200 ms: a request each time on its own, a few with the linger. */
+      const spell = async (producer: EventProducer, batch: readonly ChatServiceEvent[]) => {
+        const sent: Promise<void>[] = [];
+        for (const event of batch) {
+          sent.push(producer.publish([{ topic: Topics.chat, key: chatId, value: event }]));
+          await sleep(5);
+        }
+        await Promise.all(sent);
+      };
+      await spell(eager, events.slice(0, 20));
+      await spell(lingering, events.slice(20));
+      expect(eager.counts).toEqual({ requests: expect.any(Number), records: 20 });
+      expect(lingering.counts).toEqual({ requests: expect.any(Number), records: 20 });
+      // 200 ms at one request per 50 ms at most: 5, plus one for the spell's tail.
+      expect(lingering.counts.requests).toBeLessThanOrEqual(6);
+      expect(eager.counts.requests).toBeGreaterThan(2 * lingering.counts.requests);
+      const seen = await readEvents(groupId, chatId, events.length);
+      expect(seen.map((received) => received.value.id)).toEqual(events.map((event) => event.id));
+
+      // After a quiet spell longer than the linger, a publish is its own request, sent at once.
+      await sleep(100);
+      const before = lingering.counts.requests;
+      const started = performance.now();
+      await lingering.publish([{ topic: Topics.chat, key: chatId, value: messageEvent(chatId) }]);
+      expect(lingering.counts.requests).toBe(before + 1);
+      expect(performance.now() - started).toBeLessThan(50);
+    } finally {
+      await Promise.all([lingering.close(), eager.close()]);
+    }
   });
 
   it('starts a new group at the end of the topic when asked, skipping what came before', async () => {

@@ -78,7 +78,11 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     recentLimit: config.CHAT_RECENT_LIMIT,
     recentTtlSeconds: config.CHAT_RECENT_TTL_SECONDS,
   });
-  const producer = new EventProducer({ clientId: 'gateway', brokers: config.KAFKA_BROKERS });
+  const producer = new EventProducer({
+    clientId: 'gateway',
+    brokers: config.KAFKA_BROKERS,
+    lingerMs: config.KAFKA_PRODUCER_LINGER_MS,
+  });
   const storage = new ObjectStorage(objectStorageOptions(config));
   const mailQueue = new JobQueue(mailJobDefinition, bullmqConnection(config.REDIS_URL), config.JOBS_PREFIX);
   const tokens = await AccessTokens.create(accessTokenOptions(config));

