@@ -24,7 +24,13 @@ import { BenchRedisDb, emptyRedisDb, redisUrlOf } from './lib/bench-redis.ts';
 import { type BaseLoad, comparePeer, fromRelayRun, runScenarios } from './lib/centrifugo-bench.ts';
 import { CpuAccounting, formatCores, refuseBesideLiveStack } from './lib/machine-load.ts';
 import { loadLocalEnv } from './lib/processes.ts';
-import { type ChatReport, committedReport, compareReports, printCheck } from './lib/regression-check.ts';
+import {
+  type ChatReport,
+  committedReport,
+  compareReports,
+  machineMismatch,
+  printCheck,
+} from './lib/regression-check.ts';
 import { RelayBenchClient } from './lib/relay-bench-client.ts';
 import { writeReport } from './lib/report.ts';
 import { IDLE_SETTLE_MS, paceSends, round, summarize } from './lib/stats.ts';
@@ -128,8 +134,11 @@ for (const row of scaling) {
   );
 }
 console.log(`wrote ${jsonPath} and ${pngPath}`);
-if (committed !== undefined && !printCheck(CHECKED_REPORT, compareReports(committed, report as ChatReport)))
-  process.exitCode = 1;
+if (committed !== undefined) {
+  const current = report as ChatReport;
+  const warning = machineMismatch(committed, current);
+  if (!printCheck(CHECKED_REPORT, compareReports(committed, current), warning)) process.exitCode = 1;
+}
 
 /** Heap used and external memory of a service, in bytes, from its Prometheus /metrics. */
 async function heapOf(url: string): Promise<{ heapUsed: number; external: number }> {

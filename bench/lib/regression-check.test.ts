@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type ChatReport, compareReports } from './regression-check.ts';
+import { type ChatReport, compareReports, machineMismatch } from './regression-check.ts';
 
 /** A report with one pairs row and one rooms row, as bench/chat --peer writes it. */
 function report(figures: {
@@ -68,5 +68,17 @@ describe('bench/chat --check', () => {
     const fast = report({ pairsAccepted: 9900, pairsP99: 2, roomsP99: 1, highest: 12000, idleKiB: 5 });
     const now = report({ pairsAccepted: 9900, pairsP99: 6, roomsP99: 4, highest: 12000, idleKiB: 5 });
     expect(worse(compareReports(fast, now))).toEqual([]);
+  });
+
+  it('warns when the committed report comes from another CPU, and only then', () => {
+    const on = (model: string | undefined): ChatReport => ({
+      ...committed,
+      machine: { model, commit: 'abc1234' },
+    });
+    expect(machineMismatch(on('AMD EPYC'), on('Intel(R) Xeon(R) Processor'))).toBe(
+      'the committed report was measured on AMD EPYC (abc1234), this run on Intel(R) Xeon(R) Processor: compare runs of one machine',
+    );
+    expect(machineMismatch(on('AMD EPYC'), on('AMD EPYC'))).toBeUndefined();
+    expect(machineMismatch(committed, on('AMD EPYC'))).toBeUndefined();
   });
 });

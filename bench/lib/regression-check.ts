@@ -3,6 +3,7 @@ import { ROOT } from '@relay/testing';
 
 /** What the check reads of a chat report: Relay's runs, its highest clean rate and its idle sockets. */
 export interface ChatReport {
+  machine?: { model?: string | undefined; commit?: string | undefined } | undefined;
   setup: { clients: number; rooms: number };
   setups: {
     runs: { targetRate: number; acceptedPerSecond: number; sendToReceiveMs: { p99: number } }[];
@@ -94,6 +95,17 @@ export function compareReports(committed: ChatReport, current: ChatReport): Figu
   return figures;
 }
 
+/**
+ * A warning when the committed report was measured on another CPU: machines of one kind differ (the
+ * same code spent 1.2–1.3× less CPU per message on one than on another), so its figures say little.
+ */
+export function machineMismatch(committed: ChatReport, current: ChatReport): string | undefined {
+  const then = committed.machine?.model;
+  const now = current.machine?.model;
+  if (then === undefined || now === undefined || then === now) return undefined;
+  return `the committed report was measured on ${then} (${committed.machine?.commit ?? '?'}), this run on ${now}: compare runs of one machine`;
+}
+
 /** The report as last committed (HEAD), not the working copy a run just overwrote. */
 export function committedReport(name: string): ChatReport {
   const path = `bench/results/${name}.json`;
@@ -107,8 +119,9 @@ export function committedReport(name: string): ChatReport {
 }
 
 /** Prints every compared figure and what got slower; true when nothing did. */
-export function printCheck(name: string, figures: Figure[]): boolean {
+export function printCheck(name: string, figures: Figure[], warning?: string): boolean {
   console.log(`\n--check against the committed bench/results/${name}.json`);
+  if (warning !== undefined) console.log(`  warning: ${warning}`);
   if (figures.length === 0) {
     console.log('  no figure in common: run the same scenarios as the committed report');
     return false;
