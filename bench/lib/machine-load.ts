@@ -22,8 +22,9 @@ function pidFrom(file: string): number | undefined {
 }
 
 /**
- * A chat-consumer of `./relay up` reads the same `chat_service` topic as the bench's own cluster:
- * every bench message would be persisted twice, by two consumers sharing the 2 cores. Refuse.
+ * `./relay up`'s apps would share the 2 cores with the bench's own cluster (heartbeats, a consumer
+ * polling, whatever a browser does meanwhile), so the figures would be the machine's, not Relay's.
+ * The bench's events go to topics of its own (`bench.chat_service`), never to the stack's. Refuse.
  */
 export function refuseBesideLiveStack(): void {
   if (!existsSync(RUN_DIR)) return;
@@ -34,8 +35,7 @@ export function refuseBesideLiveStack(): void {
   if (live.length === 0) return;
   console.error(
     `bench: ./relay up's apps are running (${live.map((entry) => `${entry.file.replace('.pid', '')} pid ${entry.pid}`).join(', ')}).\n` +
-      'Their chat-consumer reads the same chat_service topic as the bench, so every bench message would be\n' +
-      'persisted twice and the two would compete for the same cores: the figures would be wrong.\n' +
+      'They would compete with the bench’s own processes for the same cores: the figures would be wrong.\n' +
       'Stop the apps and keep the infrastructure: ./relay down && ./relay infra',
   );
   process.exit(2);

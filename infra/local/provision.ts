@@ -11,7 +11,7 @@ runProcess('provision', async () => {
 
   const created = await ensureTopics(
     config.KAFKA_BROKERS,
-    relayTopics(config.KAFKA_CHAT_PARTITIONS),
+    relayTopics(config.KAFKA_CHAT_PARTITIONS, config.KAFKA_TOPIC_PREFIX),
     config.KAFKA_REPLICATION_FACTOR,
   );
   console.log(`kafka     topics ready${created.length > 0 ? ` (created ${created.join(', ')})` : ''}`);

@@ -69,6 +69,8 @@ export interface BatchConsumerOptions<Event> {
   clientId: string;
   groupId: string;
   topic: string;
+  /** Put before `topic` (KAFKA_TOPIC_PREFIX); dead letters take their producer's. */
+  topicPrefix?: string | undefined;
   /** Static membership: a restarted member takes its partitions back without waiting out the session. */
   groupInstanceId?: string | undefined;
   batchSize: number;
@@ -188,7 +190,7 @@ export class BatchConsumer<Event> {
     );
     try {
       const stream = await consumer.consume({
-        topics: [topic],
+        topics: [`${this.#options.topicPrefix ?? ''}${topic}`],
         mode: 'committed',
         // A group with no commits yet starts at the beginning: nothing produced before it is skipped.
         fallbackMode: 'earliest',

@@ -29,6 +29,8 @@ export interface EventProducerOptions {
    * still leaves at once; under load, records wait up to this long and go in fewer, larger requests.
    */
   lingerMs?: number;
+  /** Put before every topic name published to (KAFKA_TOPIC_PREFIX). */
+  topicPrefix?: string;
 }
 
 /** Produce requests sent and the records they carried, since the producer started. */
@@ -82,6 +84,7 @@ export class EventProducer {
   readonly #producer: Producer<string, string, string, string>;
   readonly #maxBatch: number;
   readonly #lingerMs: number;
+  readonly #topicPrefix: string;
   readonly #counts: ProducerCounts = { requests: 0, records: 0 };
   #queue: Pending[] = [];
   #flushing = false;
@@ -90,6 +93,7 @@ export class EventProducer {
   constructor(options: EventProducerOptions) {
     this.#maxBatch = options.maxBatch ?? 2000;
     this.#lingerMs = options.lingerMs ?? 0;
+    this.#topicPrefix = options.topicPrefix ?? '';
     this.#producer = new Producer({
       clientId: options.clientId,
       bootstrapBrokers: options.brokers,
@@ -110,7 +114,7 @@ export class EventProducer {
     const span = tracingEnabled() ? publishSpan(events) : undefined;
     if (span !== undefined) injectTraceContext(headers, span);
     const messages = events.map((event) => ({
-      topic: event.topic,
+      topic: this.#topicPrefix + event.topic,
       key: event.key,
       value: JSON.stringify(event.value),
       headers,

@@ -6,11 +6,11 @@ export interface TopicSpec {
   partitions: number;
 }
 
-/** The topics Relay needs; partitions bound how far consumers scale out. */
-export function relayTopics(partitions: number): TopicSpec[] {
+/** The topics Relay needs, under KAFKA_TOPIC_PREFIX; partitions bound how far consumers scale out. */
+export function relayTopics(partitions: number, prefix = ''): TopicSpec[] {
   return [
-    { name: Topics.chat, partitions },
-    { name: Topics.chatDeadLetter, partitions: 1 },
+    { name: `${prefix}${Topics.chat}`, partitions },
+    { name: `${prefix}${Topics.chatDeadLetter}`, partitions: 1 },
   ];
 }
 

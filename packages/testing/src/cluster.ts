@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
 import { type ChatMessage, Topics } from '@relay/contracts';
 import { type SignedInUser, type TestUser, UserFactory } from '@relay/gateway';
-import { startGroupAtEnd } from '@relay/kafka';
+import { ensureTopics, relayTopics, startGroupAtEnd } from '@relay/kafka';
 import { freePort, type ServiceProcess, startProcess } from './processes.ts';
 
 /** The repository root, where the entry points are. */
@@ -17,6 +17,11 @@ export interface ClusterOptions {
   chatStore?: 'sqlite' | 'postgres';
   /** Also starts convert-api and convert-worker (the warm LibreOffice pool). */
   convert?: boolean;
+  /**
+   * Topics of this cluster's own (KAFKA_TOPIC_PREFIX), created before it starts: its events stay out
+   * of the shared `chat_service`, where the real `chat-service` group would persist them later.
+   */
+  topicPrefix?: string;
   env?: Record<string, string>;
 }
 
@@ -74,8 +79,13 @@ export class Cluster {
       AUTH_RATE_LIMIT_PER_IP: '100000',
       AUTH_RATE_LIMIT_PER_ACCOUNT: '100000',
       CHAT_SEND_RATE_PER_SECOND: '100000',
+      ...(options.topicPrefix === undefined ? {} : { KAFKA_TOPIC_PREFIX: options.topicPrefix }),
       ...options.env,
     };
+    if (options.topicPrefix !== undefined) {
+      const partitions = Number(process.env.KAFKA_CHAT_PARTITIONS ?? 6);
+      await ensureTopics(brokersOf(), relayTopics(partitions, options.topicPrefix));
+    }
     const cluster = new Cluster(env);
     try {
       for (const port of gatewayPorts) await cluster.#startGateway(port as number);
@@ -114,8 +124,8 @@ export class Cluster {
   async startConsumer(instanceId = 'chat-consumer-0'): Promise<ServiceProcess> {
     if (!this.#consumerGroupPlaced) {
       this.#consumerGroupPlaced = true;
-      const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
-      await startGroupAtEnd(brokers, this.#consumerEnv.CHAT_CONSUMER_GROUP as string, Topics.chat);
+      const topic = `${this.#env.KAFKA_TOPIC_PREFIX ?? ''}${Topics.chat}`;
+      await startGroupAtEnd(brokersOf(), this.#consumerEnv.CHAT_CONSUMER_GROUP as string, topic);
     }
     this.consumer = await startProcess(entry('services/chat/src/consumer.ts'), {
       env: { ...this.#consumerEnv, CHAT_CONSUMER_INSTANCE_ID: instanceId, LOG_LEVEL: 'info' },
@@ -297,4 +307,8 @@ async function get(baseUrl: string, path: string, token: string): Promise<unknow
   const text = await response.text();
   if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text);
+}
+
+function brokersOf(): string[] {
+  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
 }

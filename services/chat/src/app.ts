@@ -64,9 +64,14 @@ export async function buildChatService(config: ChatConfig, logger: Logger): Prom
 export async function buildChatConsumer(config: ChatConfig, logger: Logger): Promise<ChatConsumerProcess> {
   const store = await openChatStore(config, logger);
   const metrics = createMetrics('chat-consumer');
-  const deadLetters = new EventProducer({ clientId: 'chat-consumer-dlq', brokers: config.KAFKA_BROKERS });
+  const deadLetters = new EventProducer({
+    clientId: 'chat-consumer-dlq',
+    brokers: config.KAFKA_BROKERS,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
+  });
   const consumer = createChatConsumer({
     brokers: config.KAFKA_BROKERS,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
     groupId: config.CHAT_CONSUMER_GROUP,
     instanceId: config.CHAT_CONSUMER_INSTANCE_ID,
     batchSize: config.CHAT_CONSUMER_BATCH,

@@ -82,6 +82,7 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     clientId: 'gateway',
     brokers: config.KAFKA_BROKERS,
     lingerMs: config.KAFKA_PRODUCER_LINGER_MS,
+    topicPrefix: config.KAFKA_TOPIC_PREFIX,
   });
   const storage = new ObjectStorage(objectStorageOptions(config));
   const mailQueue = new JobQueue(mailJobDefinition, bullmqConnection(config.REDIS_URL), config.JOBS_PREFIX);

@@ -58,6 +58,8 @@ export interface ChatConsumerOptions {
   groupId: string;
   /** `chat_service`; tests give a topic of their own. */
   topic?: string;
+  /** KAFKA_TOPIC_PREFIX, before the topic and the dead-letter topic alike. */
+  topicPrefix?: string;
   /** Static membership id (see CHAT_CONSUMER_INSTANCE_ID); dynamic membership without it. */
   instanceId?: string | undefined;
   batchSize: number;
@@ -77,6 +79,7 @@ export function createChatConsumer(options: ChatConsumerOptions): BatchConsumer<
     groupId: options.groupId,
     groupInstanceId: options.instanceId,
     topic: options.topic ?? Topics.chat,
+    topicPrefix: options.topicPrefix,
     batchSize: options.batchSize,
     fetch: options.fetch,
     handler: chatEventsHandler(options.store),
