@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Admin } from '@platformatic/kafka';
 import { Topics } from '@relay/contracts';
-import { startGroupAtEnd } from '@relay/kafka';
+import { deleteTopics, relayTopics, startGroupAtEnd } from '@relay/kafka';
 import { Cluster, readKey, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -17,11 +16,10 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await cluster?.stop();
-  const admin = new Admin({ clientId: 'relay-test-cleanup', bootstrapBrokers: brokers });
-  await admin
-    .deleteTopics({ topics: [`${prefix}${Topics.chat}`, `${prefix}${Topics.chatDeadLetter}`] })
-    .catch(() => undefined);
-  await admin.close();
+  await deleteTopics(
+    brokers,
+    relayTopics(1, prefix).map((topic) => topic.name),
+  );
 });
 
 describe('KAFKA_TOPIC_PREFIX (how bench/chat keeps its events out of chat_service)', () => {

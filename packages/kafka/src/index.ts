@@ -16,4 +16,4 @@ export {
   type OutgoingEvent,
   type PublishOptions,
 } from './producer.ts';
-export { ensureTopics, relayTopics, startGroupAtEnd, type TopicSpec } from './topics.ts';
+export { deleteTopics, ensureTopics, relayTopics, startGroupAtEnd, type TopicSpec } from './topics.ts';

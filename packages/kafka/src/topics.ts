@@ -40,6 +40,18 @@ export async function ensureTopics(
   }
 }
 
+/** Deletes topics a run made for itself (a test's prefixed topics); missing ones are no error. */
+export async function deleteTopics(brokers: string[], names: readonly string[]): Promise<void> {
+  const admin = new Admin({ clientId: 'relay-topics', bootstrapBrokers: brokers });
+  try {
+    const existing = new Set(await admin.listTopics());
+    const present = names.filter((name) => existing.has(name));
+    if (present.length > 0) await admin.deleteTopics({ topics: present });
+  } finally {
+    await admin.close();
+  }
+}
+
 /**
  * Commits the topic's current end offsets for a group that has none yet, so its first
  * consumer starts there instead of at the beginning. For tests and tools that watch only what
