@@ -51,7 +51,7 @@ export class ConversionsService {
 
   /**
    * Every refusal happens before anything is stored. Then the original goes to S3, the row is
-   * committed, and only then is the job queued (a worker must find the row). A job that could not be
+   * committed and announced, and only then is the job queued (a worker must find the row). A job that could not be
    * queued undoes the row and the object; a process dying in between leaves a `queued` row that the
    * maintenance sweep queues again (`requeueStale`).
    */
@@ -102,12 +102,15 @@ export class ConversionsService {
         // Milliseconds, as the list's cursor carries them (PostgreSQL's now() has microseconds).
         createdAt: new Date(),
       });
+      // Before the job exists: a worker's `converting` is then published after `queued` and heard
+      // after it (seen otherwise under load: converting, queued, done). If queuing fails, the page
+      // heard of a job it will not find in the history, which is the truth.
+      await this.#publish(row);
       await queue.add('convert', { conversionId: id }, { jobId: id });
     } catch (error) {
       await discard();
       throw error;
     }
-    await this.#publish(row);
     return toConversion(row);
   }
 
