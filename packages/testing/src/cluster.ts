@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
 import { type ChatMessage, Topics } from '@relay/contracts';
 import { type SignedInUser, type TestUser, UserFactory } from '@relay/gateway';
-import { ensureTopics, relayTopics, startGroupAtEnd } from '@relay/kafka';
+import { ensureTopics, kafkaEnv, relayTopics, startGroupAtEnd } from '@relay/kafka';
 import { freePort, type ServiceProcess, startProcess } from './processes.ts';
 
 /** The repository root, where the entry points are. */
@@ -83,7 +83,7 @@ export class Cluster {
       ...options.env,
     };
     if (options.topicPrefix !== undefined) {
-      const partitions = Number(process.env.KAFKA_CHAT_PARTITIONS ?? 6);
+      const partitions = kafkaEnv.KAFKA_CHAT_PARTITIONS.parse(process.env.KAFKA_CHAT_PARTITIONS);
       await ensureTopics(brokersOf(), relayTopics(partitions, options.topicPrefix));
     }
     const cluster = new Cluster(env);
@@ -309,6 +309,7 @@ async function get(baseUrl: string, path: string, token: string): Promise<unknow
   return JSON.parse(text);
 }
 
+/** KAFKA_BROKERS as the services read it: the same default and validation. */
 function brokersOf(): string[] {
-  return (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  return kafkaEnv.KAFKA_BROKERS.parse(process.env.KAFKA_BROKERS);
 }
