@@ -2,11 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { type ChatMessage, Topics } from '@relay/contracts';
 import { startGroupAtEnd } from '@relay/kafka';
-import { Cluster, produceRaw, ROOT, readKey, startProcess, type TestUser } from '@relay/testing';
+import {
+  Cluster,
+  kafkaBrokers,
+  produceRaw,
+  ROOT,
+  readKey,
+  startProcess,
+  type TestUser,
+} from '@relay/testing';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const brokers = kafkaBrokers();
 // The chat tables in a PostgreSQL schema of this run's own, dropped after it.
 const schema = `chat_poison_${randomUUID().replaceAll('-', '').slice(0, 16)}`;
 

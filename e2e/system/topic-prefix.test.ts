@@ -1,10 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { Topics } from '@relay/contracts';
 import { deleteTopics, relayTopics, startGroupAtEnd } from '@relay/kafka';
-import { Cluster, readKey, type TestUser } from '@relay/testing';
+import { Cluster, kafkaBrokers, readKey, type TestUser } from '@relay/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const brokers = kafkaBrokers();
 const prefix = `test-${randomUUID().slice(0, 8)}.`;
 let cluster: Cluster;
 let alice: TestUser;

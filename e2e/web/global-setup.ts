@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ConsumerGroups, Topics } from '@relay/contracts';
-import { committedOffsets, endOffsets } from '@relay/testing';
+import { committedOffsets, endOffsets, kafkaBrokers } from '@relay/testing';
 
 const CHROMIUM = '/usr/bin/chromium';
 const CATCH_UP_TIMEOUT_MS = 180_000;
@@ -16,7 +16,7 @@ const apps = (command: 'up' | 'down') => execFileSync('bash', [appsScript, comma
  * records a run). A flow that reloads its history early would race that backlog: wait it out.
  */
 async function chatConsumerCaughtUp(): Promise<void> {
-  const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+  const brokers = kafkaBrokers();
   const topic = `${process.env.KAFKA_TOPIC_PREFIX ?? ''}${Topics.chat}`;
   const started = Date.now();
   const ends = await endOffsets(brokers, topic);

@@ -3,7 +3,7 @@ import { Writable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Admin } from '@platformatic/kafka';
 import { createLogger } from '@relay/platform';
-import { committedOffsets, endOffsets, produceRaw, readKey } from '@relay/testing';
+import { committedOffsets, endOffsets, kafkaBrokers, produceRaw, readKey } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   BatchConsumer,
@@ -18,7 +18,7 @@ import { EventProducer } from '../src/producer.ts';
  * on topics of its own: a new group really starts at the first record, committed offsets can be
  * compared with the topic's end, and the topic can be taken away under the consumer.
  */
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const brokers = kafkaBrokers();
 const admin = new Admin({ clientId: 'batch-consumer-test', bootstrapBrokers: brokers });
 const producer = new EventProducer({ clientId: 'batch-consumer-test', brokers });
 const topics = new Set<string>();

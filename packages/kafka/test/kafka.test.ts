@@ -7,12 +7,12 @@ import {
   Topics,
 } from '@relay/contracts';
 import { withCorrelation } from '@relay/platform';
-import { readKey } from '@relay/testing';
+import { kafkaBrokers, readKey } from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EventProducer } from '../src/producer.ts';
 import { ensureTopics, relayTopics, startGroupAtEnd } from '../src/topics.ts';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const brokers = kafkaBrokers();
 const producer = new EventProducer({ clientId: 'kafka-test', brokers });
 afterAll(() => producer.close());
 

@@ -6,6 +6,7 @@ import { ChatClient, type ChatClientEvent } from '@relay/chat-client';
 import { type ChatMessage, Topics } from '@relay/contracts';
 import { type SignedInUser, type TestUser, UserFactory } from '@relay/gateway';
 import { ensureTopics, kafkaEnv, relayTopics, startGroupAtEnd } from '@relay/kafka';
+import { kafkaBrokers } from './kafka-records.ts';
 import { freePort, type ServiceProcess, startProcess } from './processes.ts';
 
 /** The repository root, where the entry points are. */
@@ -84,7 +85,7 @@ export class Cluster {
     };
     if (options.topicPrefix !== undefined) {
       const partitions = kafkaEnv.KAFKA_CHAT_PARTITIONS.parse(process.env.KAFKA_CHAT_PARTITIONS);
-      await ensureTopics(brokersOf(), relayTopics(partitions, options.topicPrefix));
+      await ensureTopics(kafkaBrokers(), relayTopics(partitions, options.topicPrefix));
     }
     const cluster = new Cluster(env);
     try {
@@ -125,7 +126,7 @@ export class Cluster {
     if (!this.#consumerGroupPlaced) {
       this.#consumerGroupPlaced = true;
       const topic = `${this.#env.KAFKA_TOPIC_PREFIX ?? ''}${Topics.chat}`;
-      await startGroupAtEnd(brokersOf(), this.#consumerEnv.CHAT_CONSUMER_GROUP as string, topic);
+      await startGroupAtEnd(kafkaBrokers(), this.#consumerEnv.CHAT_CONSUMER_GROUP as string, topic);
     }
     this.consumer = await startProcess(entry('services/chat/src/consumer.ts'), {
       env: { ...this.#consumerEnv, CHAT_CONSUMER_INSTANCE_ID: instanceId, LOG_LEVEL: 'info' },
@@ -307,9 +308,4 @@ async function get(baseUrl: string, path: string, token: string): Promise<unknow
   const text = await response.text();
   if (!response.ok) throw new Error(`GET ${path} answered ${response.status}: ${text}`);
   return JSON.parse(text);
-}
-
-/** KAFKA_BROKERS as the services read it: the same default and validation. */
-function brokersOf(): string[] {
-  return kafkaEnv.KAFKA_BROKERS.parse(process.env.KAFKA_BROKERS);
 }

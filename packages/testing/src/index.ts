@@ -7,6 +7,7 @@ export {
   committedOffsets,
   endOffsets,
   type KeyedRecord,
+  kafkaBrokers,
   produceRaw,
   type RawRecord,
   type ReadKeyOptions,

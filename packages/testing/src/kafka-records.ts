@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { Admin, Consumer, Producer, stringDeserializers, stringSerializers } from '@platformatic/kafka';
+import { kafkaEnv } from '@relay/kafka';
+
+/** KAFKA_BROKERS as the services read it: the same default and validation. */
+export function kafkaBrokers(): string[] {
+  return kafkaEnv.KAFKA_BROKERS.parse(process.env.KAFKA_BROKERS);
+}
 
 export interface KeyedRecord {
   value: string;

@@ -4,7 +4,11 @@ import { Admin } from '@platformatic/kafka';
 import type { ChatServiceEvent } from '@relay/contracts';
 import { type BatchConsumer, EventProducer } from '@relay/kafka';
 import { createLogger, createMetrics } from '@relay/platform';
-import { committedOffsets as committedOffsetsOf, endOffsets as endOffsetsOf } from '@relay/testing';
+import {
+  committedOffsets as committedOffsetsOf,
+  endOffsets as endOffsetsOf,
+  kafkaBrokers,
+} from '@relay/testing';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createChatConsumer } from '../src/messages/chat-events.consumer.ts';
 import { chatConsumerMetrics } from '../src/messages/chat-events.metrics.ts';
@@ -16,7 +20,7 @@ import { type StoreKind, type TestStore, testStore } from './stores.ts';
  * the topic's first record, committed offsets can be compared with the topic's end, and the
  * topic can be taken away under the consumer.
  */
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const brokers = kafkaBrokers();
 const logger = createLogger({ name: 'chat-consumer-test', level: 'silent' });
 const admin = new Admin({ clientId: 'chat-consumer-test', bootstrapBrokers: brokers });
 const producer = new EventProducer({ clientId: 'chat-consumer-test', brokers });

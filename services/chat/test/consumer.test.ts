@@ -8,6 +8,7 @@ import {
   committedOffsets,
   endOffsets,
   freePort,
+  kafkaBrokers,
   produceRaw,
   readKey,
   type ServiceProcess,
@@ -18,7 +19,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chatCreated, memberAdded, messageCreated, yearZeroMessage } from './events.ts';
 import { type StoreKind, type TestStore, testStore } from './stores.ts';
 
-const brokers = (process.env.KAFKA_BROKERS ?? '127.0.0.1:9092').split(',');
+const brokers = kafkaBrokers();
 const producer = new EventProducer({ clientId: 'chat-consumer-test', brokers });
 const handles: TestStore[] = [];
 afterAll(async () => {
