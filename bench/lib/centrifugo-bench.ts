@@ -53,6 +53,9 @@ export interface BaseLoad {
 const ROOMS_OF_FIVE: Omit<Scenario, 'rate'> = { name: 'rooms of 5', clients: 200, rooms: 40 };
 const ROOMS_OF_FIVE_RATE = 3000;
 const STEP_UP_MAX = 40_000;
+const RATE_STEP = 250;
+/** The bisection stops when the first failed rate is within this share above the highest clean one. */
+const BISECT_WITHIN = 0.07;
 
 /** Relay's loadRun result as figures of the comparison. */
 export function fromRelayRun(
@@ -83,6 +86,43 @@ export function fromRelayRun(
 const baseName = (base: BaseLoad) =>
   base.clients === base.rooms * 2 ? 'pairs' : `${base.clients} in ${base.rooms} rooms`;
 const clean = (run: RunFigures) => run.lost === 0 && run.acceptedPerSecond >= 0.95 * run.targetRate;
+const toStep = (rate: number) => Math.round(rate / RATE_STEP) * RATE_STEP;
+
+/**
+ * The highest clean run: steps of a quarter up from the best clean one in `runs` (a rate that
+ * already failed above it ends the search there), then halving the gap to the first rate that
+ * failed, until the highest clean rate is known within BISECT_WITHIN. Adds every run to `runs`.
+ */
+export async function stepUp(
+  runAt: (rate: number) => Promise<RunFigures>,
+  runs: RunFigures[],
+): Promise<RunFigures | undefined> {
+  let highest = runs.filter(clean).at(-1);
+  if (highest === undefined) return undefined;
+  let failed = Math.min(
+    STEP_UP_MAX + RATE_STEP,
+    ...runs
+      .filter((run) => !clean(run) && run.targetRate > (highest?.targetRate ?? 0))
+      .map((run) => run.targetRate),
+  );
+  const measure = async (rate: number) => {
+    const figures = await runAt(rate);
+    runs.push(figures);
+    if (!clean(figures)) failed = rate;
+    else highest = figures;
+    return clean(figures);
+  };
+  let rate = toStep(highest.targetRate * 1.25);
+  while (rate < failed && (await measure(rate))) rate = toStep(rate * 1.25);
+  if (failed > STEP_UP_MAX) return highest;
+  for (;;) {
+    const middle = toStep((highest.targetRate + failed) / 2);
+    if (failed - highest.targetRate <= BISECT_WITHIN * highest.targetRate || middle <= highest.targetRate)
+      break;
+    await measure(middle);
+  }
+  return highest;
+}
 
 /**
  * The same scenarios for either system: the base load at every rate (`known` runs reused), a
@@ -103,26 +143,10 @@ export async function runScenarios(
         : { ...measured, scenario: name },
     );
   }
-  const cleanRuns = runs.filter(clean);
-  let highest = cleanRuns.at(-1);
-  // Steps of a quarter up: a few runs bound the highest clean rate within 25 %; a fixed rate that
-  // already failed above it ends the search there.
-  const ceiling = Math.min(
-    STEP_UP_MAX + 1,
-    ...runs
-      .filter((run) => !clean(run) && run.targetRate > (highest?.targetRate ?? 0))
-      .map((run) => run.targetRate),
+  const highest = await stepUp(
+    (rate) => run({ name: `${name}, step-up`, clients: base.clients, rooms: base.rooms, rate }),
+    runs,
   );
-  for (
-    let rate = Math.round(((highest?.targetRate ?? 1000) * 1.25) / 500) * 500;
-    highest !== undefined && rate < ceiling;
-  ) {
-    const figures = await run({ name: `${name}, step-up`, clients: base.clients, rooms: base.rooms, rate });
-    runs.push(figures);
-    if (!clean(figures)) break;
-    highest = figures;
-    rate = Math.round((rate * 1.25) / 500) * 500;
-  }
   runs.push(await run({ ...ROOMS_OF_FIVE, rate: ROOMS_OF_FIVE_RATE }));
   return {
     runs,
