@@ -6,7 +6,7 @@
  * >= 5,000 msgs/s with 0 lost / 0 duplicated; p99 send→other member < 50 ms at 1,000 msgs/s;
  * 10,000 idle WebSockets on one gateway under 1 GiB RSS.
  *
- *   npm run bench:chat -- --rates 1000,5000 --seconds 10 --clients 20 --rooms 10 --idle 10000 --warmup 3
+ *   npm run bench:chat -- --rates 1000,5000 --seconds 10 --clients 20 --rooms 10 --idle 10000 --warmup 30
  *
  * Through HAProxy (the `./relay up --scale` config), once per gateway count, for how it scales:
  *   npm run bench:chat -- --via-balancer --gateways 1,2 --rates 4000,8000 --idle 0
@@ -48,7 +48,7 @@ const { values: args } = parseArgs({
     gateways: { type: 'string', default: '2' },
     'via-balancer': { type: 'boolean', default: false },
     idle: { type: 'string', default: '10000' },
-    warmup: { type: 'string', default: '3' },
+    warmup: { type: 'string', default: '30' },
     peer: { type: 'string' },
     check: { type: 'boolean', default: false },
   },
@@ -186,7 +186,9 @@ async function measure(gatewayCount: number, withIdle: boolean) {
       withIdle && idleCount > 0
         ? await idleRun(users[0] as TestUser, users[1] as TestUser, idleCount)
         : undefined;
-    // JIT and connection pools warm up on an unrecorded run first.
+    // JIT and connection pools warm up on an unrecorded run first. 30 s: after a cluster starts,
+    // Kafka spent 0.26–0.52 cores at 1,000 msgs/s for about a minute of traffic (0.12–0.15 once
+    // settled), which with a 3 s warm-up doubled the first runs' p99.
     if (warmupSeconds > 0) await loadRun(users, rates[0] ?? 1000, warmupSeconds);
     const runs = [];
     for (const rate of rates) runs.push(await loadRun(users, rate, seconds));
