@@ -380,9 +380,12 @@ export async function comparePeer(
   // Short labels: the chart's label column is narrow.
   const short = (scenario: string) =>
     scenario.replace('rooms of 5 at ', '5/room ').replace('pairs at ', 'pairs ');
+  // A rate only one side's step-up offered gets one bar, not a zero for the other.
   const bars = rows.flatMap((row) => [
     { label: `relay p99, ${short(row.scenario)}`, value: row.relay.sendToReceiveMs.p99 },
-    { label: `centrifugo p99, ${short(row.scenario)}`, value: row.centrifugo?.sendToReceiveMs.p99 ?? 0 },
+    ...(row.centrifugo === undefined
+      ? []
+      : [{ label: `centrifugo p99, ${short(row.scenario)}`, value: row.centrifugo.sendToReceiveMs.p99 }]),
   ]);
   return {
     report: {
