@@ -212,6 +212,19 @@ describe('ChatClient', () => {
     ]);
   });
 
+  it('reports a conversion job changing status', async () => {
+    const { events, socket } = await connected();
+    const status = {
+      conversionId: '3e2d1c0b-5a69-4f87-8d96-5d4e3f2a1b0c',
+      ownerId: SENDER,
+      status: 'done' as const,
+      downloadPath: '/api/conversions/3e2d1c0b-5a69-4f87-8d96-5d4e3f2a1b0c/download',
+      at: new Date(0).toISOString(),
+    };
+    socket.receive({ type: 'conversion.status', status });
+    expect(events.filter((event) => event.type === 'conversion')).toEqual([{ type: 'conversion', status }]);
+  });
+
   it('takes its own un-acked message heard back in a replay as the ack, not as a new message', async () => {
     const me = '2d9a5b6c-4b65-4e83-9c75-4c3f4a5b6c7d';
     const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');

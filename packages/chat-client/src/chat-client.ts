@@ -1,6 +1,7 @@
 import {
   type ChatMessage,
   type ClientFrame,
+  type ConversionStatusChanged,
   ServerFrame,
   WS_PROTOCOL,
   WS_TOKEN_PROTOCOL_PREFIX,
@@ -20,6 +21,8 @@ export type ChatClientEvent =
   | { type: 'typing'; chatId: string; userId: string }
   /** This user was put in a chat (on any device). */
   | { type: 'joined'; chatId: string }
+  /** One of this user's conversion jobs changed status; not replayed after a reconnect. */
+  | { type: 'conversion'; status: ConversionStatusChanged }
   | { type: 'error'; code: WsErrorCode; message: string; chatId?: string; clientMsgId?: string };
 
 export type ConnectionStatus = 'connecting' | 'open' | 'closed';
@@ -260,12 +263,14 @@ export class ChatClient {
       case 'chat.joined':
         this.#emit({ type: 'joined', chatId: frame.chatId });
         break;
+      case 'conversion.status':
+        this.#emit({ type: 'conversion', status: frame.status });
+        break;
       case 'error':
         this.#onError(frame);
         break;
       case 'unsubscribed':
       case 'auth.refreshed':
-      case 'conversion.status':
       case 'pong':
         break;
     }
