@@ -314,3 +314,83 @@ describe('documented problem answers', () => {
     expect(response.json()).toEqual({ read: true });
   });
 });
+
+describe('CORS on every answer to the allowed origin', () => {
+  const ORIGIN = 'http://127.0.0.1:8080';
+
+  async function corsApp() {
+    const { logger } = captureLogs();
+    const authenticate = createAuthenticate(async () => {
+      throw new AppError({ code: 'token_invalid', status: 401, title: 'Unauthorized' });
+    });
+    app = await createHttpApp({
+      name: 'test',
+      version: '1.0.0',
+      logger,
+      readiness: [],
+      authenticate,
+      bodyLimit: 1024,
+      corsOrigins: [ORIGIN],
+    });
+    const fail = (status: number, code: 'forbidden' | 'rate_limited', headers?: Record<string, string>) => {
+      throw new AppError({ code, status, title: code, ...(headers === undefined ? {} : { headers }) });
+    };
+    app.get('/ok', async () => ({ ok: true }));
+    app.get('/moved', async (_request, reply) => reply.redirect('/ok'));
+    app.get('/secured', { schema: { security: [{ bearerAuth: [] }] } }, async () => ({ ok: true }));
+    app.get('/forbidden', async () => fail(403, 'forbidden'));
+    app.get('/limited', async () => fail(429, 'rate_limited', { 'retry-after': '7' }));
+    app.post('/echo', async (request) => request.body);
+    app.get('/boom', async () => {
+      throw new Error('unexpected');
+    });
+    return app;
+  }
+
+  it.each([
+    ['GET', '/ok', 200],
+    ['GET', '/moved', 302],
+    ['GET', '/secured', 401],
+    ['GET', '/forbidden', 403],
+    ['GET', '/nowhere', 404],
+    ['POST', '/echo', 413],
+    ['GET', '/limited', 429],
+    ['GET', '/boom', 500],
+  ] as const)('%s %s → %i carries the CORS headers', async (method, url, status) => {
+    const app = await corsApp();
+    const response = await app.inject({
+      method,
+      url,
+      headers: { origin: ORIGIN, authorization: 'Bearer revoked' },
+      ...(method === 'POST' ? { payload: { text: 'x'.repeat(4096) } } : {}),
+    });
+    expect(response.statusCode).toBe(status);
+    expect(response.headers['access-control-allow-origin']).toBe(ORIGIN);
+    expect(response.headers['access-control-allow-credentials']).toBe('true');
+  });
+
+  it('lets the page read Retry-After and the correlation id of a refusal', async () => {
+    const app = await corsApp();
+    const response = await app.inject({ method: 'GET', url: '/limited', headers: { origin: ORIGIN } });
+    const exposed = String(response.headers['access-control-expose-headers']).split(/,\s*/);
+    expect(exposed).toEqual(expect.arrayContaining(['retry-after', 'x-correlation-id']));
+  });
+
+  it('answers a preflight before authentication, and gives other origins nothing', async () => {
+    const app = await corsApp();
+    const preflight = await app.inject({
+      method: 'OPTIONS',
+      url: '/secured',
+      headers: { origin: ORIGIN, 'access-control-request-method': 'GET' },
+    });
+    expect(preflight.statusCode).toBe(204);
+    expect(preflight.headers['access-control-allow-origin']).toBe(ORIGIN);
+    const other = await app.inject({
+      method: 'GET',
+      url: '/secured',
+      headers: { origin: 'http://evil.example' },
+    });
+    expect(other.statusCode).toBe(401);
+    expect(other.headers['access-control-allow-origin']).toBeUndefined();
+  });
+});

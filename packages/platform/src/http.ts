@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import fastifyCors from '@fastify/cors';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import { CORRELATION_HEADER, Problem } from '@relay/contracts';
@@ -63,6 +64,11 @@ export interface HttpAppOptions {
    * 401 before any body is read or validated; routes get the same answer from it (memoized).
    */
   authenticate?: Authenticate;
+  /**
+   * Browser origins allowed to call with credentials (the SPA's). Every answer to them carries the CORS
+   * headers, refusals included: a 401 the browser hides as a CORS error never reaches the SPA's refresh.
+   */
+  corsOrigins?: readonly string[];
 }
 
 /** Answered by every process itself, whatever state it is in; no problem documents for them. */
@@ -107,6 +113,14 @@ export async function createHttpApp(options: HttpAppOptions): Promise<HttpApp> {
   const allowedMethods = new AllowedMethods();
   let draining = false;
 
+  // First of all hooks: the ones below may answer (401, 404, 503) before a later hook would run.
+  if (options.corsOrigins !== undefined) {
+    await app.register(fastifyCors, {
+      origin: [...options.corsOrigins],
+      credentials: true,
+      exposedHeaders: ['retry-after', CORRELATION_HEADER],
+    });
+  }
   app.addHook('onRoute', (route) => {
     allowedMethods.learn(route);
     documentProblems(route);

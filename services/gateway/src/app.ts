@@ -1,6 +1,5 @@
 import { fileURLToPath } from 'node:url';
 import fastifyCookie from '@fastify/cookie';
-import fastifyCors from '@fastify/cors';
 import fastifyMultipart from '@fastify/multipart';
 import { ChannelLayer } from '@relay/channel-layer';
 import { createDatabase, migrateDatabase } from '@relay/database';
@@ -101,6 +100,8 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
     logger,
     openapi: { title: 'Relay gateway', description: 'Users, chats and conversions behind one API.' },
     authenticate,
+    // The SPA is served from its own origin (:8080) and sends the refresh cookie along.
+    corsOrigins: [config.PUBLIC_WEB_URL],
     readiness: [
       { name: 'postgres', check: database.ping },
       { name: 'redis', check: () => channelLayer.ping() },
@@ -108,8 +109,6 @@ export async function buildGateway(config: GatewayConfig, logger: Logger): Promi
       { name: 's3', check: () => storage.ping() },
     ],
   });
-  // The SPA is served from its own origin (:8080) and sends the refresh cookie along.
-  await http.register(fastifyCors, { origin: [config.PUBLIC_WEB_URL], credentials: true });
   await http.register(fastifyCookie);
   // Uploads are bounded per route (a photo and a document to convert differ); these hold for any other.
   await http.register(fastifyMultipart, { limits: { files: 1, fields: 5 } });
