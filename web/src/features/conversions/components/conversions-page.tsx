@@ -4,13 +4,13 @@ import { Card } from '../../../design/card.tsx';
 import { Skeleton } from '../../../design/spinner.tsx';
 import { errorMessage } from '../../../lib/api/api-error.ts';
 import { useConversionFormats } from '../hooks/use-conversion-formats.ts';
-import { useConversionStatusSocket } from '../hooks/use-conversion-status-socket.ts';
+import { useLiveConversionStatus } from '../hooks/use-live-conversion-status.ts';
 import { JobList } from './job-list.tsx';
 import { UploadForm } from './upload-form.tsx';
 import './conversions.css';
 
 export function ConversionsPage() {
-  useConversionStatusSocket();
+  const { reconnecting } = useLiveConversionStatus();
   const formats = useConversionFormats();
   return (
     <div className="page page--narrow">
@@ -34,6 +34,7 @@ export function ConversionsPage() {
       </Card>
       <section className="stack" aria-labelledby="history-heading">
         <h2 id="history-heading">History</h2>
+        {reconnecting && <Banner tone="warning">Reconnecting… Statuses update again once connected.</Banner>}
         <JobList />
       </section>
     </div>

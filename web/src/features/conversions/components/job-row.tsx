@@ -24,10 +24,27 @@ export function JobRow({ job }: { job: Conversion }) {
 
   return (
     <li className="job" aria-label={job.sourceName}>
-      <div className="job__main">
+      <div className="job__line">
         <span className="job__name">{job.sourceName}</span>
         <span className="muted">to {formatLabel(job.target)}</span>
         <span className={`job__status job__status--${job.status}`}>{STATUS_TEXT[job.status]}</span>
+        <div className="job__actions">
+          {job.status === 'done' && job.downloadPath !== null && (
+            <Button
+              variant="secondary"
+              busy={download.isPending}
+              aria-label={`Download ${job.resultName}`}
+              onClick={() =>
+                download.mutate({ downloadPath: job.downloadPath as string, resultName: job.resultName })
+              }
+            >
+              Download
+            </Button>
+          )}
+          <Button variant="ghost" aria-label={`Delete ${job.sourceName}`} onClick={() => setConfirming(true)}>
+            Delete
+          </Button>
+        </div>
       </div>
       {job.status === 'failed' && job.reason && <p className="job__reason">{job.reason}</p>}
       {error && (
@@ -35,23 +52,6 @@ export function JobRow({ job }: { job: Conversion }) {
           {errorMessage(error)}
         </p>
       )}
-      <div className="job__actions">
-        {job.status === 'done' && job.downloadPath !== null && (
-          <Button
-            variant="secondary"
-            busy={download.isPending}
-            aria-label={`Download ${job.resultName}`}
-            onClick={() =>
-              download.mutate({ downloadPath: job.downloadPath as string, resultName: job.resultName })
-            }
-          >
-            Download
-          </Button>
-        )}
-        <Button variant="ghost" aria-label={`Delete ${job.sourceName}`} onClick={() => setConfirming(true)}>
-          Delete
-        </Button>
-      </div>
       <Dialog
         open={confirming}
         onOpenChange={setConfirming}

@@ -3,35 +3,41 @@ import { useId } from 'react';
 import { Button } from '../../../design/button.tsx';
 import { ProgressBar } from '../../../design/progress-bar.tsx';
 import type { PendingFile } from '../hooks/use-pending-files.ts';
+import { type FileProblem, formatBytes } from './file-problem.ts';
 import { formatLabel } from './format-label.ts';
 
 interface PendingFileRowProps {
   pending: PendingFile;
   targets: readonly TargetFormat[];
-  tooLarge: boolean;
+  /** Set when the file cannot be converted: it is then marked and left out of the upload. */
+  problem: FileProblem | undefined;
   onChange: (choice: { target?: TargetFormat; pdfa?: boolean }) => void;
   onRemove: () => void;
 }
 
-/** One picked file: its target (only those its format converts to), PDF/A for PDFs, its upload. */
-export function PendingFileRow({ pending, targets, tooLarge, onChange, onRemove }: PendingFileRowProps) {
+/** One picked file on one line: its name once, its target, PDF/A for PDFs, its upload or its problem. */
+export function PendingFileRow({ pending, targets, problem, onChange, onRemove }: PendingFileRowProps) {
   const id = useId();
   const { file, target, uploading } = pending;
-  const problem =
-    pending.error ??
-    (targets.length === 0 ? 'Relay cannot convert this kind of file.' : undefined) ??
-    (tooLarge ? 'This file is too large.' : undefined);
 
   return (
-    <li className="pending-file">
-      <div className="pending-file__name">{file.name}</div>
-      {targets.length > 0 && (
-        <div className="pending-file__choices">
-          <label className="field" htmlFor={`${id}-target`}>
-            <span className="field__label">Convert {file.name} to</span>
+    <li
+      className={`pending-file${problem ? ' pending-file--blocked' : ''}`}
+      aria-label={file.name}
+      aria-describedby={problem ? `${id}-problem` : undefined}
+    >
+      <div className="pending-file__line">
+        <span className="pending-file__name">{file.name}</span>
+        <span className="muted pending-file__size">{formatBytes(file.size)}</span>
+        {problem === undefined && (
+          <>
+            <label className="pending-file__target" htmlFor={`${id}-target`}>
+              {/* The name is read with the label, not shown twice. */}
+              <span className="visually-hidden">Convert {file.name} </span>to
+            </label>
             <select
               id={`${id}-target`}
-              className="field__control"
+              className="field__control pending-file__select"
               value={target}
               disabled={uploading}
               onChange={(event) => onChange({ target: event.target.value as TargetFormat })}
@@ -42,35 +48,40 @@ export function PendingFileRow({ pending, targets, tooLarge, onChange, onRemove 
                 </option>
               ))}
             </select>
-          </label>
-          {target === 'pdf' && (
-            <label className="checkbox">
-              <input
-                type="checkbox"
-                checked={pending.pdfa}
-                disabled={uploading}
-                onChange={(event) => onChange({ pdfa: event.target.checked })}
-              />
-              PDF/A (for archiving)
-            </label>
-          )}
-        </div>
-      )}
+            {target === 'pdf' && (
+              <label className="checkbox">
+                <input
+                  type="checkbox"
+                  checked={pending.pdfa}
+                  disabled={uploading}
+                  onChange={(event) => onChange({ pdfa: event.target.checked })}
+                />
+                PDF/A (for archiving)
+              </label>
+            )}
+          </>
+        )}
+        {!uploading && (
+          <Button
+            variant="ghost"
+            className="pending-file__remove"
+            aria-label={`Remove ${file.name}`}
+            onClick={onRemove}
+          >
+            Remove
+          </Button>
+        )}
+      </div>
       {uploading && <ProgressBar fraction={pending.progress} label={`Uploading ${file.name}`} />}
       {problem && (
-        <p className="field__error" role="alert">
-          {problem}
+        <p className="pending-file__problem" id={`${id}-problem`} role="alert">
+          <strong>{problem.reason}</strong> {problem.fix}
         </p>
       )}
-      {!uploading && (
-        <Button
-          variant="ghost"
-          className="pending-file__remove"
-          aria-label={`Remove ${file.name}`}
-          onClick={onRemove}
-        >
-          Remove
-        </Button>
+      {pending.error && (
+        <p className="field__error" role="alert">
+          {pending.error}
+        </p>
       )}
     </li>
   );
