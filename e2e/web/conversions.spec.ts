@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Page } from '@playwright/test';
+import type { Locator, Page } from '@playwright/test';
 import { activeUser, checkScreen, expect, signIn, test } from './fixtures.ts';
 
 const FORMATS = join(import.meta.dirname, '..', '..', 'services', 'convert', 'test', 'fixtures', 'formats');
@@ -16,6 +16,24 @@ async function openConversions(page: Page, name: string): Promise<void> {
 }
 
 const jobsOf = (page: Page) => page.getByRole('list', { name: 'Conversions' });
+const pickedOf = (page: Page) => page.getByRole('list', { name: 'Files to convert' });
+
+/** The URL of every WebSocket the page opens, from now on. */
+function webSocketsOf(page: Page): string[] {
+  const urls: string[] = [];
+  page.on('websocket', (socket) => urls.push(socket.url()));
+  return urls;
+}
+
+/** How often `text` is shown in `row`: text people see, not labels only screen readers read (1 px boxes). */
+async function timesShown(row: Locator, text: string): Promise<number> {
+  let shown = 0;
+  for (const match of await row.getByText(text).all()) {
+    const box = await match.boundingBox();
+    if (box !== null && box.width > 1 && box.height > 1) shown += 1;
+  }
+  return shown;
+}
 
 /** Picks the fixtures, keeps the default target (PDF) and waits until every job is Done, live. */
 async function convertToPdf(page: Page, files: readonly string[]): Promise<void> {
@@ -31,6 +49,7 @@ async function convertToPdf(page: Page, files: readonly string[]): Promise<void>
 test('convert a docx and an xlsx with live status; a password-protected file shows its reason; delete a job', async ({
   page,
 }, testInfo) => {
+  const webSockets = webSocketsOf(page);
   await openConversions(page, 'Lynn Conway');
   await expect(page.getByText('No conversions yet')).toBeVisible();
   await checkScreen(page, testInfo, 'conversions-empty');
@@ -44,15 +63,47 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
     await expect(docxTarget.getByRole('option')).toHaveText(['PDF', 'ODT']);
     await expect(xlsxTarget.getByRole('option')).toHaveText(['PDF', 'ODS', 'CSV']);
     await expect(docxTarget).toHaveValue('pdf');
+    for (const name of ['sample.docx', 'sample.xlsx']) {
+      const row = pickedOf(page).getByRole('listitem', { name });
+      await expect(row).toBeVisible();
+      expect(await timesShown(row, name), `${name} shown once in its row`).toBe(1);
+    }
+  });
+
+  await test.step('a file Relay cannot convert is marked with why and what to do, and left out', async () => {
+    await page.getByLabel('Files').setInputFiles({
+      name: 'archive.zip',
+      mimeType: 'application/zip',
+      buffer: Buffer.from('PK\u0003\u0004 not a document'),
+    });
+    const zip = pickedOf(page).getByRole('listitem', { name: 'archive.zip' });
+    await expect(zip.getByRole('alert')).toHaveText(
+      /^Relay cannot convert \.zip files\. Save it in a format Relay reads \(DOC, DOCX, .*\), then add it again\.$/,
+    );
+    await expect(zip).toHaveAccessibleDescription(/^Relay cannot convert \.zip files\./);
+    await expect(zip.getByRole('combobox')).toHaveCount(0);
+    const convert = page.getByRole('button', { name: 'Convert', exact: true });
+    await expect(convert).toBeEnabled();
+    await expect(convert).toHaveAccessibleDescription('1 file cannot be converted and is left out.');
     await checkScreen(page, testInfo, 'conversions-picked');
     // Picked again by convertToPdf: cleared first so each file is listed once.
     for (const name of ['sample.docx', 'sample.xlsx'])
       await page.getByRole('button', { name: `Remove ${name}` }).click();
+    await expect(convert).toBeDisabled();
+    await expect(convert).toHaveAccessibleDescription(
+      'This file cannot be converted: remove it, or add others.',
+    );
+    await page.getByRole('button', { name: 'Remove archive.zip' }).click();
+    await expect(pickedOf(page)).toHaveCount(0);
   });
 
   await test.step('both jobs turn Done live, without a reload', async () => {
     await convertToPdf(page, ['sample.docx', 'sample.xlsx']);
     await expect(jobsOf(page).getByRole('button', { name: 'Download sample.pdf' })).toHaveCount(2);
+    for (const name of ['sample.docx', 'sample.xlsx'])
+      expect(await timesShown(jobsOf(page).getByRole('listitem', { name }), name)).toBe(1);
+    // Status came over the app's one socket, the chats' (no second one for conversions).
+    expect(webSockets.map((url) => new URL(url).pathname)).toEqual(['/ws']);
   });
   await checkScreen(page, testInfo, 'conversions');
 
