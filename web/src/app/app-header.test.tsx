@@ -21,13 +21,13 @@ const photo = {
   expiresAt: '2099-01-01T00:00:00.000Z',
 };
 
-function renderHeader(user: UserProfile) {
+function renderHeader(user: UserProfile, unread = 0) {
   const client = new QueryClient();
   client.setQueryData(profileQueryKey, user);
   render(
     <QueryClientProvider client={client}>
       <MemoryRouter initialEntries={['/chats']}>
-        <AppHeader />
+        <AppHeader unread={unread} />
       </MemoryRouter>
     </QueryClientProvider>,
   );
@@ -52,6 +52,18 @@ describe('AppHeader', () => {
     const avatar = banner.getByRole('img', { name: 'Ada Lovelace' });
     expect(avatar.tagName).not.toBe('IMG');
     expect(avatar.textContent).toBe('AL');
+  });
+
+  it('shows the unread count on Chats, named for screen readers, and no badge at zero', () => {
+    const { banner } = renderHeader(profile, 3);
+    const chats = banner.getByRole('link', { name: 'Chats 3 unread' });
+    expect(chats.querySelector('.badge [aria-hidden]')?.textContent).toBe('3');
+    expect(banner.getByRole('link', { name: 'Conversions' }).querySelector('.badge')).toBeNull();
+  });
+
+  it('shows no badge without unread messages', () => {
+    const { banner } = renderHeader(profile, 0);
+    expect(banner.getByRole('link', { name: 'Chats' }).querySelector('.badge')).toBeNull();
   });
 
   it('follows the profile at once when it changes (a new photo)', async () => {

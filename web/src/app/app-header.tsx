@@ -1,19 +1,23 @@
 import { NavLink } from 'react-router';
 import { Avatar } from '../design/avatar.tsx';
+import { Badge } from '../design/badge.tsx';
 import { Brand } from '../design/brand.tsx';
 import { Button } from '../design/button.tsx';
 import { Skeleton } from '../design/spinner.tsx';
 import { useSignOut } from '../features/auth/hooks/use-sign-out.ts';
 import { useProfile } from '../features/profile/hooks/use-profile.ts';
 
-const NAV = [
+export const NAV = [
   { to: '/chats', label: 'Chats' },
   { to: '/conversions', label: 'Conversions' },
   { to: '/profile', label: 'Profile' },
 ];
 
-/** The signed-in header: brand, the three sections, who is signed in, and signing out. */
-export function AppHeader() {
+/**
+ * The signed-in header: brand, the three sections (Chats with the unread count), who is signed in,
+ * and signing out.
+ */
+export function AppHeader({ unread = 0 }: { unread?: number }) {
   const profile = useProfile();
   const signOut = useSignOut();
   return (
@@ -24,6 +28,12 @@ export function AppHeader() {
           {NAV.map(({ to, label }) => (
             <NavLink key={to} to={to} className="app-nav__link">
               {label}
+              {to === '/chats' && unread > 0 && (
+                <>
+                  {' '}
+                  <Badge count={unread} label="unread" />
+                </>
+              )}
             </NavLink>
           ))}
         </nav>

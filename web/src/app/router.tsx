@@ -65,18 +65,28 @@ const routes: RouteObject[] = [
             children: [
               { index: true, element: <Navigate to="/chats" replace /> },
               {
+                // The list beside the open room; the index is the "pick a chat" pane.
                 path: '/chats',
                 ...page(
                   () => import('../features/chats/components/chats-page.tsx'),
                   (m) => m.ChatsPage,
                 ),
-              },
-              {
-                path: '/chats/:chatId',
-                ...page(
-                  () => import('../features/chats/components/chat-room-page.tsx'),
-                  (m) => m.ChatRoomPage,
-                ),
+                children: [
+                  {
+                    index: true,
+                    ...page(
+                      () => import('../features/chats/components/chats-page.tsx'),
+                      (m) => m.NoChatOpen,
+                    ),
+                  },
+                  {
+                    path: ':chatId',
+                    ...page(
+                      () => import('../features/chats/components/chat-room-page.tsx'),
+                      (m) => m.ChatRoomPage,
+                    ),
+                  },
+                ],
               },
               {
                 path: '/conversions',

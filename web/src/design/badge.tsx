@@ -2,8 +2,8 @@
 export function Badge({ count, label }: { count: number; label: string }) {
   return (
     <span className="badge">
-      {count > 99 ? '99+' : count}
-      <span className="visually-hidden"> {label}</span>
+      <span aria-hidden>{count > 99 ? '99+' : count}</span>
+      <span className="visually-hidden">{`${count} ${label}`}</span>
     </span>
   );
 }

@@ -12,7 +12,10 @@ interface DialogProps {
   actions: ReactNode;
 }
 
-/** A modal dialog: focus moves in and is trapped, Escape closes it, focus returns after. */
+/**
+ * A modal dialog: focus moves in and is trapped, Escape closes it, focus returns after. Its body
+ * scrolls inside it, so the title and the buttons stay on screen however small the window.
+ */
 export function Dialog({ open, onOpenChange, title, description, children, actions }: DialogProps) {
   // Radix returns focus to a Dialog.Trigger only; these dialogs open from state, so remember the opener.
   const opener = useRef<HTMLElement | null>(null);
@@ -39,7 +42,7 @@ export function Dialog({ open, onOpenChange, title, description, children, actio
           {description && (
             <RadixDialog.Description className="dialog__description">{description}</RadixDialog.Description>
           )}
-          {children}
+          {children !== undefined && <div className="dialog__body">{children}</div>}
           <div className="dialog__actions">{actions}</div>
         </RadixDialog.Content>
       </RadixDialog.Portal>

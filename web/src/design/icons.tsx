@@ -39,3 +39,35 @@ export const CompassIcon = () => (
     <path d="m15.5 8.5-2 5-5 2 2-5Z" />
   </Icon>
 );
+
+export const PlusIcon = () => (
+  <Icon>
+    <path d="M12 5v14M5 12h14" />
+  </Icon>
+);
+
+export const ArrowLeftIcon = () => (
+  <Icon>
+    <path d="M19 12H5M11 6l-6 6 6 6" />
+  </Icon>
+);
+
+export const ArrowDownIcon = () => (
+  <Icon>
+    <path d="M12 5v14M6 13l6 6 6-6" />
+  </Icon>
+);
+
+export const BellIcon = () => (
+  <Icon>
+    <path d="M6 8a6 6 0 1 1 12 0c0 7 3 8 3 8H3s3-1 3-8Z" />
+    <path d="M10.3 20a2 2 0 0 0 3.4 0" />
+  </Icon>
+);
+
+export const BellOffIcon = () => (
+  <Icon>
+    <path d="M8.7 3.7A6 6 0 0 1 18 8c0 3.4.7 5.4 1.5 6.6M17 17H3s3-1 3-8c0-.6.1-1.2.3-1.8" />
+    <path d="M10.3 20a2 2 0 0 0 3.4 0M3 3l18 18" />
+  </Icon>
+);

@@ -11,13 +11,15 @@ type ShowToast = (text: string, tone?: ToastTone) => void;
 
 const ToastContext = createContext<ShowToast | null>(null);
 let nextId = 0;
+/** More at once is noise and a wall over the page: the oldest give way. */
+const MAX_VISIBLE = 3;
 
 /** Hosts the app's toasts: short confirmations that announce themselves and go away on their own. */
 export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastMessage[]>([]);
   const show = useCallback<ShowToast>((text, tone = 'success') => {
     nextId += 1;
-    setToasts((current) => [...current, { id: nextId, text, tone }]);
+    setToasts((current) => [...current, { id: nextId, text, tone }].slice(-MAX_VISIBLE));
   }, []);
   const dismiss = (id: number) => setToasts((current) => current.filter((toast) => toast.id !== id));
   const value = useMemo(() => show, [show]);

@@ -1,10 +1,11 @@
-import { useCallback, useMemo, useState } from 'react';
+import type { Chat } from '@relay/contracts';
+import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
 import { Avatar } from '../../../design/avatar.tsx';
 import { Banner } from '../../../design/banner.tsx';
 import { Button } from '../../../design/button.tsx';
 import { EmptyState } from '../../../design/empty-state.tsx';
-import { ChatIcon } from '../../../design/icons.tsx';
+import { ArrowLeftIcon, ChatIcon } from '../../../design/icons.tsx';
 import { Skeleton } from '../../../design/spinner.tsx';
 import { useProfile } from '../../profile/hooks/use-profile.ts';
 import { chatSocket } from '../api/chat-socket.ts';
@@ -18,16 +19,20 @@ import { AddMembersDialog } from './add-members-dialog.tsx';
 import { chatTitle } from './chat-title.ts';
 import { Composer } from './composer.tsx';
 import { MessageLog } from './message-log.tsx';
+import { firstUnreadKey } from './message-rows.ts';
+import { MessageSkeleton } from './skeletons.tsx';
 import { TypingIndicator } from './typing-indicator.tsx';
 import './chats.css';
 
+/** The room pane: the room, or why it is not here. */
 export function ChatRoomPage() {
   const { chatId = '' } = useParams();
   const chats = useChats();
   const chat = chats.data?.find((candidate) => candidate.id === chatId);
   if (chats.isSuccess && chat === undefined && !chats.isFetching)
     return (
-      <div className="page page--narrow">
+      <div className="chat-room chat-room--missing">
+        <BackLink />
         <h1>Chat not found</h1>
         <EmptyState
           title="This chat is not here"
@@ -41,6 +46,32 @@ export function ChatRoomPage() {
   return <ChatRoom key={chatId} chatId={chatId} />;
 }
 
+/** Back to the list: only shown where the list is not beside the room (narrow screens). */
+function BackLink() {
+  return (
+    <Link to="/chats" className="chat-room__back" aria-label="All chats">
+      <ArrowLeftIcon />
+    </Link>
+  );
+}
+
+/** "Alan, Grace and 2 others": first names, as one would greet them. */
+export function greeting(names: readonly string[]): string {
+  const first = names.map((name) => name.trim().split(/\s+/u)[0] ?? name);
+  if (first.length <= 1) return first.join('');
+  if (first.length <= 3) return `${first.slice(0, -1).join(', ')} and ${first.at(-1)}`;
+  return `${first.slice(0, 2).join(', ')} and ${first.length - 2} others`;
+}
+
+/** The unread count as it was when the room opened, before reading it set it to 0. */
+function useUnreadAtOpen(chat: Chat | undefined): number | undefined {
+  const [unread, setUnread] = useState(chat?.unreadCount);
+  useEffect(() => {
+    if (unread === undefined && chat !== undefined) setUnread(chat.unreadCount);
+  }, [unread, chat]);
+  return unread;
+}
+
 function ChatRoom({ chatId }: { chatId: string }) {
   const myUserId = useProfile().data?.id;
   const { status, reconnecting } = useChatConnection();
@@ -48,31 +79,56 @@ function ChatRoom({ chatId }: { chatId: string }) {
   const { state, load, retry, loadOlder, send } = useRoomMessages(chatId, myUserId);
   const typing = useTypingUsers(chatId, myUserId);
   const [adding, setAdding] = useState(false);
+  const unreadAtOpen = useUnreadAtOpen(chat);
 
-  const names = useMemo(
-    () => new Map(chat?.members.map((member) => [member.userId, member.name])),
+  const members = useMemo(
+    () =>
+      new Map(
+        chat?.members.map((member) => [
+          member.userId,
+          { name: member.name, photoUrl: member.photoUrl ?? undefined },
+        ]),
+      ),
     [chat?.members],
   );
-  const nameOf = useCallback((userId: string) => names.get(userId) ?? 'Someone', [names]);
+  const memberOf = useCallback(
+    (userId: string) => members.get(userId) ?? { name: 'Someone', photoUrl: undefined },
+    [members],
+  );
+  const others = chat?.members.filter((member) => member.userId !== myUserId) ?? [];
   const lastFromOthers = state.messages.findLast(
     (message) => message.senderId !== myUserId && message.messageId !== undefined,
   );
-  useMarkRead(chatId, lastFromOthers?.messageId, status === 'open');
+  // Reading waits until the unread count at opening is known: the "New messages" line needs it.
+  useMarkRead(chatId, lastFromOthers?.messageId, status === 'open' && unreadAtOpen !== undefined);
   const counts = useMemo(() => readCounts(state), [state]);
   const onNeedOlder = useCallback(() => void loadOlder(), [loadOlder]);
+
+  // Decided once, when the room is first shown: messages arriving later are read as they come.
+  const [divider, setDivider] = useState<{ key: string | undefined }>();
+  const ready = load === 'ready' && unreadAtOpen !== undefined && myUserId !== undefined;
+  useEffect(() => {
+    if (ready && divider === undefined)
+      setDivider({ key: firstUnreadKey(state.messages, unreadAtOpen, myUserId) });
+  }, [ready, divider, state.messages, unreadAtOpen, myUserId]);
 
   return (
     <div className="chat-room">
       <div className="chat-room__header">
-        <Link to="/chats" className="chat-room__back" aria-label="All chats">
-          ←
-        </Link>
-        <h1 dir="auto">{chat === undefined ? <Skeleton width="10rem" /> : chatTitle(chat, myUserId)}</h1>
-        <span className="chat-list__avatars">
-          {chat?.members.slice(0, 4).map((member) => (
+        <BackLink />
+        <span className="avatar-stack" aria-hidden>
+          {others.slice(0, 2).map((member) => (
             <Avatar key={member.userId} name={member.name} src={member.photoUrl ?? undefined} />
           ))}
         </span>
+        <div className="chat-room__heading">
+          <h1 dir="auto">{chat === undefined ? <Skeleton width="10rem" /> : chatTitle(chat, myUserId)}</h1>
+          {chat !== undefined && (
+            <p className="chat-room__members muted">
+              {chat.members.length === 1 ? 'Only you' : `${chat.members.length} members`}
+            </p>
+          )}
+        </div>
         <Button variant="secondary" onClick={() => setAdding(true)}>
           Add people
         </Button>
@@ -92,22 +148,45 @@ function ChatRoom({ chatId }: { chatId: string }) {
           </div>
         </Banner>
       )}
-      {load === 'loading' ? (
-        <div className="message-log">
-          <Skeleton height="3rem" width="60%" />
-        </div>
+      {load === 'error' ? null : divider === undefined ? (
+        <MessageSkeleton />
       ) : (
         <MessageLog
           messages={state.messages}
           readCounts={counts}
           myUserId={myUserId}
-          nameOf={nameOf}
+          memberOf={memberOf}
+          firstUnreadKey={divider.key}
           hasOlder={typeof state.olderCursor === 'string'}
           onNeedOlder={onNeedOlder}
+          empty={
+            others.length > 0 ? (
+              <EmptyState
+                title={`Say hello to ${greeting(others.map((member) => member.name))}`}
+                icon={<ChatIcon />}
+              >
+                Nothing has been said here yet. Your first message goes to everyone in this chat.
+              </EmptyState>
+            ) : (
+              <EmptyState
+                title="Only you are here"
+                icon={<ChatIcon />}
+                action={
+                  <Button variant="secondary" onClick={() => setAdding(true)}>
+                    Invite people
+                  </Button>
+                }
+              >
+                Add people by e-mail to start the conversation; notes to yourself work too.
+              </EmptyState>
+            )
+          }
         />
       )}
-      <TypingIndicator names={typing.map(nameOf)} />
-      <Composer onSend={send} onTyping={() => chatSocket.typing(chatId)} />
+      <div className="chat-room__footer">
+        <TypingIndicator names={typing.map((userId) => memberOf(userId).name)} />
+        <Composer onSend={send} onTyping={() => chatSocket.typing(chatId)} />
+      </div>
       <AddMembersDialog chatId={chatId} open={adding} onOpenChange={setAdding} />
     </div>
   );

@@ -1,6 +1,6 @@
 import type { Chat } from '@relay/contracts';
 import { useQueryClient } from '@tanstack/react-query';
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { chatSocket } from '../api/chat-socket.ts';
 import { chatsQueryKey } from './chats-query-key.ts';
 
@@ -9,11 +9,19 @@ const idsOf = (chats: readonly Chat[]) => chats.map((chat) => chat.id).join(',')
 
 /**
  * Keeps the list live: subscribes to every listed chat from its last message and moves a chat with a
- * new message to the top, with its last message and (for others' messages) one more unread.
+ * new message to the top, with its last message and (for others' messages in a chat not open) one
+ * more unread. A room that closes unsubscribes its chat, so the list subscribes again after each.
  */
-export function useLiveChatList(chats: readonly Chat[], myUserId: string | undefined): void {
+export function useLiveChatList(
+  chats: readonly Chat[],
+  myUserId: string | undefined,
+  openChatId: string | undefined,
+): void {
   const queryClient = useQueryClient();
   const ids = idsOf(chats);
+  const open = useRef(openChatId);
+  open.current = openChatId;
+  // biome-ignore lint/correctness/useExhaustiveDependencies: openChatId changing means a room closed (and unsubscribed)
   useEffect(() => {
     const current = queryClient.getQueryData<Chat[]>(chatsQueryKey) ?? [];
     const chatIds = ids === '' ? [] : ids.split(',');
@@ -27,11 +35,12 @@ export function useLiveChatList(chats: readonly Chat[], myUserId: string | undef
       queryClient.setQueryData<Chat[]>(chatsQueryKey, (list) => {
         const chat = list?.find((candidate) => candidate.id === message.chatId);
         if (list === undefined || chat === undefined) return list;
-        const fromOther = message.senderId !== myUserId;
+        // The open room reads what comes in at once: no unread to flash up in the title and badge.
+        const unread = message.senderId !== myUserId && message.chatId !== open.current;
         const updated = {
           ...chat,
           lastMessage: message,
-          unreadCount: chat.unreadCount + (fromOther ? 1 : 0),
+          unreadCount: chat.unreadCount + (unread ? 1 : 0),
         };
         return [updated, ...list.filter((candidate) => candidate !== chat)];
       });
@@ -40,5 +49,5 @@ export function useLiveChatList(chats: readonly Chat[], myUserId: string | undef
       stop();
       for (const chatId of chatIds) chatSocket.unsubscribe(chatId);
     };
-  }, [ids, myUserId, queryClient]);
+  }, [ids, myUserId, openChatId, queryClient]);
 }
