@@ -71,7 +71,8 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
   });
 
   await test.step('a file Relay cannot convert is marked with why and what to do, and left out', async () => {
-    await page.getByLabel('Files').setInputFiles({
+    // Exact: the list of picked files is labelled "Files to convert".
+    await page.getByLabel('Files', { exact: true }).setInputFiles({
       name: 'archive.zip',
       mimeType: 'application/zip',
       buffer: Buffer.from('PK\u0003\u0004 not a document'),
