@@ -42,6 +42,8 @@ export function MessageItem({
     <article
       className={`message${own ? ' message--own' : ''}${startsGroup ? ' message--first' : ''}`}
       aria-label={`${own ? 'You' : senderName}, ${time}`}
+      // Reached with the arrow keys from the log (one tab stop for the whole conversation).
+      tabIndex={-1}
     >
       <span className="message__gutter" aria-hidden>
         {startsGroup && !own ? (

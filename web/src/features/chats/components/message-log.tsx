@@ -1,5 +1,13 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { type ReactNode, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
+import {
+  type KeyboardEvent,
+  type ReactNode,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+} from 'react';
 import { Badge } from '../../../design/badge.tsx';
 import { ArrowDownIcon } from '../../../design/icons.tsx';
 import type { RoomMessage } from '../hooks/room-messages.ts';
@@ -26,6 +34,12 @@ const PINNED_WITHIN_PX = 120;
 
 const isAtBottom = (element: HTMLElement) =>
   element.scrollHeight - element.scrollTop - element.clientHeight < PINNED_WITHIN_PX;
+
+/** The newest message whose top is inside the log's visible part. */
+function lastInView(log: HTMLElement, articles: readonly HTMLElement[]): HTMLElement | undefined {
+  const bottom = log.getBoundingClientRect().bottom;
+  return articles.findLast((article) => article.getBoundingClientRect().top < bottom);
+}
 
 /**
  * Messages below the view that the reader has not seen: from the "New messages" line (or, without
@@ -155,6 +169,20 @@ export function MessageLog({
     scrollRef.current?.focus();
   };
 
+  // Up and Down step through the messages (each shows its time when focused); from the log itself, Up starts at the newest in view.
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key !== 'ArrowUp' && event.key !== 'ArrowDown') return;
+    const log = scrollRef.current;
+    if (log === null) return;
+    const articles = [...log.querySelectorAll<HTMLElement>('article')];
+    const at = articles.indexOf(document.activeElement as HTMLElement);
+    if (at === -1 && event.key === 'ArrowDown') return;
+    const next = at === -1 ? lastInView(log, articles) : articles[at + (event.key === 'ArrowUp' ? -1 : 1)];
+    if (next === undefined) return;
+    event.preventDefault();
+    next.focus();
+  };
+
   const unreadIndex = rows.findIndex((row) => row.key === UNREAD_ROW_KEY);
   const openedIndex = rows.findIndex((row) => row.key === openedAt.current);
   const freshFrom = unreadIndex >= 0 ? unreadIndex : openedIndex >= 0 ? openedIndex + 1 : rows.length;
@@ -171,6 +199,7 @@ export function MessageLog({
         // biome-ignore lint/a11y/noNoninteractiveTabindex: the log scrolls, so keyboard users must reach it
         tabIndex={0}
         onScroll={onScroll}
+        onKeyDown={onKeyDown}
       >
         {rows.length === 0 && empty}
         <div className="message-log__inner" style={{ height: totalSize }}>

@@ -25,3 +25,16 @@ export function dayLabel(iso: string, now = new Date()): string {
   if (dayKey(iso) === dayKey(yesterday.toISOString())) return 'Yesterday';
   return dayFormat.format(new Date(iso));
 }
+
+const weekdayFormat = new Intl.DateTimeFormat(undefined, { weekday: 'short' });
+const shortDateFormat = new Intl.DateTimeFormat(undefined, { day: 'numeric', month: 'short' });
+const WEEK_MS = 6 * 24 * 60 * 60 * 1000;
+
+/** A chat row's time, as chat apps show it: "14:05" today, then "Yesterday", a weekday, a date. */
+export function listTime(iso: string, now = new Date()): string {
+  const label = dayLabel(iso, now);
+  if (label === 'Today') return messageTime(iso);
+  if (label === 'Yesterday') return label;
+  const date = new Date(iso);
+  return now.getTime() - date.getTime() < WEEK_MS ? weekdayFormat.format(date) : shortDateFormat.format(date);
+}
