@@ -79,7 +79,7 @@ describe('CORS headers on every gateway answer to the SPA', () => {
 
   it('on 413 for an upload over the limit and on 503 when the convert service is away', async () => {
     const user = await activeUser('Cors Upload');
-    const tooLarge = await upload(user.accessToken, 4096);
+    const tooLarge = await upload(user.accessToken, 128 * 1024);
     expect(tooLarge.status).toBe(413);
     expectCors(tooLarge.headers);
     const unavailable = await upload(user.accessToken, 10);
