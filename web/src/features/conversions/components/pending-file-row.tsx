@@ -27,10 +27,12 @@ export function PendingFileRow({ pending, targets, problem, onChange, onRemove }
       aria-describedby={problem ? `${id}-problem` : undefined}
     >
       <div className="pending-file__line">
-        <span className="pending-file__name">{file.name}</span>
-        <span className="muted pending-file__size">{formatBytes(file.size)}</span>
+        <span className="pending-file__file">
+          <span className="pending-file__name">{file.name}</span>{' '}
+          <span className="muted pending-file__size">{formatBytes(file.size)}</span>
+        </span>
         {problem === undefined && (
-          <>
+          <div className="pending-file__choices">
             <label className="pending-file__target" htmlFor={`${id}-target`}>
               {/* The name is read with the label, not shown twice. */}
               <span className="visually-hidden">Convert {file.name} </span>to
@@ -59,7 +61,7 @@ export function PendingFileRow({ pending, targets, problem, onChange, onRemove }
                 PDF/A (for archiving)
               </label>
             )}
-          </>
+          </div>
         )}
         {!uploading && (
           <Button
