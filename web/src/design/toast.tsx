@@ -19,7 +19,9 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<ToastMessage[]>([]);
   const show = useCallback<ShowToast>((text, tone = 'success') => {
     nextId += 1;
-    setToasts((current) => [...current, { id: nextId, text, tone }].slice(-MAX_VISIBLE));
+    // Read now, not when the update runs: toasts shown together must not share an id.
+    const id = nextId;
+    setToasts((current) => [...current, { id, text, tone }].slice(-MAX_VISIBLE));
   }, []);
   const dismiss = (id: number) => setToasts((current) => current.filter((toast) => toast.id !== id));
   const value = useMemo(() => show, [show]);
