@@ -116,7 +116,7 @@ function ChatRoom({ chatId }: { chatId: string }) {
     <div className="chat-room">
       <div className="chat-room__header">
         <BackLink />
-        <span className="avatar-stack" aria-hidden>
+        <span className={`avatar-stack avatar-stack--${Math.min(others.length, 2)}`} aria-hidden>
           {others.slice(0, 2).map((member) => (
             <Avatar key={member.userId} name={member.name} src={member.photoUrl ?? undefined} />
           ))}
