@@ -192,6 +192,8 @@ export function MessageLog({
     <div className="message-log-frame">
       <div
         ref={scrollRef}
+        // The target of the layout's "Skip to messages" link.
+        id="messages"
         className="message-log"
         role="log"
         aria-live="polite"
