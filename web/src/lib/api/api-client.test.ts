@@ -91,6 +91,40 @@ describe('ApiClient with Session', () => {
     expect(session.getState().status).toBe('signed-in');
   });
 
+  it('retries an upload (FormData, with progress) after a 401 with the same body and the new token', async () => {
+    const { client, transport, session } = setup(async () => tokens('fresh'));
+    session.signIn(tokens('stale'));
+    const form = new FormData();
+    form.append('file', new Blob(['photo']), 'photo.png');
+    const onUploadProgress = vi.fn();
+
+    await client.request('/api/users/me/photo', { method: 'PUT', body: form, onUploadProgress });
+
+    const calls = transport.mock.calls.map(([request]) => request);
+    expect(calls.map((request) => request.headers.authorization)).toEqual(['Bearer stale', 'Bearer fresh']);
+    expect(
+      calls.every((request) => request.body === form && request.onUploadProgress === onUploadProgress),
+    ).toBe(true);
+  });
+
+  it('ends the session when the refresh after a 401 is refused, and asks for no second refresh after', async () => {
+    const { session, get, refreshSpy, transport } = setup(async () => {
+      throw problem(401, 'refresh_token_invalid');
+    });
+    session.signIn(tokens('revoked'));
+
+    await expect(get()).rejects.toMatchObject({ status: 401 });
+    expect(session.getState()).toEqual({
+      status: 'signed-out',
+      message: expect.stringMatching(/password was changed/),
+    });
+    await expect(get()).rejects.toMatchObject({ code: 'signed_out' });
+    expect(refreshSpy).toHaveBeenCalledTimes(1);
+    expect(transport).toHaveBeenCalledTimes(1);
+    await expect(session.tokenAfterUnauthorized('revoked')).rejects.toMatchObject({ code: 'signed_out' });
+    expect(refreshSpy).toHaveBeenCalledTimes(1);
+  });
+
   it('sends no token on auth endpoints, and their 401 is an answer, not a reason to refresh', async () => {
     const { client, transport, refreshSpy } = setup(async () => tokens('fresh'));
     const login = client.request('/api/auth/login', { method: 'POST', authenticated: false, body: {} });
@@ -173,5 +207,66 @@ describe('Session', () => {
       status: 'signed-out',
       message: expect.stringMatching(/session has ended/),
     });
+  });
+
+  it('ends the session with why when the refresh on load is refused, in every tab, and forgets the hint', async () => {
+    const name = `relay-test-${crypto.randomUUID()}`;
+    const storage = new Map<string, string>([['relay.signed-in', '1']]);
+    const hint = {
+      getItem: (key: string) => storage.get(key) ?? null,
+      setItem: (key: string, value: string) => void storage.set(key, value),
+      removeItem: (key: string) => void storage.delete(key),
+    };
+    const refused = async (): Promise<AccessTokenResponse> => {
+      throw problem(401, 'refresh_token_invalid');
+    };
+    const otherTab = new Session({ refresh: refused, channel: new BroadcastChannel(name) });
+    otherTab.signIn(tokens('other'));
+    const loading = new Session({ refresh: refused, channel: new BroadcastChannel(name), hint });
+
+    await loading.restore();
+
+    expect(loading.getState()).toEqual({ status: 'signed-out', message: expect.stringMatching(/password/) });
+    expect(storage.has('relay.signed-in')).toBe(false);
+    await vi.waitFor(() =>
+      expect(otherTab.getState()).toEqual({
+        status: 'signed-out',
+        message: expect.stringMatching(/password/),
+      }),
+    );
+  });
+
+  it('ends a tab that is still restoring when another tab’s session ends', async () => {
+    const name = `relay-test-${crypto.randomUUID()}`;
+    let finishRefresh: (value: AccessTokenResponse) => void = () => {};
+    const restoring = new Session({
+      refresh: () => new Promise((resolve) => (finishRefresh = resolve)),
+      channel: new BroadcastChannel(name),
+    });
+    const otherTab = new Session({ refresh: async () => tokens('x'), channel: new BroadcastChannel(name) });
+    otherTab.signIn(tokens('other'));
+    const restored = restoring.restore();
+
+    otherTab.end('Your session has ended. Sign in again to continue.');
+    await vi.waitFor(() => expect(restoring.getState().status).toBe('signed-out'));
+    // The refresh that was in flight answers late: it must not sign this tab back in.
+    finishRefresh(tokens('late'));
+    await restored;
+
+    expect(restoring.getState()).toEqual({ status: 'signed-out', message: expect.stringMatching(/ended/) });
+    expect(await restoring.accessToken()).toBeNull();
+  });
+
+  it('stays signed out after a sign-out during a refresh in flight', async () => {
+    let finishRefresh: (value: AccessTokenResponse) => void = () => {};
+    const session = new Session({ refresh: () => new Promise((resolve) => (finishRefresh = resolve)) });
+    session.signIn(tokens('first'));
+    const refreshed = session.refresh();
+    session.end();
+    finishRefresh(tokens('late'));
+
+    await expect(refreshed).rejects.toMatchObject({ code: 'signed_out' });
+    expect(session.getState()).toEqual({ status: 'signed-out' });
+    await expect(session.freshAccessToken()).rejects.toMatchObject({ code: 'signed_out' });
   });
 });

@@ -37,10 +37,15 @@ const ENDED_MESSAGES: Record<string, string> = {
   refresh_token_reused:
     'You were signed out everywhere because this session was used from two places at once. Sign in again.',
   token_revoked: 'Your session was ended (signed out or password changed). Sign in again.',
+  // What a revoked family answers: a sign-out elsewhere, a password reset, or a session past its life.
+  refresh_token_invalid:
+    'Your session has ended: you signed out elsewhere, your password was changed, or it expired. Sign in again.',
 };
 const ENDED_MESSAGE = 'Your session has ended. Sign in again to continue.';
 const OTHER_TAB_MESSAGE = 'You signed out in another tab.';
 const RETRY_AFTER_NETWORK_ERROR_MS = 5_000;
+
+const signedOut = () => new ApiError(401, 'signed_out', 'Sign in to continue.');
 
 /** Refresh a little before expiry: at 80 % of the lifetime, never more than a minute early. */
 export function refreshDelayMs(lifetimeMs: number): number {
@@ -56,6 +61,8 @@ export class Session {
   #state: SessionState = { status: 'restoring' };
   #token: { value: string; expiresAt: number } | null = null;
   #refreshing: Promise<string> | null = null;
+  /** Bumped by every sign-out: a refresh that was in flight then must not sign this tab back in. */
+  #generation = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #stateListeners = new Set<() => void>();
   readonly #tokenListeners = new Set<(accessToken: string) => void>();
@@ -90,8 +97,8 @@ export class Session {
       return;
     }
     await this.refresh().catch((error: unknown) => {
+      // A refused refresh has ended the session already (with why, when there was a why).
       if (this.#state.status !== 'restoring') return;
-      // No cookie is the usual answer and needs no words; a gateway out of reach does.
       const unreachable = error instanceof ApiError && error.code === 'network';
       this.#setState(
         unreachable ? { status: 'signed-out', message: error.message } : { status: 'signed-out' },
@@ -121,6 +128,7 @@ export class Session {
    * @public
    */
   async freshAccessToken(minValidityMs = 5_000): Promise<string> {
+    if (this.#state.status === 'signed-out') throw signedOut();
     const now = this.#now();
     if (this.#refreshing === null && this.#token !== null && this.#token.expiresAt - now > minValidityMs) {
       return this.#token.value;
@@ -130,6 +138,8 @@ export class Session {
 
   /** After a 401 for `rejected`: a newer token if someone already refreshed, otherwise the one refresh. */
   async tokenAfterUnauthorized(rejected: string): Promise<string> {
+    // Ended meanwhile (another tab, a refused refresh): another refresh could only be refused again.
+    if (this.#state.status === 'signed-out') throw signedOut();
     if (this.#refreshing === null && this.#token !== null && this.#token.value !== rejected) {
       return this.#token.value;
     }
@@ -145,8 +155,10 @@ export class Session {
 
   async #runRefresh(): Promise<string> {
     const { refresh, locks } = this.#options;
+    const generation = this.#generation;
     try {
       const tokens = await (locks ? locks.request('relay-session-refresh', refresh) : refresh());
+      if (generation !== this.#generation) throw signedOut();
       this.#acceptToken(tokens);
       return tokens.accessToken;
     } catch (error) {
@@ -155,15 +167,18 @@ export class Session {
     }
   }
 
+  /** A refresh the gateway refused ends the session in every tab, saying why; any other failure is retried. */
   #onRefreshFailed(error: unknown): void {
-    const unauthorised = error instanceof ApiError && error.status === 401;
-    if (this.#state.status !== 'signed-in') return;
-    if (unauthorised) {
-      this.end(ENDED_MESSAGES[error.code] ?? ENDED_MESSAGE);
-    } else {
+    const { status } = this.#state;
+    if (status === 'signed-out') return;
+    if (!(error instanceof ApiError) || error.status !== 401) {
       // The gateway did not say no (offline, restarting): keep the session and try again soon.
-      this.#schedule(RETRY_AFTER_NETWORK_ERROR_MS);
+      if (status === 'signed-in') this.#schedule(RETRY_AFTER_NETWORK_ERROR_MS);
+      return;
     }
+    // On load, no cookie is the usual answer of a browser that signed out, and needs no words.
+    if (status === 'restoring' && error.code === 'refresh_token_missing') return this.#clear(undefined);
+    this.end(ENDED_MESSAGES[error.code] ?? ENDED_MESSAGE);
   }
 
   #acceptToken({ accessToken, expiresIn }: AccessTokenResponse): void {
@@ -184,13 +199,15 @@ export class Session {
 
   #onTabMessage(message: TabMessage): void {
     if (message.type === 'ended') {
-      if (this.#state.status === 'signed-in') this.#clear(message.message);
+      // A tab still restoring ends too: its refresh spends the same, now refused, cookie.
+      if (this.#state.status !== 'signed-out') this.#clear(message.message);
     } else if (this.#state.status === 'signed-out') {
       void this.restore();
     }
   }
 
   #clear(message: string | undefined): void {
+    this.#generation += 1;
     clearTimeout(this.#timer);
     this.#token = null;
     this.#options.hint?.removeItem(HINT_KEY);
