@@ -177,8 +177,8 @@ export class Session {
       return;
     }
     // On load, no cookie is the usual answer of a browser that signed out, and needs no words.
-    if (status === 'restoring' && error.code === 'refresh_token_missing') return this.#clear(undefined);
-    this.end(ENDED_MESSAGES[error.code] ?? ENDED_MESSAGE);
+    if (status === 'restoring' && error.code === 'refresh_token_missing') this.#clear(undefined);
+    else this.end(ENDED_MESSAGES[error.code] ?? ENDED_MESSAGE);
   }
 
   #acceptToken({ accessToken, expiresIn }: AccessTokenResponse): void {
