@@ -30,8 +30,12 @@ export type ConnectionStatus = 'connecting' | 'open' | 'closed';
 export interface ChatClientOptions {
   /** Gateway WebSocket URLs (`ws://host:8000/ws`); reconnects move on to the next one. */
   urls: readonly string[];
-  /** A valid access token; called before each connect and on expiry. */
-  getToken: () => string | Promise<string>;
+  /**
+   * A valid access token; called before each connect. `refused` is the token the server turned away
+   * last (it closed with 4401/4403, or the upgrade failed, which a browser cannot tell from a 401): a
+   * newer one is needed, and if none can be had (the session was revoked) the promise rejects.
+   */
+  getToken: (refused?: string) => string | Promise<string>;
   /** Resend an un-acked message after this long without an answer. */
   ackTimeoutMs?: number;
   /** Reconnect back-off bounds. */
@@ -59,6 +63,8 @@ interface ChatState {
   replaying: boolean;
 }
 
+/** Closes that say the token is no good (expired, revoked since connecting, refused). */
+const TOKEN_REFUSED: ReadonlySet<number> = new Set([WsCloseCode.tokenExpired, WsCloseCode.forbidden]);
 /** Codes after which the same frame may succeed later; anything else is final for that send. */
 const TRANSIENT: ReadonlySet<WsErrorCode> = new Set(['unavailable', 'internal', 'rate_limited']);
 const SEEN_LIMIT = 20_000;
@@ -97,6 +103,8 @@ export class ChatClient {
   #attempt = 0;
   #stopped = true;
   #reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The token the server turned away last, handed to `getToken` so that it refreshes. */
+  #refused: string | undefined;
   #resendTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(options: ChatClientOptions) {
@@ -117,6 +125,34 @@ export class ChatClient {
   /** Messages sent but not acked yet. */
   get pending(): number {
     return this.#outbox.size;
+  }
+
+  /** The signed-in user as the last token named it (undefined before the first connect). */
+  get userId(): string | undefined {
+    return this.#userId;
+  }
+
+  /**
+   * Gives up on every un-acked send (the session ended): each send's promise rejects, and the caller
+   * gets them back, oldest first, e.g. to keep them as drafts.
+   */
+  abandonOutbox(): { chatId: string; clientMsgId: string; body: string }[] {
+    const abandoned = [...this.#outbox.values()];
+    this.#outbox.clear();
+    for (const outgoing of abandoned) outgoing.reject(new Error('abandoned: the session ended'));
+    return abandoned.map(({ chatId, clientMsgId, body }) => ({ chatId, clientMsgId, body }));
+  }
+
+  /** The user asked to retry now: reconnect without waiting out the back-off, or resend what is un-acked. */
+  retryNow(): void {
+    if (this.#stopped) return;
+    if (this.#status === 'open') {
+      for (const outgoing of this.#outbox.values()) this.#transmit(outgoing);
+    } else if (this.#status === 'closed') {
+      clearTimeout(this.#reconnectTimer);
+      this.#attempt = 0;
+      void this.#connect();
+    }
   }
 
   on(listener: (event: ChatClientEvent) => void): () => void {
@@ -182,9 +218,12 @@ export class ChatClient {
     if (this.#stopped) return;
     this.#setStatus('connecting');
     let token: string;
+    const refused = this.#refused;
     try {
-      token = await this.#options.getToken();
+      token = await this.#options.getToken(refused);
       this.#userId = subjectOf(token);
+      // Until a newer token came, every attempt says the old one was refused.
+      this.#refused = undefined;
     } catch {
       this.#scheduleReconnect();
       return;
@@ -193,16 +232,21 @@ export class ChatClient {
     const url = this.#options.urls[this.#urlIndex % this.#options.urls.length] as string;
     const socket = new this.#options.WebSocketImpl(url, [WS_PROTOCOL, `${WS_TOKEN_PROTOCOL_PREFIX}${token}`]);
     this.#socket = socket;
+    let opened = false;
     socket.onopen = () => {
+      opened = true;
       this.#attempt = 0;
       this.#setStatus('open');
       for (const chatId of this.#subscribed) this.#writeSubscribe(chatId);
       for (const outgoing of this.#outbox.values()) this.#transmit(outgoing);
     };
     socket.onmessage = (event: MessageEvent) => this.#onFrame(String(event.data));
-    socket.onclose = () => {
+    socket.onclose = (event?: CloseEvent) => {
       if (this.#socket !== socket) return;
       this.#socket = undefined;
+      // A failed upgrade may have been a 401 too, unless this token was the fresh answer to one.
+      const failedUpgrade = !opened && refused === undefined;
+      if (TOKEN_REFUSED.has(event?.code ?? 0) || failedUpgrade) this.#refused = token;
       this.#setStatus('closed');
       // Next time, try the next gateway.
       this.#urlIndex += 1;
