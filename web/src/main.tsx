@@ -4,19 +4,42 @@ import './design/components.css';
 import './app/app.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import { RouterProvider } from 'react-router';
-import { Providers } from './app/providers.tsx';
-import { router } from './app/router.tsx';
-import { session } from './lib/api/api.ts';
+import { BrowserRouter } from 'react-router';
+import { PageError } from './app/page-error.tsx';
+import { isPublicPath, PublicApp } from './app/public-app.tsx';
 
-const root = document.getElementById('root');
-if (root === null) throw new Error('index.html lacks #root');
-// Before the first page decides anything: a returning user's refresh cookie signs them in silently.
-void session.restore();
-createRoot(root).render(
-  <StrictMode>
-    <Providers>
-      <RouterProvider router={router} />
-    </Providers>
-  </StrictMode>,
-);
+const element = document.getElementById('root');
+if (element === null) throw new Error('index.html lacks #root');
+const root = createRoot(element);
+
+let appRequested = false;
+/** The whole app, loaded when first needed: a public page renders without it (issue 18: fast on a phone). */
+const showApp = () => {
+  if (appRequested) return;
+  appRequested = true;
+  import('./app/app.tsx').then(
+    ({ App }) =>
+      root.render(
+        <StrictMode>
+          <App />
+        </StrictMode>,
+      ),
+    // A chunk a new deploy replaced: say so rather than stay blank.
+    () =>
+      root.render(
+        <BrowserRouter>
+          <PageError />
+        </BrowserRouter>,
+      ),
+  );
+};
+
+if (isPublicPath(window.location.pathname)) {
+  root.render(
+    <StrictMode>
+      <PublicApp onLeave={showApp} />
+    </StrictMode>,
+  );
+} else {
+  showApp();
+}

@@ -1,22 +1,11 @@
-import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { QueryClientProvider } from '@tanstack/react-query';
 import { LazyMotion, MotionConfig } from 'motion/react';
 import type { ReactNode } from 'react';
 import { ToastProvider } from '../design/toast.tsx';
 import { session } from '../lib/api/api.ts';
-import { ApiError } from '../lib/api/api-error.ts';
+import { queryClient } from './query-client.ts';
 
 const loadMotionFeatures = () => import('./motion-features.ts').then((module) => module.default);
-
-const queryClient = new QueryClient({
-  defaultOptions: {
-    queries: {
-      // A 4xx will answer the same again; only network trouble and 5xx are worth retrying.
-      retry: (failures, error) =>
-        failures < 2 && !(error instanceof ApiError && error.status >= 400 && error.status < 500),
-      refetchOnWindowFocus: false,
-    },
-  },
-});
 
 // Whoever ends the session (this tab, another tab, a failed refresh), no user's data outlives it.
 session.subscribe(() => {

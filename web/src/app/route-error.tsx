@@ -1,28 +1,10 @@
 import { isRouteErrorResponse, useRouteError } from 'react-router';
-import { Banner } from '../design/banner.tsx';
-import { Brand } from '../design/brand.tsx';
-import { Button } from '../design/button.tsx';
+import { PageError } from './page-error.tsx';
 
-/** When a page fails to load or render (often a new deploy replaced its chunk): say so and offer a reload. */
+/** The signed-in app's routes' error element. */
 export function RouteError() {
   const error = useRouteError();
-  const detail = isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : undefined;
   return (
-    <div className="auth">
-      <header className="auth__brand">
-        <Brand />
-      </header>
-      <main className="page page--narrow">
-        <h1>Something went wrong</h1>
-        <Banner tone="error">
-          This page couldn’t be shown{detail ? ` (${detail})` : ''}. Reloading usually fixes it.
-          <div>
-            <Button variant="secondary" onClick={() => window.location.reload()}>
-              Reload
-            </Button>
-          </div>
-        </Banner>
-      </main>
-    </div>
+    <PageError detail={isRouteErrorResponse(error) ? `${error.status} ${error.statusText}` : undefined} />
   );
 }

@@ -15,12 +15,8 @@ export const formSchemaOptions = {
   },
 };
 
-/** "Password" + "must be at least 10 characters" → "Password must be at least 10 characters." */
-export function fieldMessage(label: string, message: string | undefined): string | undefined {
-  if (message === undefined) return undefined;
-  const sentence = /^[a-z]/.test(message) ? `${label} ${message}` : message;
-  return sentence.endsWith('.') ? sentence : `${sentence}.`;
-}
+// Its own module, so that a public page can use it without loading the API client's error class.
+export { fieldMessage } from './field-message.ts';
 
 /**
  * Puts the gateway's per-field validation errors on the fields they name; returns whether it did, so

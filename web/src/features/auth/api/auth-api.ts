@@ -1,27 +1,15 @@
-import {
-  AcceptedResponse,
-  AccessTokenResponse,
-  type ActivateBody,
-  type EmailBody,
-  type LoginBody,
-  type ResetPasswordBody,
-  type SignupBody,
-} from '@relay/contracts';
-import { api } from '../../../lib/api/api.ts';
+import type { ActivateBody, EmailBody, LoginBody, ResetPasswordBody, SignupBody } from '@relay/contracts';
 
-const post = { method: 'POST', authenticated: false } as const;
+/** Loaded on the first call: a public page shows itself without the API client and the contracts' schemas. */
+const endpoints = () => import('./auth-endpoints.ts').then((module) => module.authEndpoints);
 
-/** The gateway's /api/auth endpoints; bodies are the contracts' types, validated by the same schemas. */
+/** The gateway's /api/auth endpoints (`auth-endpoints.ts`), each loading them when first called. */
 export const authApi = {
-  signup: (body: SignupBody) => api.request('/api/auth/signup', { ...post, body, schema: AcceptedResponse }),
-  // Resolves to a value: the activation page runs it as a query, and a query's data cannot be undefined.
-  activate: (body: ActivateBody) =>
-    api.request('/api/auth/activate', { ...post, body }).then(() => 'activated' as const),
-  resendActivation: (body: EmailBody) =>
-    api.request('/api/auth/resend-activation', { ...post, body, schema: AcceptedResponse }),
-  login: (body: LoginBody) => api.request('/api/auth/login', { ...post, body, schema: AccessTokenResponse }),
-  logout: () => api.request('/api/auth/logout', post),
-  forgotPassword: (body: EmailBody) =>
-    api.request('/api/auth/forgot-password', { ...post, body, schema: AcceptedResponse }),
-  resetPassword: (body: ResetPasswordBody) => api.request('/api/auth/reset-password', { ...post, body }),
+  signup: async (body: SignupBody) => (await endpoints()).signup(body),
+  activate: async (body: ActivateBody) => (await endpoints()).activate(body),
+  resendActivation: async (body: EmailBody) => (await endpoints()).resendActivation(body),
+  login: async (body: LoginBody) => (await endpoints()).login(body),
+  logout: async () => (await endpoints()).logout(),
+  forgotPassword: async (body: EmailBody) => (await endpoints()).forgotPassword(body),
+  resetPassword: async (body: ResetPasswordBody) => (await endpoints()).resetPassword(body),
 };

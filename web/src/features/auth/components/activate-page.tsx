@@ -1,17 +1,16 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { EmailBody } from '@relay/contracts';
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
 import { Banner } from '../../../design/banner.tsx';
 import { Button, buttonClassName } from '../../../design/button.tsx';
-import { FormError } from '../../../design/form-error.tsx';
 import { Spinner } from '../../../design/spinner.tsx';
 import { TextField } from '../../../design/text-field.tsx';
-import { ApiError } from '../../../lib/api/api-error.ts';
-import { fieldMessage, formSchemaOptions } from '../../../lib/form-errors.ts';
+import { fieldMessage } from '../../../lib/field-message.ts';
 import { authApi } from '../api/auth-api.ts';
+import { errorCode } from '../api/error-code.ts';
+import { email } from './auth-fields.ts';
 import { AuthLayout } from './auth-layout.tsx';
+import { LazyFormError } from './lazy-form-error.tsx';
+import { useCheckedForm } from './use-checked-form.ts';
 
 const FAILURES: Record<string, { title: string; lead: string }> = {
   activation_token_expired: {
@@ -57,31 +56,36 @@ export function ActivatePage() {
       </AuthLayout>
     );
   }
-  const code = activation.error instanceof ApiError ? activation.error.code : '';
+  const code = errorCode(activation.error) ?? '';
   const failure = FAILURES[code] ?? INVALID;
   return (
     <AuthLayout title={failure.title} lead={failure.lead} footer={<Link to="/login">Go to sign in</Link>}>
-      {activation.error instanceof ApiError && activation.error.code === 'network' && (
-        <Banner tone="error">{activation.error.message}</Banner>
-      )}
+      {code === 'network' && <Banner tone="error">{activation.error?.message}</Banner>}
       <ResendActivationForm />
     </AuthLayout>
   );
 }
 
+const FIELDS = { email };
+
 function ResendActivationForm() {
-  const form = useForm({ resolver: zodResolver(EmailBody, formSchemaOptions), defaultValues: { email: '' } });
+  const form = useCheckedForm(FIELDS);
   const resend = useMutation({ mutationFn: authApi.resendActivation });
   return (
-    <form className="stack" noValidate onSubmit={form.handleSubmit((body) => resend.mutate(body))}>
+    <form
+      className="stack"
+      noValidate
+      onChange={form.handleChange}
+      onSubmit={form.handleSubmit((body) => resend.mutate(body))}
+    >
       {resend.isSuccess && <Banner tone="success">{resend.data.message}</Banner>}
-      <FormError error={resend.error} />
+      <LazyFormError error={resend.error} />
       <TextField
         label="Email"
+        name="email"
         type="email"
         autoComplete="email"
-        error={fieldMessage('Email', form.formState.errors.email?.message)}
-        {...form.register('email')}
+        error={fieldMessage('Email', form.errors.email)}
       />
       <Button type="submit" variant="secondary" block busy={resend.isPending}>
         Resend email

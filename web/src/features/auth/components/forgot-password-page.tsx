@@ -1,18 +1,19 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { EmailBody } from '@relay/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { Button } from '../../../design/button.tsx';
-import { FormError } from '../../../design/form-error.tsx';
 import { TextField } from '../../../design/text-field.tsx';
-import { fieldMessage, formSchemaOptions } from '../../../lib/form-errors.ts';
+import { fieldMessage } from '../../../lib/field-message.ts';
 import { authApi } from '../api/auth-api.ts';
+import { email } from './auth-fields.ts';
 import { AuthLayout } from './auth-layout.tsx';
 import { CheckInbox } from './check-inbox.tsx';
+import { LazyFormError } from './lazy-form-error.tsx';
+import { useCheckedForm } from './use-checked-form.ts';
+
+const FIELDS = { email };
 
 export function ForgotPasswordPage() {
-  const form = useForm({ resolver: zodResolver(EmailBody, formSchemaOptions), defaultValues: { email: '' } });
+  const form = useCheckedForm(FIELDS);
   const request = useMutation({ mutationFn: authApi.forgotPassword });
 
   if (request.isSuccess) {
@@ -31,14 +32,19 @@ export function ForgotPasswordPage() {
       lead="Enter your account’s e-mail and we’ll send you a link to choose a new password."
       footer={<Link to="/login">Back to sign in</Link>}
     >
-      <form className="stack" noValidate onSubmit={form.handleSubmit((body) => request.mutate(body))}>
-        <FormError error={request.error} />
+      <form
+        className="stack"
+        noValidate
+        onChange={form.handleChange}
+        onSubmit={form.handleSubmit((body) => request.mutate(body))}
+      >
+        <LazyFormError error={request.error} />
         <TextField
           label="Email"
+          name="email"
           type="email"
           autoComplete="email"
-          error={fieldMessage('Email', form.formState.errors.email?.message)}
-          {...form.register('email')}
+          error={fieldMessage('Email', form.errors.email)}
         />
         <Button type="submit" block busy={request.isPending}>
           Send reset link

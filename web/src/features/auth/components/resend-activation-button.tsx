@@ -2,8 +2,8 @@ import type { EmailBody } from '@relay/contracts';
 import { useMutation } from '@tanstack/react-query';
 import { Banner } from '../../../design/banner.tsx';
 import { Button } from '../../../design/button.tsx';
-import { errorMessage } from '../../../lib/api/api-error.ts';
 import { authApi } from '../api/auth-api.ts';
+import { LazyFormError } from './lazy-form-error.tsx';
 
 /** "Resend email" for an address we already have; says what happened in words. */
 export function ResendActivationButton({ email }: { email: EmailBody['email'] }) {
@@ -11,7 +11,7 @@ export function ResendActivationButton({ email }: { email: EmailBody['email'] })
   return (
     <div className="stack">
       {resend.isSuccess && <Banner tone="success">We sent another link to {email}.</Banner>}
-      {resend.isError && <Banner tone="error">{errorMessage(resend.error)}</Banner>}
+      <LazyFormError error={resend.error} />
       <Button variant="secondary" block busy={resend.isPending} onClick={() => resend.mutate()}>
         Resend email
       </Button>

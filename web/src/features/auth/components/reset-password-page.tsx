@@ -1,28 +1,23 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { OneTimeToken, ResetPasswordBody } from '@relay/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useForm } from 'react-hook-form';
 import { Link, useSearchParams } from 'react-router';
-import { Banner } from '../../../design/banner.tsx';
 import { Button, buttonClassName } from '../../../design/button.tsx';
-import { FormError } from '../../../design/form-error.tsx';
 import { TextField } from '../../../design/text-field.tsx';
-import { ApiError } from '../../../lib/api/api-error.ts';
-import { fieldMessage, formSchemaOptions } from '../../../lib/form-errors.ts';
+import { fieldMessage } from '../../../lib/field-message.ts';
 import { authApi } from '../api/auth-api.ts';
+import { errorCode } from '../api/error-code.ts';
+import { isOneTimeToken, newPassword } from './auth-fields.ts';
 import { AuthLayout } from './auth-layout.tsx';
+import { LazyFormError } from './lazy-form-error.tsx';
+import { useCheckedForm } from './use-checked-form.ts';
 
 const LINK_PROBLEMS = new Set(['reset_token_unknown', 'reset_token_expired', 'reset_token_used']);
+const FIELDS = { password: newPassword };
 
 export function ResetPasswordPage() {
   const token = useSearchParams()[0].get('token') ?? '';
-  const form = useForm({
-    resolver: zodResolver(ResetPasswordBody, formSchemaOptions),
-    defaultValues: { token, password: '' },
-  });
+  const form = useCheckedForm(FIELDS);
   const reset = useMutation({ mutationFn: authApi.resetPassword });
-  const linkProblem =
-    reset.error instanceof ApiError && LINK_PROBLEMS.has(reset.error.code) ? reset.error.message : undefined;
+  const linkProblem = LINK_PROBLEMS.has(errorCode(reset.error) ?? '') ? reset.error?.message : undefined;
 
   if (reset.isSuccess) {
     return (
@@ -36,7 +31,7 @@ export function ResetPasswordPage() {
       </AuthLayout>
     );
   }
-  if (!OneTimeToken.safeParse(token).success || linkProblem !== undefined) {
+  if (!isOneTimeToken(token) || linkProblem !== undefined) {
     return (
       <AuthLayout
         title="This link doesn’t work"
@@ -53,16 +48,20 @@ export function ResetPasswordPage() {
       title="Choose a new password"
       lead="After this, every device signed in to your account is signed out."
     >
-      <form className="stack" noValidate onSubmit={form.handleSubmit((body) => reset.mutate(body))}>
-        <FormError error={reset.error} />
-        {form.formState.errors.token && <Banner tone="error">The reset link is not valid.</Banner>}
+      <form
+        className="stack"
+        noValidate
+        onChange={form.handleChange}
+        onSubmit={form.handleSubmit(({ password }) => reset.mutate({ token, password }))}
+      >
+        <LazyFormError error={reset.error} />
         <TextField
           label="New password"
+          name="password"
           type="password"
           autoComplete="new-password"
           hint="At least 10 characters."
-          error={fieldMessage('Password', form.formState.errors.password?.message)}
-          {...form.register('password')}
+          error={fieldMessage('Password', form.errors.password)}
         />
         <Button type="submit" block busy={reset.isPending}>
           Set new password

@@ -1,27 +1,29 @@
-import { zodResolver } from '@hookform/resolvers/zod';
-import { SignupBody } from '@relay/contracts';
 import { useMutation } from '@tanstack/react-query';
-import { useForm } from 'react-hook-form';
 import { Link } from 'react-router';
 import { Button } from '../../../design/button.tsx';
-import { FormError } from '../../../design/form-error.tsx';
 import { TextField } from '../../../design/text-field.tsx';
-import { applyFieldErrors, fieldMessage, formSchemaOptions } from '../../../lib/form-errors.ts';
+import { fieldMessage } from '../../../lib/field-message.ts';
 import { authApi } from '../api/auth-api.ts';
+import { displayName, email, newPassword } from './auth-fields.ts';
 import { AuthLayout } from './auth-layout.tsx';
 import { CheckInbox } from './check-inbox.tsx';
+import { LazyFormError } from './lazy-form-error.tsx';
 import { ResendActivationButton } from './resend-activation-button.tsx';
+import { useCheckedForm } from './use-checked-form.ts';
+
+const FIELDS = { name: displayName, email, password: newPassword };
 
 export function SignUpPage() {
-  const form = useForm({
-    resolver: zodResolver(SignupBody, formSchemaOptions),
-    defaultValues: { name: '', email: '', password: '' },
-  });
+  const form = useCheckedForm(FIELDS);
   const signup = useMutation({
     mutationFn: authApi.signup,
-    onError: (error) => applyFieldErrors(error, form.setError),
+    // The gateway's per-field answers go on their fields; the error class that carries them has loaded.
+    onError: async (error) => {
+      const { applyFieldErrors } = await import('../../../lib/form-errors.ts');
+      applyFieldErrors(error, (path, { message }) => form.setError(path, message ?? ''));
+    },
   });
-  const { errors } = form.formState;
+  const { errors } = form;
 
   if (signup.isSuccess) {
     return (
@@ -41,28 +43,28 @@ export function SignUpPage() {
         </>
       }
     >
-      <form className="stack" noValidate onSubmit={form.handleSubmit((body) => signup.mutate(body))}>
-        <FormError error={signup.error} />
-        <TextField
-          label="Name"
-          autoComplete="name"
-          error={fieldMessage('Name', errors.name?.message)}
-          {...form.register('name')}
-        />
+      <form
+        className="stack"
+        noValidate
+        onChange={form.handleChange}
+        onSubmit={form.handleSubmit((body) => signup.mutate(body))}
+      >
+        <LazyFormError error={signup.error} />
+        <TextField label="Name" name="name" autoComplete="name" error={fieldMessage('Name', errors.name)} />
         <TextField
           label="Email"
+          name="email"
           type="email"
           autoComplete="email"
-          error={fieldMessage('Email', errors.email?.message)}
-          {...form.register('email')}
+          error={fieldMessage('Email', errors.email)}
         />
         <TextField
           label="Password"
+          name="password"
           type="password"
           autoComplete="new-password"
           hint="At least 10 characters. A few words you’ll remember make a strong one."
-          error={fieldMessage('Password', errors.password?.message)}
-          {...form.register('password')}
+          error={fieldMessage('Password', errors.password)}
         />
         <Button type="submit" block busy={signup.isPending}>
           Create account
