@@ -1,4 +1,6 @@
 import { Avatar } from '../../../design/avatar.tsx';
+import { Button } from '../../../design/button.tsx';
+import { retrySending } from '../api/chat-socket.ts';
 import type { RoomMessage } from '../hooks/room-messages.ts';
 import { MessageText } from './message-text.tsx';
 import { messageTime } from './message-time.ts';
@@ -15,10 +17,14 @@ interface MessageItemProps {
   readBy: number;
 }
 
-/** Own messages say where they are: "Sending", "Sent", "Read by N" (or "Not sent" if refused). */
+/**
+ * Own messages say where they are: "Sending", "Sent", "Read by N"; "Not sent" past the resend deadline
+ * (with Retry), and once given up, where its text went.
+ */
 function deliveryText(message: RoomMessage, readBy: number): string {
   if (message.delivery === 'sending') return 'Sending';
-  if (message.delivery === 'failed') return 'Not sent';
+  if (message.delivery === 'overdue') return 'Not sent';
+  if (message.delivery === 'failed') return 'Not sent — kept as a draft';
   return readBy > 0 ? `Read by ${readBy}` : 'Sent';
 }
 
@@ -67,6 +73,11 @@ export function MessageItem({
         {showDelivery && (
           <span className={`message__delivery message__delivery--${message.delivery}`}>
             {deliveryText(message, readBy)}
+            {message.delivery === 'overdue' && (
+              <Button variant="ghost" onClick={retrySending}>
+                Retry
+              </Button>
+            )}
           </span>
         )}
       </div>

@@ -140,4 +140,24 @@ describe('roomMessages', () => {
     expect(state.messages.map((m) => m.messageId ?? m.clientMsgId)).toEqual(['m2', 'm3', 'c9']);
     expect(state.olderCursor).toBe('m2');
   });
+
+  it('shows a message un-acked past its deadline as overdue, sending again on retry, sent once acked', () => {
+    const overdue = fold(sending('c-1'), sending('c-2'), ack('c-2', 'm-2'), {
+      type: 'overdue',
+      clientMsgId: 'c-1',
+    });
+    expect(overdue.messages.map((m) => m.delivery)).toEqual(['overdue', 'sent']);
+    // A deadline firing after the ack changes nothing.
+    expect(roomMessages(overdue, { type: 'overdue', clientMsgId: 'c-2' }).messages[1]?.delivery).toBe('sent');
+
+    const retried = roomMessages(overdue, { type: 'retrying' });
+    expect(retried.messages.map((m) => m.delivery)).toEqual(['sending', 'sent']);
+    expect(roomMessages(overdue, ack('c-1', 'm-1')).messages.map((m) => m.delivery)).toEqual([
+      'sent',
+      'sent',
+    ]);
+    expect(roomMessages(overdue, { type: 'failed', clientMsgId: 'c-1' }).messages[0]?.delivery).toBe(
+      'failed',
+    );
+  });
 });

@@ -1,6 +1,10 @@
 import type { ChatMessage } from '@relay/contracts';
 
-type DeliveryState = 'sending' | 'sent' | 'failed';
+/**
+ * `overdue`: no ack by the resend deadline (the socket still tries; the user may retry now);
+ * `failed`: refused for good, or given up when the session ended (its text is kept as the draft).
+ */
+type DeliveryState = 'sending' | 'overdue' | 'sent' | 'failed';
 
 /** A message as a room shows it: known by its clientMsgId while sending, by its messageId once stored. */
 export interface RoomMessage {
@@ -26,6 +30,10 @@ export type RoomMessagesAction =
   | { type: 'sending'; clientMsgId: string; senderId: string; body: string; sentAt: string }
   | { type: 'ack'; clientMsgId: string; messageId: string; sentAt: string }
   | { type: 'failed'; clientMsgId: string }
+  /** Its resend deadline passed without an ack. */
+  | { type: 'overdue'; clientMsgId: string }
+  /** The user asked to retry: every overdue message is on its way again. */
+  | { type: 'retrying' }
   | { type: 'received'; message: ChatMessage }
   | { type: 'read'; userId: string; messageId: string }
   /** Stored read positions, fetched with the room: a live read heard meanwhile is newer and stays. */
@@ -70,8 +78,22 @@ export function roomMessages(state: RoomMessagesState, action: RoomMessagesActio
       }));
     case 'failed':
       return withOwn(state, action.clientMsgId, (message) =>
-        message.delivery === 'sending' ? { ...message, delivery: 'failed' } : message,
+        message.delivery === 'sending' || message.delivery === 'overdue'
+          ? { ...message, delivery: 'failed' }
+          : message,
       );
+    case 'overdue':
+      return withOwn(state, action.clientMsgId, (message) =>
+        message.delivery === 'sending' ? { ...message, delivery: 'overdue' } : message,
+      );
+    case 'retrying':
+      if (!state.messages.some((message) => message.delivery === 'overdue')) return state;
+      return {
+        ...state,
+        messages: state.messages.map((message) =>
+          message.delivery === 'overdue' ? { ...message, delivery: 'sending' } : message,
+        ),
+      };
     case 'received': {
       const { message } = action;
       if (state.messages.some((known) => known.messageId === message.messageId)) return state;

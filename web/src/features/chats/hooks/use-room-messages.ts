@@ -1,7 +1,12 @@
 import { useCallback, useEffect, useReducer, useRef, useState } from 'react';
-import { chatSocket } from '../api/chat-socket.ts';
+import { session } from '../../../lib/api/api.ts';
+import { chatSocket, onRetrySending } from '../api/chat-socket.ts';
 import { chatsApi } from '../api/chats-api.ts';
+import { messageDrafts } from './message-drafts.ts';
 import { emptyRoomMessages, roomMessages } from './room-messages.ts';
+
+/** The socket's ack timeout (its first resend): a message still un-acked then says "Not sent". */
+export const SEND_DEADLINE_MS = 10_000;
 
 type LoadState = 'loading' | 'ready' | 'error';
 
@@ -14,6 +19,19 @@ export function useRoomMessages(chatId: string, myUserId: string | undefined) {
   const [load, setLoad] = useState<LoadState>('loading');
   const [attempt, setAttempt] = useState(0);
   const loadingOlder = useRef(false);
+  const deadlines = useSendDeadlines(dispatch);
+  const latest = useRef(state);
+  latest.current = state;
+
+  useEffect(
+    () =>
+      onRetrySending(() => {
+        for (const message of latest.current.messages)
+          if (message.delivery === 'overdue') deadlines.arm(message.clientMsgId);
+        dispatch({ type: 'retrying' });
+      }),
+    [deadlines],
+  );
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: a new attempt (Try again) loads the room again
   useEffect(() => {
@@ -67,11 +85,52 @@ export function useRoomMessages(chatId: string, myUserId: string | undefined) {
       if (myUserId === undefined) return;
       const clientMsgId = crypto.randomUUID();
       dispatch({ type: 'sending', clientMsgId, senderId: myUserId, body, sentAt: new Date().toISOString() });
-      // Queued while offline and resent after reconnect by the socket; only a final refusal lands here.
-      chatSocket.send(chatId, body, clientMsgId).catch(() => dispatch({ type: 'failed', clientMsgId }));
+      deadlines.arm(clientMsgId);
+      // Queued while offline and resent after reconnect by the socket; only a final refusal (or the
+      // session's end, which keeps every unsent message as a draft itself) lands here.
+      chatSocket.send(chatId, body, clientMsgId).then(
+        () => deadlines.disarm(clientMsgId),
+        () => {
+          deadlines.disarm(clientMsgId);
+          dispatch({ type: 'failed', clientMsgId });
+          if (session.getState().status === 'signed-in') messageDrafts.keepUnsent(myUserId, chatId, [body]);
+        },
+      );
     },
-    [chatId, myUserId],
+    [chatId, myUserId, deadlines],
   );
 
   return { state, load, retry: () => setAttempt((n) => n + 1), loadOlder, send };
+}
+
+/** One timer per own message on its way: when it fires before the ack, the message is overdue. */
+function useSendDeadlines(dispatch: (action: { type: 'overdue'; clientMsgId: string }) => void) {
+  const [deadlines] = useState(() => {
+    const timers = new Map<string, ReturnType<typeof setTimeout>>();
+    return {
+      timers,
+      arm(clientMsgId: string) {
+        clearTimeout(timers.get(clientMsgId));
+        timers.set(
+          clientMsgId,
+          setTimeout(() => {
+            timers.delete(clientMsgId);
+            dispatch({ type: 'overdue', clientMsgId });
+          }, SEND_DEADLINE_MS),
+        );
+      },
+      disarm(clientMsgId: string) {
+        clearTimeout(timers.get(clientMsgId));
+        timers.delete(clientMsgId);
+      },
+    };
+  });
+  useEffect(
+    () => () => {
+      for (const timer of deadlines.timers.values()) clearTimeout(timer);
+      deadlines.timers.clear();
+    },
+    [deadlines],
+  );
+  return deadlines;
 }
