@@ -11,7 +11,7 @@ interface ChatListProps {
   openChatId: string | undefined;
 }
 
-/** Each row is one link, the whole row, named by the chat's title and described by its last message. */
+/** Each row is one link, the whole row: its name says the title, the time, the last message and the unread count. */
 export function ChatList({ chats, myUserId, openChatId }: ChatListProps) {
   return (
     <ul className="chat-list">
@@ -38,8 +38,6 @@ function ChatRow({ chat, myUserId, open }: { chat: Chat; myUserId: string | unde
     <NavLink
       to={`/chats/${chat.id}`}
       className={`chat-list__item${unread ? ' chat-list__item--unread' : ''}`}
-      aria-labelledby={ids.title}
-      aria-describedby={unread ? `${ids.last} ${ids.unread}` : ids.last}
     >
       <span className={`avatar-stack avatar-stack--${Math.min(pictured.length, 2)}`} aria-hidden>
         {pictured.slice(0, 2).map((member) => (
@@ -48,7 +46,7 @@ function ChatRow({ chat, myUserId, open }: { chat: Chat; myUserId: string | unde
       </span>
       <span className="chat-list__body">
         <span className="chat-list__top">
-          <span id={ids.title} className="chat-list__title" dir="auto">
+          <span className="chat-list__title" dir="auto">
             {chatTitle(chat, myUserId)}
           </span>
           {chat.lastMessage !== null && (
@@ -58,16 +56,12 @@ function ChatRow({ chat, myUserId, open }: { chat: Chat; myUserId: string | unde
           )}
         </span>
         <span className="chat-list__bottom">
-          <span id={ids.last} className="chat-list__last" dir="auto">
+          <span className="chat-list__last" dir="auto">
             {chat.lastMessage === null
               ? 'No messages yet'
               : `${chat.lastMessage.senderId === myUserId ? 'You' : (senderName ?? 'Someone')}: ${chat.lastMessage.body}`}
           </span>
-          {unread && (
-            <span id={ids.unread}>
-              <Badge count={chat.unreadCount} label="unread" />
-            </span>
-          )}
+          {unread && <Badge count={chat.unreadCount} label="unread" />}
         </span>
       </span>
     </NavLink>

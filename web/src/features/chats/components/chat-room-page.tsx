@@ -16,7 +16,7 @@ import { useMarkRead } from '../hooks/use-mark-read.ts';
 import { useRoomMessages } from '../hooks/use-room-messages.ts';
 import { useTypingUsers } from '../hooks/use-typing-users.ts';
 import { AddMembersDialog } from './add-members-dialog.tsx';
-import { chatTitle } from './chat-title.ts';
+import { chatTitle, greeting } from './chat-title.ts';
 import { Composer } from './composer.tsx';
 import { MessageLog } from './message-log.tsx';
 import { firstUnreadKey } from './message-rows.ts';
@@ -53,14 +53,6 @@ function BackLink() {
       <ArrowLeftIcon />
     </Link>
   );
-}
-
-/** "Alan, Grace and 2 others": first names, as one would greet them. */
-export function greeting(names: readonly string[]): string {
-  const first = names.map((name) => name.trim().split(/\s+/u)[0] ?? name);
-  if (first.length <= 1) return first.join('');
-  if (first.length <= 3) return `${first.slice(0, -1).join(', ')} and ${first.at(-1)}`;
-  return `${first.slice(0, 2).join(', ')} and ${first.length - 2} others`;
 }
 
 /** The unread count as it was when the room opened, before reading it set it to 0. */

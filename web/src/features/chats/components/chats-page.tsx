@@ -36,7 +36,8 @@ export function ChatsPage() {
             New chat
           </Button>
         </div>
-        {reconnecting && <Banner tone="warning">Reconnecting…</Banner>}
+        {/* An open room says it, with what it means for sending; once is enough. */}
+        {reconnecting && openChatId === undefined && <Banner tone="warning">Reconnecting…</Banner>}
         <div className="chats-sidebar__body">
           {chats.isPending && <ChatListSkeleton />}
           {chats.isError && (
