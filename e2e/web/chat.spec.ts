@@ -89,8 +89,11 @@ test('two users chat live: create and add, both ways, typing, read receipts, his
     await expect(bobPage.getByText(/Reconnecting…/)).toBeHidden({ timeout: 20_000 });
     for (const text of offline) {
       await expect(message(page, text)).toHaveCount(1, { timeout: 20_000 });
-      await expect(message(bobPage, text).getByText(/^(Sent|Read by 1)$/)).toBeVisible();
+      await expect(message(bobPage, text).getByText('Sending')).toHaveCount(0);
     }
+    // Acked, each of them; the newest own message alone says so (as the best chat apps do).
+    await expect(message(bobPage, offline[4] as string).getByText(/^(Sent|Read by 1)$/)).toBeVisible();
+    await expect(message(bobPage, offline[0] as string).getByText(/^(Sent|Read by 1)$/)).toHaveCount(0);
     expect((await shownBodies(page)).slice(-5)).toEqual(offline);
     // Still once each after the server's own order is read back.
     await page.reload();
@@ -98,13 +101,18 @@ test('two users chat live: create and add, both ways, typing, read receipts, his
     expect((await shownBodies(page)).slice(-5)).toEqual(offline);
   });
 
-  await test.step("Bob's list follows live: last message and unread badge", async () => {
+  await test.step("Bob's list follows live: last message and unread badge, the count in his title and on Chats", async () => {
     await bobPage.getByRole('banner').getByRole('link', { name: 'Chats' }).click();
     await expect(bobPage.getByRole('link', { name: title })).toBeVisible();
+    await expect(bobPage).toHaveTitle('Chats · Relay');
     await send(page, 'Are you still there?');
     const row = bobPage.getByRole('listitem').filter({ has: bobPage.getByRole('link', { name: title }) });
     await expect(row).toContainText('Ada Lovelace: Are you still there?');
     await expect(row).toContainText('1 unread');
+    await expect(bobPage).toHaveTitle('(1) Chats · Relay');
+    await expect(bobPage.getByRole('banner').getByRole('link', { name: /^Chats/ })).toHaveAccessibleName(
+      'Chats 1 unread',
+    );
   });
 
   await test.step('screens: a room and the chats list', async () => {
