@@ -5,11 +5,12 @@
  * gzipped JavaScript before the page renders, performance >= 98, accessibility and best practices 100,
  * LCP <= 1.5 s.
  *
- *   npm run bench:web -- --runs 3 --name web-lighthouse
+ *   npm run bench:web -- --runs 3 --name web-lighthouse   (builds the SPA into a folder of its own)
  *   npm run bench:web -- --web /tmp/web-before/web --name web-lighthouse-before   (another checkout)
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -25,7 +26,6 @@ const { values: args } = parseArgs({
     web: { type: 'string', default: join(ROOT, 'web') },
     runs: { type: 'string', default: '3' },
     name: { type: 'string', default: 'web-lighthouse' },
-    'no-build': { type: 'boolean', default: false },
   },
 });
 const webDir = String(args.web);
@@ -49,17 +49,23 @@ const CHROME_FLAGS = [
   '--no-first-run',
 ];
 
-if (!args['no-build']) {
-  const build = spawnSync('npm', ['run', 'build'], { cwd: webDir, stdio: 'inherit' });
-  if (build.status !== 0) throw new Error(`the web build failed in ${webDir}`);
-}
+// Its own output folder: E2E runs build web/dist for the stack meanwhile.
+const outDir = mkdtempSync(join(tmpdir(), 'relay-bench-web-'));
+const viteBin = join(ROOT, 'node_modules/vite/bin/vite.js');
+const build = spawnSync(process.execPath, [viteBin, 'build', webDir, '--outDir', outDir, '--emptyOutDir'], {
+  stdio: ['ignore', 'ignore', 'inherit'],
+});
+if (build.status !== 0) throw new Error(`the web build failed in ${webDir}`);
 
 const port = await freePort();
 const origin = `http://127.0.0.1:${port}`;
-const viteBin = join(ROOT, 'node_modules/vite/bin/vite.js');
-const server = spawn(process.execPath, [viteBin, 'preview', webDir, '--port', String(port), '--strictPort'], {
-  stdio: 'ignore',
-});
+const server = spawn(
+  process.execPath,
+  [viteBin, 'preview', webDir, '--outDir', outDir, '--port', String(port), '--strictPort'],
+  {
+    stdio: 'ignore',
+  },
+);
 await untilAnswers(`${origin}/login`);
 const chrome = await launch({ chromePath: '/usr/bin/chromium', chromeFlags: CHROME_FLAGS }).catch(
   (error: unknown) => {
@@ -68,8 +74,7 @@ const chrome = await launch({ chromePath: '/usr/bin/chromium', chromeFlags: CHRO
   },
 );
 /** Gzipped size of a file the page loaded, read from the build (the preview server sends it as is). */
-const gzippedBytes = (url: string) =>
-  gzipSync(readFileSync(join(webDir, 'dist', new URL(url).pathname))).length;
+const gzippedBytes = (url: string) => gzipSync(readFileSync(join(outDir, new URL(url).pathname))).length;
 
 const results: (PageFigures & { page: string; runs: PageFigures[] })[] = [];
 try {
@@ -102,6 +107,7 @@ try {
 } finally {
   chrome.kill();
   server.kill();
+  rmSync(outDir, { recursive: true, force: true });
 }
 
 console.table(

@@ -38,6 +38,35 @@ function publicRouteBudget(): Plugin {
   };
 }
 
+/**
+ * The page a public address shows is loaded by the app after it starts: a few lines in index.html ask
+ * for it (and what it imports) at once instead, in parallel with the app.
+ */
+function publicRoutePreload(): Plugin {
+  return {
+    name: 'relay:public-route-preload',
+    apply: 'build',
+    transformIndexHtml: {
+      order: 'post',
+      handler(_html, { bundle }) {
+        if (bundle === undefined) return [];
+        const chunks = Object.values(bundle).flatMap((file) =>
+          file.type === 'chunk' ? [{ ...file, gzipBytes: 0 }] : [],
+        );
+        const entry = new Set(routeInitialJs(chunks, { entry: [] })[0]?.chunks);
+        const preloads = Object.fromEntries(
+          routeInitialJs(chunks, PUBLIC_ROUTES).map(({ route, chunks: loaded }) => [
+            route,
+            loaded.filter((name) => !entry.has(name)).map((name) => `/${name}`),
+          ]),
+        );
+        const script = `{const p=${JSON.stringify(preloads)}[location.pathname];for(const h of p||[]){const l=document.createElement('link');l.rel='modulepreload';l.href=h;document.head.append(l)}}`;
+        return [{ tag: 'script', children: script, injectTo: 'head' }];
+      },
+    },
+  };
+}
+
 const APP_COPY = '?relay-app';
 /** Source files of the public pages' first render: they get the light copy of React Router. */
 const LIGHT_SIDE =
@@ -76,7 +105,7 @@ function appRouterCopy(): Plugin {
 
 // 8080 unless ./relay passes --port (WEB_PORT); host and strictness hold either way.
 export default defineConfig({
-  plugins: [appRouterCopy(), react(), publicRouteBudget()],
+  plugins: [appRouterCopy(), react(), publicRouteBudget(), publicRoutePreload()],
   // The budget that matters is the gzipped JS of each public page checked above, not one chunk's raw size.
   build: { chunkSizeWarningLimit: 600 },
   server: { host: '127.0.0.1', port: 8080, strictPort: true },
