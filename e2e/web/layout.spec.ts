@@ -87,6 +87,8 @@ test('two panes on a desktop, one with back navigation on a phone; an empty room
     // "Sent"/"Read by" on the last own message only.
     await expect(message(page, 'Agenda follows').getByText(/^(Sent|Read by \d)$/)).toBeVisible();
     await expect(message(page, 'Welcome both').getByText(/^(Sent|Read by \d)$/)).toHaveCount(0);
+    // The list beside the room follows own messages too.
+    await expect(page.getByRole('link', { name: title })).toContainText('You: Agenda follows');
     await checkScreen(page, testInfo, 'chat-room-grouped');
     await alanContext.close();
   });

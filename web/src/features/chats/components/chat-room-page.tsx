@@ -12,6 +12,7 @@ import { chatSocket } from '../api/chat-socket.ts';
 import { readCounts } from '../hooks/room-messages.ts';
 import { useChatConnection } from '../hooks/use-chat-connection.ts';
 import { useChats } from '../hooks/use-chats.ts';
+import { useListFollowsRoom } from '../hooks/use-list-follows-room.ts';
 import { useMarkRead } from '../hooks/use-mark-read.ts';
 import { useRoomMessages } from '../hooks/use-room-messages.ts';
 import { useTypingUsers } from '../hooks/use-typing-users.ts';
@@ -93,6 +94,10 @@ function ChatRoom({ chatId }: { chatId: string }) {
   );
   // Reading waits until the unread count at opening is known: the "New messages" line needs it.
   useMarkRead(chatId, lastFromOthers?.messageId, status === 'open' && unreadAtOpen !== undefined);
+  useListFollowsRoom(
+    chatId,
+    state.messages.findLast((message) => message.messageId !== undefined),
+  );
   const counts = useMemo(() => readCounts(state), [state]);
   const onNeedOlder = useCallback(() => void loadOlder(), [loadOlder]);
 
