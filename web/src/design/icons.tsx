@@ -71,3 +71,10 @@ export const BellOffIcon = () => (
     <path d="M10.3 20a2 2 0 0 0 3.4 0M3 3l18 18" />
   </Icon>
 );
+
+export const PersonPlusIcon = () => (
+  <Icon>
+    <circle cx="9" cy="8" r="4" />
+    <path d="M2 21a7 7 0 0 1 14 0M19 8v6M16 11h6" />
+  </Icon>
+);

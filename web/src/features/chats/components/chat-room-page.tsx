@@ -5,7 +5,7 @@ import { Avatar } from '../../../design/avatar.tsx';
 import { Banner } from '../../../design/banner.tsx';
 import { Button } from '../../../design/button.tsx';
 import { EmptyState } from '../../../design/empty-state.tsx';
-import { ArrowLeftIcon, ChatIcon } from '../../../design/icons.tsx';
+import { ArrowLeftIcon, ChatIcon, PersonPlusIcon } from '../../../design/icons.tsx';
 import { Skeleton } from '../../../design/spinner.tsx';
 import { useProfile } from '../../profile/hooks/use-profile.ts';
 import { chatSocket } from '../api/chat-socket.ts';
@@ -126,8 +126,9 @@ function ChatRoom({ chatId }: { chatId: string }) {
             </p>
           )}
         </div>
-        <Button variant="secondary" onClick={() => setAdding(true)}>
-          Add people
+        <Button variant="secondary" className="chat-room__add" onClick={() => setAdding(true)}>
+          <PersonPlusIcon />
+          <span className="chat-room__add-label">Add people</span>
         </Button>
       </div>
       {reconnecting && (
