@@ -51,14 +51,18 @@ export function PendingFileRow({ pending, targets, problem, onChange, onRemove }
               ))}
             </select>
             {target === 'pdf' && (
-              <label className="checkbox">
+              <label
+                className="checkbox"
+                title="A PDF for archiving: fonts embedded, nothing linked from outside"
+              >
                 <input
                   type="checkbox"
                   checked={pending.pdfa}
                   disabled={uploading}
                   onChange={(event) => onChange({ pdfa: event.target.checked })}
                 />
-                PDF/A (for archiving)
+                {/* Short, so a file fits one line; its purpose is in the title and read out. */}
+                PDF/A<span className="visually-hidden"> (for archiving)</span>
               </label>
             )}
           </div>
