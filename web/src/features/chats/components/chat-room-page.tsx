@@ -14,6 +14,7 @@ import { useChatConnection } from '../hooks/use-chat-connection.ts';
 import { useChats } from '../hooks/use-chats.ts';
 import { useListFollowsRoom } from '../hooks/use-list-follows-room.ts';
 import { useMarkRead } from '../hooks/use-mark-read.ts';
+import { usePageVisible } from '../hooks/use-page-visible.ts';
 import { useRoomMessages } from '../hooks/use-room-messages.ts';
 import { useTypingUsers } from '../hooks/use-typing-users.ts';
 import { AddMembersDialog } from './add-members-dialog.tsx';
@@ -92,8 +93,10 @@ function ChatRoom({ chatId }: { chatId: string }) {
   const lastFromOthers = state.messages.findLast(
     (message) => message.senderId !== myUserId && message.messageId !== undefined,
   );
-  // Reading waits until the unread count at opening is known: the "New messages" line needs it.
-  useMarkRead(chatId, lastFromOthers?.messageId, status === 'open' && unreadAtOpen !== undefined);
+  // Reading waits until the unread count at opening is known (the "New messages" line needs it),
+  // and while the tab is hidden: what comes in then counts in the title until the reader is back.
+  const visible = usePageVisible();
+  useMarkRead(chatId, lastFromOthers?.messageId, status === 'open' && unreadAtOpen !== undefined && visible);
   useListFollowsRoom(
     chatId,
     state.messages.findLast((message) => message.messageId !== undefined),

@@ -9,8 +9,8 @@ const idsOf = (chats: readonly Chat[]) => chats.map((chat) => chat.id).join(',')
 
 /**
  * Keeps the list live: subscribes to every listed chat from its last message and moves a chat with a
- * new message to the top, with its last message and (for others' messages in a chat not open) one
- * more unread. A room that closes unsubscribes its chat, so the list subscribes again after each.
+ * new message to the top, with its last message and (for others' messages, unless their room is open
+ * and shown) one more unread. A room that closes unsubscribes its chat, so the list subscribes again after each.
  */
 export function useLiveChatList(
   chats: readonly Chat[],
@@ -35,8 +35,9 @@ export function useLiveChatList(
       queryClient.setQueryData<Chat[]>(chatsQueryKey, (list) => {
         const chat = list?.find((candidate) => candidate.id === message.chatId);
         if (list === undefined || chat === undefined) return list;
-        // The open room reads what comes in at once: no unread to flash up in the title and badge.
-        const unread = message.senderId !== myUserId && message.chatId !== open.current;
+        // The open room, while shown, reads what comes in at once: no unread to flash up in the title.
+        const read = message.chatId === open.current && document.visibilityState === 'visible';
+        const unread = message.senderId !== myUserId && !read;
         const updated = {
           ...chat,
           lastMessage: message,
