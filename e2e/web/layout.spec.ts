@@ -212,3 +212,57 @@ test('the chats list loads as rows and opens to a pane that says what to do', as
   await expect(page.getByRole('link', { name: title })).toBeVisible();
   await checkScreen(page, testInfo, 'chats-list-two-panes');
 });
+
+/** A stand-in for the browser's Notification that records what the page shows (permission granted). */
+const RECORDING_NOTIFICATIONS = `
+  globalThis.__shown = [];
+  globalThis.Notification = class {
+    static permission = 'granted';
+    static requestPermission = async () => 'granted';
+    constructor(title, options) { globalThis.__shown.push({ title, body: options && options.body }); }
+    close() {}
+  };
+`;
+/** Makes the tab say it is hidden, or shown again, as switching tabs does. */
+const setHidden = (page: Page, hidden: boolean) =>
+  page.evaluate(`
+    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => '${hidden ? 'hidden' : 'visible'}' });
+    document.dispatchEvent(new Event('visibilitychange'));
+  `);
+
+test('a hidden tab counts what comes in to its open room and, opted in, shows a desktop notification; back on the tab it is read', async ({
+  page,
+  browser,
+  watch,
+}) => {
+  const [ada, bob] = await Promise.all([activeUser('Ada Lovelace'), activeUser('Bob Noyce')]);
+  await page.addInitScript({ content: RECORDING_NOTIFICATIONS });
+  const shown = () => page.evaluate('globalThis.__shown');
+  await signIn(page, ada);
+  const toggle = page.getByRole('button', { name: 'Desktop notifications' });
+  await expect(toggle).toHaveAttribute('aria-pressed', 'false');
+  await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-pressed', 'true');
+  const title = `Away ${randomUUID().slice(0, 8)}`;
+  await createChat(page, title, [bob]);
+
+  const bobContext = await browser.newContext();
+  watch(bobContext);
+  const bobPage = await bobContext.newPage();
+  await signIn(bobPage, bob);
+  await bobPage.getByRole('link', { name: title }).click();
+  await send(bobPage, 'While you look');
+  await expect(message(bobPage, 'While you look').getByText('Read by 1')).toBeVisible();
+  expect(await shown()).toEqual([]);
+
+  await setHidden(page, true);
+  await send(bobPage, 'While you are away');
+  await expect(page).toHaveTitle('(1) Chats · Relay');
+  await expect.poll(shown).toEqual([{ title: 'Bob Noyce', body: 'While you are away' }]);
+  await expect(message(bobPage, 'While you are away').getByText('Sent')).toBeVisible();
+
+  await setHidden(page, false);
+  await expect(page).toHaveTitle('Chats · Relay');
+  await expect(message(bobPage, 'While you are away').getByText('Read by 1')).toBeVisible();
+  await bobContext.close();
+});

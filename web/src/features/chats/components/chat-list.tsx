@@ -1,7 +1,7 @@
 import type { Chat } from '@relay/contracts';
 import { NavLink } from 'react-router';
-import { Avatar } from '../../../design/avatar.tsx';
 import { Badge } from '../../../design/badge.tsx';
+import { ChatAvatar } from './chat-avatar.tsx';
 import { chatTitle } from './chat-title.ts';
 import { listTime } from './message-time.ts';
 
@@ -25,25 +25,14 @@ export function ChatList({ chats, myUserId, openChatId }: ChatListProps) {
 }
 
 function ChatRow({ chat, myUserId, open }: { chat: Chat; myUserId: string | undefined; open: boolean }) {
-  const others = chat.members.filter((member) => member.userId !== myUserId);
-  const pictured = others.length > 0 ? others : chat.members;
   const senderName = chat.members.find((member) => member.userId === chat.lastMessage?.senderId)?.name;
   const unread = chat.unreadCount > 0 && !open;
-  const ids = {
-    title: `chat-${chat.id}-title`,
-    last: `chat-${chat.id}-last`,
-    unread: `chat-${chat.id}-unread`,
-  };
   return (
     <NavLink
       to={`/chats/${chat.id}`}
       className={`chat-list__item${unread ? ' chat-list__item--unread' : ''}`}
     >
-      <span className={`avatar-stack avatar-stack--${Math.min(pictured.length, 2)}`} aria-hidden>
-        {pictured.slice(0, 2).map((member) => (
-          <Avatar key={member.userId} name={member.name} src={member.photoUrl ?? undefined} />
-        ))}
-      </span>
+      <ChatAvatar chat={chat} myUserId={myUserId} />
       <span className="chat-list__body">
         <span className="chat-list__top">
           <span className="chat-list__title" dir="auto">

@@ -1,7 +1,6 @@
 import type { Chat } from '@relay/contracts';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { Link, useParams } from 'react-router';
-import { Avatar } from '../../../design/avatar.tsx';
 import { Banner } from '../../../design/banner.tsx';
 import { Button } from '../../../design/button.tsx';
 import { EmptyState } from '../../../design/empty-state.tsx';
@@ -18,6 +17,7 @@ import { usePageVisible } from '../hooks/use-page-visible.ts';
 import { useRoomMessages } from '../hooks/use-room-messages.ts';
 import { useTypingUsers } from '../hooks/use-typing-users.ts';
 import { AddMembersDialog } from './add-members-dialog.tsx';
+import { ChatAvatar } from './chat-avatar.tsx';
 import { chatTitle, greeting } from './chat-title.ts';
 import { Composer } from './composer.tsx';
 import { MessageLog } from './message-log.tsx';
@@ -116,11 +116,7 @@ function ChatRoom({ chatId }: { chatId: string }) {
     <div className="chat-room">
       <div className="chat-room__header">
         <BackLink />
-        <span className={`avatar-stack avatar-stack--${Math.min(others.length, 2)}`} aria-hidden>
-          {others.slice(0, 2).map((member) => (
-            <Avatar key={member.userId} name={member.name} src={member.photoUrl ?? undefined} />
-          ))}
-        </span>
+        {chat !== undefined && <ChatAvatar chat={chat} myUserId={myUserId} />}
         <div className="chat-room__heading">
           <h1 dir="auto">{chat === undefined ? <Skeleton width="10rem" /> : chatTitle(chat, myUserId)}</h1>
           {chat !== undefined && (
