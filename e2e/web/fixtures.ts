@@ -129,3 +129,41 @@ export const test = base.extend<{ watch: (context: BrowserContext) => void }>({
     { auto: true },
   ],
 });
+
+/**
+ * Resets `user`'s password as from another device, through the gateway's API and the mail it sends;
+ * every session the user had ends. Returns the new password.
+ */
+export async function resetPassword(user: WebUser): Promise<string> {
+  const forgot = await fetch(`${gatewayUrl}/api/auth/forgot-password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: user.email }),
+  });
+  if (forgot.status !== 202)
+    throw new Error(`forgot-password answered ${forgot.status}: ${await forgot.text()}`);
+  const mail = await waitForMail(user.email, (caught) => /reset your relay password/i.test(caught.subject));
+  const password = `${user.password} reset`;
+  const reset = await fetch(`${gatewayUrl}/api/auth/reset-password`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token: tokenFromMail(mail), password }),
+  });
+  if (!reset.ok) throw new Error(`reset-password answered ${reset.status}: ${await reset.text()}`);
+  return password;
+}
+
+const GATEWAY_401 = new RegExp(
+  `^console\\.error: Failed to load resource: the server responded with a status of 401 \\(Unauthorized\\) \\(at ${gatewayUrl.replaceAll('.', '\\.')}/api/\\S+\\)$`,
+);
+
+/**
+ * `watch` for a context whose test has the gateway refuse a token on purpose: Chromium logs each 401
+ * the gateway answers as a console error, and those are the test's subject. Returns, when called,
+ * every other console error, warning or uncaught error, for the test to expect none of at its end.
+ */
+export function watchExpecting401s(context: BrowserContext): () => string[] {
+  const problems: string[] = [];
+  watchConsole(context, problems);
+  return () => problems.filter((problem) => !GATEWAY_401.test(problem));
+}
