@@ -6,7 +6,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { BrowserRouter } from 'react-router';
 import { PageError } from './app/page-error.tsx';
-import { isPublicPath, PublicApp } from './app/public-app.tsx';
+import { isPublicPath, PublicApp, preloadPublicPage } from './app/public-app.tsx';
 
 const element = document.getElementById('root');
 if (element === null) throw new Error('index.html lacks #root');
@@ -34,12 +34,18 @@ const showApp = () => {
   );
 };
 
-if (isPublicPath(window.location.pathname)) {
-  root.render(
-    <StrictMode>
-      <PublicApp onLeave={showApp} />
-    </StrictMode>,
-  );
+const { pathname } = window.location;
+if (isPublicPath(pathname)) {
+  // The page first (its HTML may already show, prerendered), so React never paints a spinner over it.
+  void preloadPublicPage(pathname)
+    .catch(() => {})
+    .then(() =>
+      root.render(
+        <StrictMode>
+          <PublicApp onLeave={showApp} />
+        </StrictMode>,
+      ),
+    );
 } else {
   showApp();
 }

@@ -1,16 +1,34 @@
 import { QueryClientProvider } from '@tanstack/react-query';
-import { Component, type ComponentType, lazy, type ReactNode, Suspense, useEffect } from 'react';
+import {
+  Component,
+  type ComponentType,
+  createElement,
+  lazy,
+  type ReactNode,
+  Suspense,
+  useEffect,
+} from 'react';
 import { BrowserRouter, Outlet, Route, Routes } from 'react-router';
 import { Spinner } from '../design/spinner.tsx';
 import { useLoadedSessionState } from '../features/auth/hooks/use-loaded-session-state.ts';
 import { PageError } from './page-error.tsx';
 import { queryClient } from './query-client.ts';
 
-const page = <M,>(load: () => Promise<M>, pick: (module: M) => ComponentType) =>
-  lazy(async () => ({ default: pick(await load()) }));
+interface PublicPage {
+  (): ReactNode;
+  /** Loads the page's chunk; the first render then shows it, with no spinner in between. */
+  preload: () => Promise<unknown>;
+}
+
+function page<M>(load: () => Promise<M>, pick: (module: M) => ComponentType): PublicPage {
+  let loaded: ComponentType | undefined;
+  const preload = () => load().then((module) => (loaded = pick(module)));
+  const Lazy = lazy(async () => ({ default: pick(await load()) }));
+  return Object.assign(() => (loaded === undefined ? <Lazy /> : createElement(loaded)), { preload });
+}
 
 /** For signed-out visitors; a signed-in one goes on to the app (whose guard takes them where they were going). */
-const GUEST_PAGES: Record<string, ComponentType> = {
+const GUEST_PAGES: Record<string, PublicPage> = {
   '/login': page(
     () => import('../features/auth/components/login-page.tsx'),
     (m) => m.LoginPage,
@@ -25,7 +43,7 @@ const GUEST_PAGES: Record<string, ComponentType> = {
   ),
 };
 /** Links from e-mails, which work whether or not this browser is signed in. */
-const LINK_PAGES: Record<string, ComponentType> = {
+const LINK_PAGES: Record<string, PublicPage> = {
   '/activate': page(
     () => import('../features/auth/components/activate-page.tsx'),
     (m) => m.ActivatePage,
@@ -36,7 +54,13 @@ const LINK_PAGES: Record<string, ComponentType> = {
   ),
 };
 
-export const isPublicPath = (pathname: string) => pathname in GUEST_PAGES || pathname in LINK_PAGES;
+const publicPage = (pathname: string): PublicPage | undefined =>
+  GUEST_PAGES[pathname] ?? LINK_PAGES[pathname];
+
+export const isPublicPath = (pathname: string) => publicPage(pathname) !== undefined;
+
+/** The page at this address, loaded (its chunk was asked for by index.html already). */
+export const preloadPublicPage = async (pathname: string) => publicPage(pathname)?.preload();
 
 /**
  * The pages a first visit lands on from a link or an e-mail, on React Router's light declarative
@@ -45,7 +69,7 @@ export const isPublicPath = (pathname: string) => pathname in GUEST_PAGES || pat
  * these pages too.
  */
 export function PublicApp({ onLeave }: { onLeave: () => void }) {
-  const pages = (table: Record<string, ComponentType>) =>
+  const pages = (table: Record<string, PublicPage>) =>
     Object.entries(table).map(([path, Page]) => <Route key={path} path={path} element={<Page />} />);
   return (
     <BrowserRouter>

@@ -8,7 +8,7 @@ const noUpdates = () => () => {};
 
 /**
  * `useSessionState` for the public pages: the session loads after the page has shown (it brings the
- * API client and zod), and reads as restoring until then.
+ * API client and zod), and reads as restoring until then (and when prerendered at build time).
  */
 export function useLoadedSessionState(): SessionState {
   const [session, setSession] = useState<Session | null>(null);
@@ -21,5 +21,5 @@ export function useLoadedSessionState(): SessionState {
       mounted = false;
     };
   }, []);
-  return useSyncExternalStore(session?.subscribe ?? noUpdates, session?.getState ?? restoring);
+  return useSyncExternalStore(session?.subscribe ?? noUpdates, session?.getState ?? restoring, restoring);
 }
