@@ -110,8 +110,12 @@ function prerenderPublicPages(): Plugin {
     configResolved(config) {
       root = config.root;
     },
-    async writeBundle(options) {
+    async writeBundle(options, bundle) {
       const dir = options.dir ?? join(root, 'dist');
+      const chunks = Object.values(bundle).flatMap((file) =>
+        file.type === 'chunk' ? [{ ...file, gzipBytes: 0 }] : [],
+      );
+      const routes = new Map(routeInitialJs(chunks, PUBLIC_ROUTES).map((line) => [line.route, line.chunks]));
       const server = await createServer({
         root,
         configFile: false,
@@ -124,19 +128,25 @@ function prerenderPublicPages(): Plugin {
         const { prerender } = (await server.ssrLoadModule('/src/build/prerender.tsx')) as {
           prerender: (url: string) => string;
         };
-        const index = await readFile(join(dir, 'index.html'), 'utf8');
+        // The page's scripts are asked for after its first paint, which then never waits for them.
+        const index = (await readFile(join(dir, 'index.html'), 'utf8')).replace(
+          /<script type="module"[^>]*><\/script>|<link rel="modulepreload"[^>]*>|<script>\{const p=.*?<\/script>/g,
+          '',
+        );
+        const entry = chunks.find((chunk) => chunk.isEntry)?.fileName;
         const shell = (url: string) => `<div inert>${prerender(url)}</div>`;
         // As a string in a script: `<` escaped, so no `</script>` can end it.
-        const inScript = (html: string) => JSON.stringify(html).replace(/</g, '\\u003c');
+        const inScript = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
         for (const [route, { withToken, without }] of Object.entries(PRERENDERED)) {
-          const body =
+          const preloads = (routes.get(route) ?? [])
+            .filter((name) => name !== entry)
+            .map((name) => `/${name}`);
+          const afterPaint = `<script>{let started=false;const start=()=>{if(started)return;started=true;for(const href of ${inScript(preloads)}){const link=document.createElement('link');link.rel='modulepreload';link.href=href;document.head.append(link)}const app=document.createElement('script');app.type='module';app.src=${inScript(`/${entry}`)};document.head.append(app)};requestAnimationFrame(()=>setTimeout(start));setTimeout(start,250)}</script>`;
+          const page =
             withToken === undefined
-              ? shell(without)
-              : `<script>document.getElementById('root').innerHTML=new URLSearchParams(location.search).has('token')?${inScript(shell(withToken))}:${inScript(shell(without))}</script>`;
-          const html = index.replace(
-            '<div id="root"></div>',
-            `<div id="root">${withToken === undefined ? body : ''}</div>${withToken === undefined ? '' : body}`,
-          );
+              ? `<div id="root">${shell(without)}</div>`
+              : `<div id="root"></div><script>document.getElementById('root').innerHTML=new URLSearchParams(location.search).has('token')?${inScript(shell(withToken))}:${inScript(shell(without))}</script>`;
+          const html = index.replace('<div id="root"></div>', `${page}${afterPaint}`);
           await writeFile(join(dir, `${route.slice(1)}.html`), html);
         }
       } finally {
