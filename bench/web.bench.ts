@@ -134,10 +134,10 @@ const { jsonPath, pngPath } = await writeReport(
     pages: results,
   },
   {
-    title: `Lighthouse mobile performance, median of ${runs} (${commit.stdout.trim()})`,
+    title: `Lighthouse mobile performance score, median of ${runs} (${commit.stdout.trim()})`,
     unit: '',
     bars: results.map((result) => ({
-      label: `${result.page} · LCP ${(result.lcpMs / 1000).toFixed(1)} s · ${result.jsBeforeLcpKiB} KiB`,
+      label: `${result.page} · LCP ${(result.lcpMs / 1000).toFixed(1)} s`,
       value: result.performance,
     })),
   },
