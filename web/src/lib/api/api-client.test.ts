@@ -269,4 +269,25 @@ describe('Session', () => {
     expect(session.getState()).toEqual({ status: 'signed-out' });
     await expect(session.freshAccessToken()).rejects.toMatchObject({ code: 'signed_out' });
   });
+
+  it('sends no refresh while the browser is offline, and refreshes as soon as the network is back', async () => {
+    vi.useFakeTimers();
+    let online = false;
+    let backOnline: () => void = () => {};
+    const refresh = vi.fn(async () => tokens('next', 5));
+    const session = new Session({
+      refresh,
+      network: { online: () => online, onOnline: (listener) => (backOnline = listener) },
+    });
+    session.signIn(tokens('first', 5));
+
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(refresh).not.toHaveBeenCalled();
+    expect(session.getState().status).toBe('signed-in');
+
+    online = true;
+    backOnline();
+    await vi.waitFor(() => expect(refresh).toHaveBeenCalledTimes(1));
+    expect(await session.accessToken()).toBe('next');
+  });
 });

@@ -15,4 +15,11 @@ export const session = new Session({
   channel: typeof BroadcastChannel === 'undefined' ? undefined : new BroadcastChannel('relay-session'),
   locks: typeof navigator === 'undefined' ? undefined : navigator.locks,
   hint: typeof localStorage === 'undefined' ? undefined : localStorage,
+  network:
+    typeof window === 'undefined'
+      ? undefined
+      : {
+          online: () => navigator.onLine,
+          onOnline: (listener) => window.addEventListener('online', listener),
+        },
 });

@@ -29,6 +29,11 @@ export interface SessionOptions {
    * visitor who never signed in is not sent a refresh that can only fail with a 401 on every page load.
    */
   hint?: Pick<Storage, 'getItem' | 'setItem' | 'removeItem'> | undefined;
+  /**
+   * Whether the browser has a network, and a way to hear it came back: offline, a refresh waits for
+   * the network instead of failing (and logging) every few seconds.
+   */
+  network?: { online(): boolean; onOnline(listener: () => void): void } | undefined;
 }
 
 const HINT_KEY = 'relay.signed-in';
@@ -63,6 +68,8 @@ export class Session {
   #refreshing: Promise<string> | null = null;
   /** Bumped by every sign-out: a refresh that was in flight then must not sign this tab back in. */
   #generation = 0;
+  /** A refresh failed for want of a network: the next one goes as soon as the network is back. */
+  #waitingForNetwork = false;
   #timer: ReturnType<typeof setTimeout> | undefined;
   readonly #stateListeners = new Set<() => void>();
   readonly #tokenListeners = new Set<(accessToken: string) => void>();
@@ -70,6 +77,9 @@ export class Session {
   constructor(options: SessionOptions) {
     this.#options = options;
     options.channel?.addEventListener('message', ({ data }) => this.#onTabMessage(data));
+    options.network?.onOnline(() => {
+      if (this.#state.status === 'signed-in' && this.#waitingForNetwork) this.refresh().catch(() => {});
+    });
   }
 
   getState = (): SessionState => this.#state;
@@ -157,6 +167,7 @@ export class Session {
     const { refresh, locks } = this.#options;
     const generation = this.#generation;
     try {
+      if (this.#options.network?.online() === false) throw ApiError.network();
       const tokens = await (locks ? locks.request('relay-session-refresh', refresh) : refresh());
       if (generation !== this.#generation) throw signedOut();
       this.#acceptToken(tokens);
@@ -174,6 +185,7 @@ export class Session {
     if (!(error instanceof ApiError) || error.status !== 401) {
       // The gateway did not say no (offline, restarting): keep the session and try again soon.
       if (status === 'signed-in') this.#schedule(RETRY_AFTER_NETWORK_ERROR_MS);
+      this.#waitingForNetwork = error instanceof ApiError && error.code === 'network';
       return;
     }
     // On load, no cookie is the usual answer of a browser that signed out, and needs no words.
@@ -182,6 +194,7 @@ export class Session {
   }
 
   #acceptToken({ accessToken, expiresIn }: AccessTokenResponse): void {
+    this.#waitingForNetwork = false;
     const lifetimeMs = expiresIn * 1000;
     this.#token = { value: accessToken, expiresAt: this.#now() + lifetimeMs };
     this.#options.hint?.setItem(HINT_KEY, '1');
