@@ -17,6 +17,8 @@ async function openConversions(page: Page, name: string): Promise<void> {
 
 const jobsOf = (page: Page) => page.getByRole('list', { name: 'Conversions' });
 const pickedOf = (page: Page) => page.getByRole('list', { name: 'Files to convert' });
+/** Exact: the list of picked files is labelled "Files to convert". */
+const filesInput = (page: Page) => page.getByLabel('Files', { exact: true });
 
 /**
  * The WebSockets the page opens from now on: their paths, the most open at once, and the error
@@ -50,7 +52,7 @@ async function timesShown(row: Locator, text: string): Promise<number> {
 
 /** Picks the fixtures, keeps the default target (PDF) and waits until every job is Done, live. */
 async function convertToPdf(page: Page, files: readonly string[]): Promise<void> {
-  await page.getByLabel('Files').setInputFiles(files.map((file) => join(FORMATS, file)));
+  await filesInput(page).setInputFiles(files.map((file) => join(FORMATS, file)));
   await page.getByRole('button', { name: 'Convert', exact: true }).click();
   for (const name of files) {
     const job = jobsOf(page).getByRole('listitem', { name });
@@ -68,9 +70,7 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
   await checkScreen(page, testInfo, 'conversions-empty');
 
   await test.step('each picked file offers only its own targets', async () => {
-    await page
-      .getByLabel('Files')
-      .setInputFiles([join(FORMATS, 'sample.docx'), join(FORMATS, 'sample.xlsx')]);
+    await filesInput(page).setInputFiles([join(FORMATS, 'sample.docx'), join(FORMATS, 'sample.xlsx')]);
     const docxTarget = page.getByLabel('Convert sample.docx to');
     const xlsxTarget = page.getByLabel('Convert sample.xlsx to');
     await expect(docxTarget.getByRole('option')).toHaveText(['PDF', 'ODT']);
@@ -84,8 +84,7 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
   });
 
   await test.step('a file Relay cannot convert is marked with why and what to do, and left out', async () => {
-    // Exact: the list of picked files is labelled "Files to convert".
-    await page.getByLabel('Files', { exact: true }).setInputFiles({
+    await filesInput(page).setInputFiles({
       name: 'archive.zip',
       mimeType: 'application/zip',
       buffer: Buffer.from('PK\u0003\u0004 not a document'),
@@ -107,13 +106,17 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
     await expect(convert).toHaveAccessibleDescription(
       'This file cannot be converted: remove it, or add others.',
     );
-    await page.getByRole('button', { name: 'Remove archive.zip' }).click();
-    await expect(pickedOf(page)).toHaveCount(0);
   });
 
-  await test.step('both jobs turn Done live, without a reload', async () => {
+  await test.step('both jobs turn Done live, without a reload; the zip is not sent', async () => {
     await convertToPdf(page, ['sample.docx', 'sample.xlsx']);
     await expect(jobsOf(page).getByRole('button', { name: 'Download sample.pdf' })).toHaveCount(2);
+    await expect(jobsOf(page).getByRole('listitem', { name: 'archive.zip' })).toHaveCount(0);
+    await expect(pickedOf(page).getByRole('listitem', { name: 'archive.zip' })).toHaveAccessibleDescription(
+      /^Relay cannot convert \.zip files\./,
+    );
+    await page.getByRole('button', { name: 'Remove archive.zip' }).click();
+    await expect(pickedOf(page)).toHaveCount(0);
     for (const name of ['sample.docx', 'sample.xlsx'])
       expect(await timesShown(jobsOf(page).getByRole('listitem', { name }), name)).toBe(1);
     // Status came over the app's one socket, the chats' (no second one for conversions): never two at once.
@@ -123,7 +126,7 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
   await checkScreen(page, testInfo, 'conversions');
 
   await test.step('a password-protected docx fails with a reason a person can read', async () => {
-    await page.getByLabel('Files').setInputFiles(join(FORMATS, 'encrypted.docx'));
+    await filesInput(page).setInputFiles(join(FORMATS, 'encrypted.docx'));
     await page.getByRole('button', { name: 'Convert', exact: true }).click();
     const job = jobsOf(page).getByRole('listitem', { name: 'encrypted.docx' });
     await expect(job.getByText('Failed', { exact: true })).toBeVisible({ timeout: CONVERTED_WITHIN_MS });
