@@ -69,7 +69,10 @@ test('keyboard only: sign in, open a chat dialog with focus kept inside, close i
   // With nobody invited, creating opens the chat.
   await expect(page.getByRole('heading', { level: 1, name: 'Keyboard club' })).toBeVisible();
 
-  await tabTo(page, page.getByLabel('Message', { exact: true }), 30);
+  // The room opens with its composer focused (beside the list, which keeps its own tab stops).
+  const composer = page.getByLabel('Message', { exact: true });
+  await expect(composer).toBeFocused();
+  expect(await focusRing(page), 'the focused composer shows where focus is').toMatch(/^(outline|shadow)$/);
   await page.keyboard.type('Typed without a mouse');
   await page.keyboard.press('Enter');
   await expect(
@@ -78,4 +81,8 @@ test('keyboard only: sign in, open a chat dialog with focus kept inside, close i
       .getByRole('article')
       .filter({ hasText: 'Typed without a mouse' }),
   ).toContainText(/Sent|Read by/);
+
+  // From the top of the page, every stop through the header, the list and the room shows its focus.
+  await page.getByRole('link', { name: 'Skip to messages' }).focus();
+  await tabTo(page, composer, 30);
 });
