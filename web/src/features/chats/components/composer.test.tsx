@@ -2,7 +2,7 @@ import type { UserProfile } from '@relay/contracts';
 import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
 import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { MemoryRouter, Route, Routes } from 'react-router';
+import { createMemoryRouter, RouterProvider } from 'react-router';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { profileQueryKey } from '../../profile/hooks/profile-query-key.ts';
 import { messageDrafts } from '../hooks/message-drafts.ts';
@@ -10,20 +10,21 @@ import { Composer } from './composer.tsx';
 
 const ME = '00000000-0000-4000-8000-00000000000a';
 const CHAT = '00000000-0000-4000-8000-000000000001';
+const OTHER_CHAT = '00000000-0000-4000-8000-000000000002';
 
 function renderComposer(onSend = vi.fn()) {
   const queryClient = new QueryClient();
   queryClient.setQueryData(profileQueryKey, { id: ME, name: 'Ada' } as UserProfile);
+  const router = createMemoryRouter(
+    [{ path: '/chats/:chatId', element: <Composer onSend={onSend} onTyping={() => {}} /> }],
+    { initialEntries: [`/chats/${CHAT}`] },
+  );
   render(
     <QueryClientProvider client={queryClient}>
-      <MemoryRouter initialEntries={[`/chats/${CHAT}`]}>
-        <Routes>
-          <Route path="/chats/:chatId" element={<Composer onSend={onSend} onTyping={() => {}} />} />
-        </Routes>
-      </MemoryRouter>
+      <RouterProvider router={router} />
     </QueryClientProvider>,
   );
-  return { onSend, field: () => screen.getByLabelText('Message') as HTMLTextAreaElement };
+  return { onSend, router, field: () => screen.getByLabelText('Message') as HTMLTextAreaElement };
 }
 
 afterEach(() => {
@@ -69,5 +70,15 @@ describe('Composer', () => {
 
     expect(field().value).toBe('typing\n\nrefused');
     expect(screen.getByText('Not sent — kept as a draft')).toBeDefined();
+  });
+
+  it('shows each chat its own draft when moving between chats', async () => {
+    const { field, router } = renderComposer();
+    await userEvent.setup().type(field(), 'for the first chat');
+
+    await act(() => router.navigate(`/chats/${OTHER_CHAT}`));
+    expect(field().value).toBe('');
+    await act(() => router.navigate(`/chats/${CHAT}`));
+    expect(field().value).toBe('for the first chat');
   });
 });

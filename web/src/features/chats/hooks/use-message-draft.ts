@@ -8,11 +8,17 @@ const EMPTY: MessageDraft = { text: '', notSent: false };
  * chats, a reload or a sign-out, and messages that were never sent join it ("Not sent").
  */
 export function useMessageDraft(userId: string | undefined, chatId: string | undefined) {
-  const [draft, setDraft] = useState<MessageDraft>(EMPTY);
+  const [draft, setDraft] = useState<MessageDraft & { chatId: string | undefined }>({ ...EMPTY, chatId });
 
   useEffect(() => {
     if (userId === undefined || chatId === undefined) return;
-    const load = () => setDraft((typed) => messageDrafts.read(userId, chatId) ?? typed);
+    // Text typed before the profile (the user id) was known stays, unless it was another chat's.
+    const load = () =>
+      setDraft((typed) => {
+        const stored = messageDrafts.read(userId, chatId);
+        if (stored !== undefined) return { ...stored, chatId };
+        return typed.chatId === chatId ? typed : { ...EMPTY, chatId };
+      });
     load();
     return messageDrafts.onKept(userId, chatId, load);
   }, [userId, chatId]);
@@ -22,13 +28,13 @@ export function useMessageDraft(userId: string | undefined, chatId: string | und
       setDraft((current) => {
         const next = { text, notSent: current.notSent && text.trim() !== '' };
         if (userId !== undefined && chatId !== undefined) messageDrafts.write(userId, chatId, next);
-        return next;
+        return { ...next, chatId };
       }),
     [userId, chatId],
   );
 
   const sent = useCallback(() => {
-    setDraft(EMPTY);
+    setDraft({ ...EMPTY, chatId });
     if (userId !== undefined && chatId !== undefined) messageDrafts.clear(userId, chatId);
   }, [userId, chatId]);
 
