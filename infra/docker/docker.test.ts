@@ -141,8 +141,8 @@ describe('Dockerfile', () => {
     expect(read(join(HERE, 'nginx.conf'))).toMatch(/location = \/readyz/);
   });
 
-  it('serves the SPA with a fallback to index.html for client-side routes', () => {
-    expect(read(join(HERE, 'nginx.conf'))).toMatch(/try_files \$uri \$uri\/ \/index\.html;/);
+  it('serves the prerendered public pages, with a fallback to index.html for client-side routes', () => {
+    expect(read(join(HERE, 'nginx.conf'))).toMatch(/try_files \$uri \$uri\.html \$uri\/ \/index\.html;/);
   });
 
   it('keeps secrets, dependencies and local state out of the build context', () => {
