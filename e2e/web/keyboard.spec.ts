@@ -37,6 +37,8 @@ test('keyboard only: sign in, open a chat dialog with focus kept inside, close i
   const user = await activeUser('Grace Hopper');
   await page.goto('/login');
   await expect(page.getByRole('heading', { level: 1, name: 'Sign in' })).toBeVisible();
+  // The prerendered page paints first and stays inert (nothing to focus) until the app takes it over.
+  await expect(page.locator('[inert]')).toHaveCount(0);
 
   await tabTo(page, page.getByLabel('Email'));
   await page.keyboard.type(user.email);
