@@ -97,9 +97,12 @@ test('two panes on a desktop, one with back navigation on a phone; an empty room
     await page.setViewportSize({ width: 375, height: 740 });
     await expect(heading(page, title)).toBeVisible();
     await expect(heading(page, 'Chats')).toBeHidden();
+    // The open room is the whole screen, as on a phone's chat app; the list has the header.
+    await expect(page.getByRole('banner')).toBeHidden();
     await page.getByRole('link', { name: 'All chats' }).click();
     await expect(page).toHaveURL(/\/chats$/);
     await expect(heading(page, 'Chats')).toBeVisible();
+    await expect(page.getByRole('banner')).toBeVisible();
     await expect(heading(page, title)).toBeHidden();
     await page.getByRole('link', { name: title }).click();
     await expect(heading(page, title)).toBeVisible();

@@ -15,7 +15,8 @@ function skipTo(event: MouseEvent<HTMLAnchorElement>, id: string) {
 
 /**
  * Every signed-in page: a skip link, the header, then the page, which fades in when the section
- * changes. The chats section fills the window (the list and the room scroll inside it).
+ * changes. The chats section fills the window (the list and the room scroll inside it); on a phone
+ * an open room takes the whole screen, as chat apps do, its back arrow leading to the list and header.
  */
 export function AppLayout() {
   const { pathname } = useLocation();
@@ -28,7 +29,7 @@ export function AppLayout() {
     ? { id: 'messages', label: 'Skip to messages' }
     : { id: 'main', label: 'Skip to content' };
   return (
-    <div className={`app-shell${fill ? ' app-shell--fill' : ''}`}>
+    <div className={`app-shell${fill ? ' app-shell--fill' : ''}${inRoom ? ' app-shell--room' : ''}`}>
       <a className="skip-link" href={`#${skip.id}`} onClick={(event) => skipTo(event, skip.id)}>
         {skip.label}
       </a>
