@@ -15,7 +15,7 @@ export type MessageRow =
     };
 
 /** Messages of one sender this close to the one before them continue its group, as in Slack. */
-export const GROUP_WITHIN_MS = 5 * 60_000;
+const GROUP_WITHIN_MS = 5 * 60_000;
 
 export const UNREAD_ROW_KEY = 'unread';
 

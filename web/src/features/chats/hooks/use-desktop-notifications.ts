@@ -6,8 +6,7 @@ import { chatTitle } from '../components/chat-title.ts';
 const STORAGE_KEY = 'relay.desktop-notifications';
 const listeners = new Set<() => void>();
 
-export const notificationsSupported = (): boolean =>
-  typeof window !== 'undefined' && 'Notification' in window;
+const notificationsSupported = (): boolean => typeof window !== 'undefined' && 'Notification' in window;
 
 /** Opted in here and allowed by the browser: both, or no notification is shown. */
 function isEnabled(): boolean {
@@ -53,7 +52,7 @@ interface NotifyContext {
 }
 
 /** What to show for a live message, or nothing: only others' new messages, opted in, the tab hidden. */
-export function messageNotification(
+function messageNotification(
   message: ChatMessage,
   context: NotifyContext,
 ): { title: string; body: string; tag: string } | undefined {
