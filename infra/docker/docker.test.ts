@@ -14,6 +14,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { chatEnv } from '../../services/chat/src/config.ts';
 import { convertEnv } from '../../services/convert/src/config.ts';
+import { REQUIRED_FONTS } from '../../services/convert/src/engines/fonts.ts';
 import { gatewayEnv } from '../../services/gateway/src/config.ts';
 
 const ROOT = resolve(import.meta.dirname, '../..');
@@ -139,6 +140,20 @@ describe('Dockerfile', () => {
     const web = stages.find((stage) => stage.name === 'web');
     expect(web?.instructions.find((line) => line.startsWith('HEALTHCHECK'))).toContain('/readyz');
     expect(read(join(HERE, 'nginx.conf'))).toMatch(/location = \/readyz/);
+  });
+
+  it('installs in the convert image, as infra/local does, the fonts convert-worker checks at start', () => {
+    const installs = lineage(stages, 'convert')
+      .at(-1)
+      ?.instructions.find((line) => /apt-get install/.test(line));
+    const local = /^install_libreoffice\(\) \{[\s\S]*?^\}/m.exec(
+      read(join(ROOT, 'infra/local/stack.sh')),
+    )?.[0];
+    const image = new Set(installs?.split(/\s+/));
+    for (const name of ['fontconfig', ...REQUIRED_FONTS.map((font) => font.package)]) {
+      expect(image, `the image lacks ${name}`).toContain(name);
+      expect(local?.split(/\s+/), `infra/local lacks ${name}`).toContain(name);
+    }
   });
 
   it('serves the prerendered public pages, with a fallback to index.html for client-side routes', () => {

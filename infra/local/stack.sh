@@ -116,8 +116,13 @@ install_maildev() {
 install_libreoffice() {
   local unoserver_version="${UNOSERVER_VERSION:-3.7}"
   # python3-uno is the bridge unoserver drives soffice through; poppler-utils (pdftotext, pdfinfo) checks results.
+  # Fonts: Carlito, Caladea and Liberation have the metrics of Calibri, Cambria, Arial, Times New Roman and
+  # Courier New (so text keeps its breaks); Noto covers CJK, emoji and the other scripts; Symbola gives
+  # outline emoji, which LibreOffice 7.4 can print (color ones it cannot). convert-worker's /readyz checks
+  # them through fontconfig (fc-match).
   apt_install libreoffice-writer-nogui libreoffice-calc-nogui libreoffice-impress-nogui fonts-dejavu-core \
-    python3-uno python3-venv poppler-utils
+    python3-uno python3-venv poppler-utils fontconfig fonts-crosextra-carlito fonts-crosextra-caladea \
+    fonts-liberation2 fonts-noto-cjk fonts-noto-color-emoji fonts-symbola fonts-noto-core
   soffice --version >/dev/null || fail libreoffice "soffice --version failed"
   # `import uno` works only under Debian's own interpreter, so the venv is built on it and sees its site-packages.
   local venv="$LOCAL/venv/unoserver"

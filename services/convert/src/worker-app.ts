@@ -7,12 +7,16 @@ import { convertJob, maintenanceJob } from './conversions/conversion.jobs.ts';
 import { ConvertJobHandler } from './conversions/convert-job.handler.ts';
 import { expireConversions, REQUEUE_AFTER_MS, requeueStale } from './conversions/maintenance.handler.ts';
 import { createEngines } from './engines/engines.ts';
+import { fontsReadiness } from './engines/fonts.ts';
 
 /**
  * Wires convert-worker: the engines (the warm LibreOffice pool first), one job per free instance,
- * the retention sweep on its schedule, and /healthz, /readyz, /metrics.
+ * the retention sweep on its schedule, and /healthz, /readyz, /metrics. A worker without the fonts
+ * documents name would print them in other fonts (or as boxes): it says so and is not ready.
  */
 export async function buildConvertWorker(config: ConvertConfig, logger: Logger): Promise<ConvertProcess> {
+  const fonts = await fontsReadiness();
+  if (fonts.report.problem !== '') logger.error({ missing: fonts.report.missing }, fonts.report.problem);
   const { database, channelLayer, storage, repository } = connect(config, logger);
   const engines = createEngines(config, logger);
   await engines.start();
@@ -63,6 +67,7 @@ export async function buildConvertWorker(config: ConvertConfig, logger: Logger):
     logger,
     readiness: [
       { name: 'engines', check: () => engines.ping() },
+      { name: 'fonts', check: fonts.check },
       { name: 'postgres', check: database.ping },
       { name: 'redis', check: () => channelLayer.ping() },
       { name: 's3', check: () => storage.ping() },

@@ -39,6 +39,7 @@ let config: ConvertConfig;
 let api: ConvertProcess;
 let worker: ConvertProcess;
 let baseUrl: string;
+let workerUrl: string;
 let channelLayer: ChannelLayer;
 let storage: ObjectStorage;
 let scratch: string;
@@ -56,7 +57,7 @@ beforeAll(async () => {
   api = await buildConvertService(config, logger);
   baseUrl = await api.http.listen({ host: '127.0.0.1', port: 0 });
   worker = await buildConvertWorker(config, logger);
-  await worker.http.listen({ host: '127.0.0.1', port: 0 });
+  workerUrl = await worker.http.listen({ host: '127.0.0.1', port: 0 });
   channelLayer = new ChannelLayer({ redisUrl: config.REDIS_URL, prefix, logger });
   storage = new ObjectStorage(objectStorageOptions(config));
   scratch = await mkdtemp(join(tmpdir(), 'convert-worker-test-'));
@@ -119,6 +120,12 @@ async function download(owner: string, id: string): Promise<{ response: Response
 }
 
 describe('convert-worker', () => {
+  it('is ready with the fonts documents name: each Office family resolves to its metric-compatible stand-in', async () => {
+    await expect.poll(async () => (await fetch(`${workerUrl}/readyz`)).status, { timeout: 10_000 }).toBe(200);
+    const report = (await (await fetch(`${workerUrl}/readyz`)).json()) as { checks: Record<string, string> };
+    expect(report.checks).toMatchObject({ engines: 'ok', fonts: 'ok' });
+  });
+
   it('converts an upload: queued → converting → done, and the link downloads a PDF with its text', async () => {
     const owner = randomUUID();
     const marker = `marker-${randomUUID().slice(0, 8)}`;
