@@ -6,7 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@relay/platform';
 import { type ConversionEngine, ConversionFailed, type ConversionRequest } from './engine.ts';
 import { isOfficeSource } from './libreoffice/filters.ts';
-import { describeFormat, refuseUnsupported } from './reasons.ts';
+import { RetryableReason, refuseUnsupported } from './reasons.ts';
 
 export interface HttpEngineOptions {
   /** Base URL of a Gotenberg-compatible service, e.g. http://gotenberg:3000. */
@@ -67,7 +67,7 @@ export function createHttpEngine(options: HttpEngineOptions): ConversionEngine {
         });
       }
       if (request.signal?.aborted) {
-        throw new ConversionFailed('The conversion was interrupted; it will be tried again.', {
+        throw new ConversionFailed(RetryableReason.interrupted, {
           retryable: true,
           cause: error,
         });
@@ -105,10 +105,10 @@ export function createHttpEngine(options: HttpEngineOptions): ConversionEngine {
         } catch (error) {
           if (!(error instanceof TransientFailure)) throw error;
           if (number >= attempts) {
-            throw new ConversionFailed(
-              `The conversion service is not available right now; converting ${describeFormat(request.sourceFormat)} will be tried again.`,
-              { retryable: true, cause: error },
-            );
+            throw new ConversionFailed(RetryableReason.serviceUnavailable(request.sourceFormat), {
+              retryable: true,
+              cause: error,
+            });
           }
           logger.warn({ err: error, attempt: number }, 'conversion service failed, retrying');
           await sleep(backoffMs * 2 ** (number - 1), undefined, { signal: request.signal });

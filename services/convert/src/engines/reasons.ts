@@ -29,4 +29,19 @@ export const refuseUnsupported = (request: ConversionRequest) =>
     { retryable: false },
   );
 
+/**
+ * Reasons of retryable failures. The job shows one only once no attempt is left (a retried attempt
+ * shows nothing), so none of them may promise another attempt: each is written as the last word.
+ */
+export const RetryableReason = {
+  interrupted: 'The conversion was interrupted (the converter was shutting down). Upload the file again.',
+  engineStopped: 'The converter stopped unexpectedly while converting this file. Upload it again.',
+  serviceUnavailable: (format: SourceFormat) =>
+    `The conversion service did not answer while converting ${describeFormat(format)}. Upload it again later.`,
+} as const;
+
+/** Final: the same document made a fresh LibreOffice instance abort twice. */
+export const DOCUMENT_CRASHES_LIBREOFFICE =
+  'This document makes LibreOffice crash each time it is opened, so it cannot be converted. Saving it again from an office program may help.';
+
 export const capitalize = (text: string) => text.charAt(0).toUpperCase() + text.slice(1);

@@ -9,6 +9,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngines, type Engines, enginesEnv } from '../../src/engines/engines.ts';
 import { isAlive } from '../../src/engines/libreoffice/processes.ts';
+import { RetryableReason } from '../../src/engines/reasons.ts';
 import {
   docxPackage,
   externalImageRelationship,
@@ -282,7 +283,7 @@ describe('a hung or crashed instance', () => {
     for (const text of texts) expect(text).toContain(marker);
   }, 60_000);
 
-  it('a soffice that dies mid-conversion fails the job as retryable and is replaced', async () => {
+  it('a soffice killed from outside mid-conversion (not its own abort) fails the job as retryable and is replaced', async () => {
     const slow = failure(toPdf('txt', await slowText()));
     const busy = async () => (await engines.stats()).instances.find((instance) => instance.state === 'busy');
     await expect
@@ -293,7 +294,7 @@ describe('a hung or crashed instance', () => {
     process.kill(soffice?.pid ?? 0, 'SIGKILL');
     const error = await slow;
     expect(error.retryable).toBe(true);
-    expect(error.reason).toBe('The converter stopped unexpectedly; the conversion will be tried again.');
+    expect(error.reason).toBe(RetryableReason.engineStopped);
     await expect.poll(readyInstances, { timeout: 30_000, interval: 250 }).toBe(2);
     expect(await pdfText(await small())).toContain(marker);
   }, 60_000);

@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@relay/platform';
 import { ConversionFailed } from '../engine.ts';
+import { DOCUMENT_CRASHES_LIBREOFFICE, RetryableReason } from '../reasons.ts';
+import { CrashedDocuments, sofficeAborted } from './crashes.ts';
 import { isAlive, processGroupMembers, signalGroup } from './processes.ts';
 import { type UnoConvertCall, UnoserverInstance } from './unoserver.ts';
 import { XmlRpcFault } from './xmlrpc.ts';
@@ -75,6 +77,7 @@ export class LibreOfficePool {
   private readonly directory: string;
   private readonly slots: Slot[];
   private readonly waiters: Waiter[] = [];
+  private readonly crashedDocuments = new CrashedDocuments();
   private closed = false;
 
   constructor(options: LibreOfficePoolOptions) {
@@ -136,16 +139,9 @@ export class LibreOfficePool {
           cause: error,
         });
       }
-      if (signal?.aborted) {
-        throw new ConversionFailed('The conversion was interrupted; it will be tried again.', {
-          retryable: true,
-          cause: error,
-        });
-      }
-      throw new ConversionFailed('The converter stopped unexpectedly; the conversion will be tried again.', {
-        retryable: true,
-        cause: error,
-      });
+      if (signal?.aborted)
+        throw new ConversionFailed(RetryableReason.interrupted, { retryable: true, cause: error });
+      throw await this.crashed(call, instance, error);
     }
     clearTimeout(demote);
     // Back to normal priority for the next job; where that is not allowed, a fresh instance has it.
@@ -155,6 +151,22 @@ export class LibreOfficePool {
       return;
     }
     await this.releaseOrRecycle(slot, instance);
+  }
+
+  /**
+   * An instance died under a conversion. If soffice aborted by itself, the document may be the cause:
+   * the second abort on the same bytes ends the job; the first, or an instance killed from outside
+   * (memory, an operator), is worth another attempt on a fresh instance.
+   */
+  private async crashed(call: UnoConvertCall, instance: UnoserverInstance, cause: unknown) {
+    const stderr = instance.stderr();
+    if (!sofficeAborted(stderr))
+      return new ConversionFailed(RetryableReason.engineStopped, { retryable: true, cause });
+    const again = await this.crashedDocuments.recordAbort(call.inputPath).catch(() => false);
+    this.options.logger.warn({ stderr, again }, 'LibreOffice aborted while converting a document');
+    return again
+      ? new ConversionFailed(DOCUMENT_CRASHES_LIBREOFFICE, { retryable: false, cause })
+      : new ConversionFailed(RetryableReason.engineStopped, { retryable: true, cause });
   }
 
   async stats(): Promise<PoolStats> {
@@ -183,11 +195,7 @@ export class LibreOfficePool {
   async close(): Promise<void> {
     this.closed = true;
     for (const waiter of this.waiters.splice(0)) {
-      waiter.reject(
-        new ConversionFailed('The converter is shutting down; the conversion will be tried again.', {
-          retryable: true,
-        }),
-      );
+      waiter.reject(new ConversionFailed(RetryableReason.interrupted, { retryable: true }));
     }
     await Promise.all(
       this.slots.map(async (slot) => {
@@ -201,11 +209,7 @@ export class LibreOfficePool {
 
   private acquire(signal?: AbortSignal): Promise<Slot> {
     if (this.closed) {
-      return Promise.reject(
-        new ConversionFailed('The converter is shutting down; the conversion will be tried again.', {
-          retryable: true,
-        }),
-      );
+      return Promise.reject(new ConversionFailed(RetryableReason.interrupted, { retryable: true }));
     }
     const idle = this.slots.find((slot) => slot.state === 'idle');
     if (idle !== undefined) {
@@ -222,11 +226,7 @@ export class LibreOfficePool {
       };
       const onAbort = () => {
         this.waiters.splice(this.waiters.indexOf(waiter), 1);
-        reject(
-          new ConversionFailed('The conversion was interrupted; it will be tried again.', {
-            retryable: true,
-          }),
-        );
+        reject(new ConversionFailed(RetryableReason.interrupted, { retryable: true }));
       };
       signal?.addEventListener('abort', onAbort, { once: true });
       this.waiters.push(waiter);
