@@ -156,6 +156,19 @@ describe('Dockerfile', () => {
     }
   });
 
+  it("unpacks Writer's UI files in the convert image, as infra/local does (soffice aborts on comments without them)", () => {
+    const installs = lineage(stages, 'convert')
+      .at(-1)
+      ?.instructions.find((line) => /apt-get install/.test(line));
+    const ui = 'share/config/soffice.cfg/modules/swriter/ui';
+    expect(installs).toMatch(/apt-get download "libreoffice-writer=\$\{version\}"/);
+    expect(installs).toContain(ui);
+    expect(installs).toContain(`${ui}/annotation.ui`);
+    const local = read(join(ROOT, 'infra/local/stack.sh'));
+    expect(/^install_libreoffice\(\) \{[\s\S]*?^\}/m.exec(local)?.[0]).toContain('install_writer_ui_files');
+    expect(/^install_writer_ui_files\(\) \{[\s\S]*?^\}/m.exec(local)?.[0]).toContain('annotation.ui');
+  });
+
   it('serves the prerendered public pages, with a fallback to index.html for client-side routes', () => {
     expect(read(join(HERE, 'nginx.conf'))).toMatch(/try_files \$uri \$uri\.html \$uri\/ \/index\.html;/);
   });

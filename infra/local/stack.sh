@@ -113,6 +113,25 @@ install_redis() { apt_install redis-server; }
 install_maildev() {
   [ -x "$RELAY_ROOT/node_modules/.bin/maildev" ] || fail maildev "node_modules/.bin/maildev is missing: run npm ci"
 }
+# Debian's Writer without GUI ships none of Writer's UI layout files, yet a loaded document's hidden view
+# builds its comment windows from them: without modules/swriter/ui/annotation.ui soffice aborts on every
+# Word or ODF document with a comment. They are unpacked from the GUI package of the very same version.
+install_writer_ui_files() {
+  local ui=/usr/lib/libreoffice/share/config/soffice.cfg/modules/swriter/ui
+  [ -f "$ui/annotation.ui" ] && return 0
+  local version tmp
+  version="$(dpkg-query -W -f='${Version}' libreoffice-writer-nogui)"
+  tmp="$(mktemp -d)"
+  echo "unpacking Writer's UI files from libreoffice-writer $version (apt)"
+  (cd "$tmp" && { apt-get download -qq "libreoffice-writer=$version" 2>/dev/null ||
+    { apt-get update -qq && apt-get download -qq "libreoffice-writer=$version"; }; }) ||
+    fail libreoffice "apt-get download libreoffice-writer=$version failed"
+  dpkg-deb --fsys-tarfile "$tmp"/libreoffice-writer_*.deb |
+    tar -x -C / ".$ui"
+  rm -rf "$tmp"
+  [ -f "$ui/annotation.ui" ] || fail libreoffice "$ui/annotation.ui is still missing"
+}
+
 install_libreoffice() {
   local unoserver_version="${UNOSERVER_VERSION:-3.7}"
   # python3-uno is the bridge unoserver drives soffice through; poppler-utils (pdftotext, pdfinfo) checks results.
@@ -124,6 +143,7 @@ install_libreoffice() {
     python3-uno python3-venv poppler-utils fontconfig fonts-crosextra-carlito fonts-crosextra-caladea \
     fonts-liberation2 fonts-noto-cjk fonts-noto-color-emoji fonts-symbola fonts-noto-core
   soffice --version >/dev/null || fail libreoffice "soffice --version failed"
+  install_writer_ui_files
   # `import uno` works only under Debian's own interpreter, so the venv is built on it and sees its site-packages.
   local venv="$LOCAL/venv/unoserver"
   if ! "$venv/bin/python" -c 'import uno' 2>/dev/null ||

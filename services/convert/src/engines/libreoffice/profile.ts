@@ -42,8 +42,26 @@ const HARDENED_SETTINGS = [
   setting('/org.openoffice.Office.Common/Save/Document', 'CreateBackup', false),
 ];
 
-/** Writes a fresh profile (user/registrymodifications.xcu) into `profileDir` before soffice first reads it. */
+/**
+ * LibreOffice 7.4 embeds Noto Color Emoji in a PDF but draws none of its (bitmap) glyphs, so emoji
+ * vanish; refused here, fontconfig falls back to Symbola's outline emoji, which print. The profile
+ * directory is soffice's HOME, where fontconfig reads a user's own configuration.
+ */
+const FONT_SELECTION = [
+  '<?xml version="1.0"?>',
+  '<!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">',
+  '<fontconfig><selectfont><rejectfont><glob>*/NotoColorEmoji.ttf</glob></rejectfont></selectfont></fontconfig>',
+  '',
+].join('\n');
+
+/**
+ * Writes a fresh profile (user/registrymodifications.xcu) into `profileDir` before soffice first reads
+ * it, and the font selection fontconfig reads from there (soffice's HOME).
+ */
 export async function writeHardenedProfile(profileDir: string): Promise<void> {
+  const fontconfigDir = join(profileDir, '.config', 'fontconfig');
+  await mkdir(fontconfigDir, { recursive: true });
+  await writeFile(join(fontconfigDir, 'fonts.conf'), FONT_SELECTION);
   const userDir = join(profileDir, 'user');
   await mkdir(userDir, { recursive: true });
   const xcu = [
