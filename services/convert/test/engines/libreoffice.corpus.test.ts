@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { access, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { loadConfig } from '@relay/platform';
@@ -7,8 +8,14 @@ import { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
 import { pdfText, scratchDirectory, silentLogger } from './fixtures.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
-/** Real documents, read where they are (beside the checkout, as on every machine of this kind), never copied in. */
-const CORPUS = join(ROOT, '..', 'shared', 'corpus');
+/**
+ * Real documents, read where they are (beside the checkout, or the shared folder of this machine kind
+ * for a checkout elsewhere), never copied in.
+ */
+const CORPUS =
+  process.env.RELAY_CORPUS_DIR ||
+  [join(ROOT, '..', 'shared', 'corpus'), '/work/shared/corpus'].find((dir) => existsSync(dir)) ||
+  join(ROOT, '..', 'shared', 'corpus');
 const ANNOTATION_UI = '/usr/lib/libreoffice/share/config/soffice.cfg/modules/swriter/ui/annotation.ui';
 
 /**
