@@ -96,7 +96,12 @@ function ChatRoom({ chatId }: { chatId: string }) {
   // Reading waits until the unread count at opening is known (the "New messages" line needs it),
   // and while the tab is hidden: what comes in then counts in the title until the reader is back.
   const visible = usePageVisible();
-  useMarkRead(chatId, lastFromOthers?.messageId, status === 'open' && unreadAtOpen !== undefined && visible);
+  useMarkRead(
+    chatId,
+    lastFromOthers?.messageId,
+    status === 'open' && unreadAtOpen !== undefined && visible,
+    chat?.unreadCount ?? 0,
+  );
   useListFollowsRoom(
     chatId,
     state.messages.findLast((message) => message.messageId !== undefined),

@@ -27,7 +27,7 @@ describe('useMarkRead', () => {
     const wrapper = ({ children }: { children: ReactNode }) => (
       <QueryClientProvider client={client}>{children}</QueryClientProvider>
     );
-    const { rerender } = renderHook(({ ready }) => useMarkRead(CHAT, 'm9', ready), {
+    const { rerender } = renderHook(({ ready }) => useMarkRead(CHAT, 'm9', ready, 4), {
       wrapper,
       initialProps: { ready: false },
     });
@@ -36,5 +36,29 @@ describe('useMarkRead', () => {
     rerender({ ready: true });
     expect(socket.markRead).toHaveBeenCalledWith(CHAT, 'm9');
     expect(client.getQueryData<Chat[]>(chatsQueryKey)?.[0]?.unreadCount).toBe(0);
+  });
+
+  it('clears again a count that a re-read list brings back before the receipt is stored, sending it once more', () => {
+    socket.markRead.mockClear();
+    const client = new QueryClient();
+    client.setQueryData(chatsQueryKey, [chat]);
+    const wrapper = ({ children }: { children: ReactNode }) => (
+      <QueryClientProvider client={client}>{children}</QueryClientProvider>
+    );
+    const unread = () => client.getQueryData<Chat[]>(chatsQueryKey)?.[0]?.unreadCount ?? -1;
+    const { rerender } = renderHook(({ count }) => useMarkRead(CHAT, 'm9', true, count), {
+      wrapper,
+      initialProps: { count: 4 },
+    });
+    expect(unread()).toBe(0);
+    rerender({ count: 0 });
+    expect(socket.markRead).toHaveBeenCalledTimes(1);
+    // The list is fetched again while the receipt is still on its way to chat-api's store.
+    client.setQueryData(chatsQueryKey, [chat]);
+    rerender({ count: 4 });
+    expect(unread()).toBe(0);
+    expect(socket.markRead).toHaveBeenCalledTimes(2);
+    rerender({ count: 0 });
+    expect(socket.markRead).toHaveBeenCalledTimes(2);
   });
 });
