@@ -5,14 +5,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { crc32 } from 'node:zlib';
-import { createLogger } from '@relay/platform';
+import { createLogger, loadConfig } from '@relay/platform';
 import { expect } from 'vitest';
 import { ConversionFailed } from '../../src/engines/engine.ts';
+import { enginesEnv } from '../../src/engines/engines.ts';
+import { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
 import { interpreterOf } from '../../src/engines/libreoffice/unoserver.ts';
 
 const run = promisify(execFile);
 
 export const silentLogger = createLogger({ name: 'engines-test', level: 'silent' });
+
+/** A real pool of `size` warm instances working under `scratchPath`, not yet started. */
+export function testPool(scratchPath: string, size: number, timeoutMs = 60_000): LibreOfficePool {
+  return new LibreOfficePool({
+    size,
+    unoserverBin: loadConfig(enginesEnv, {}).UNOSERVER_BIN,
+    workDir: join(scratchPath, 'work'),
+    timeoutMs,
+    recycleAfter: 200,
+    recycleRssBytes: 1024 * 1024 * 1024,
+    logger: silentLogger,
+  });
+}
 
 /** The ConversionFailed a conversion ended with; fails the test if it succeeded or threw anything else. */
 export async function failure(promise: Promise<unknown>): Promise<ConversionFailed> {

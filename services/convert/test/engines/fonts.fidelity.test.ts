@@ -2,13 +2,11 @@ import { execFile } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { loadConfig } from '@relay/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversionEngine } from '../../src/engines/engine.ts';
-import { enginesEnv } from '../../src/engines/engines.ts';
-import { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
+import type { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
 import { createLibreOfficeEngine } from '../../src/engines/libreoffice.engine.ts';
-import { docxPackage, newMarker, pdfPages, pdfText, scratchDirectory, silentLogger } from './fixtures.ts';
+import { docxPackage, newMarker, pdfPages, pdfText, scratchDirectory, testPool } from './fixtures.ts';
 
 const run = promisify(execFile);
 
@@ -106,15 +104,7 @@ let pdf: string;
 
 beforeAll(async () => {
   scratch = await scratchDirectory();
-  pool = new LibreOfficePool({
-    size: 1,
-    unoserverBin: loadConfig(enginesEnv, {}).UNOSERVER_BIN,
-    workDir: join(scratch.path, 'work'),
-    timeoutMs: 60_000,
-    recycleAfter: 200,
-    recycleRssBytes: 1024 * 1024 * 1024,
-    logger: silentLogger,
-  });
+  pool = testPool(scratch.path, 1);
   engine = createLibreOfficeEngine(pool);
   await engine.start();
   const inputPath = join(scratch.path, 'fonts.docx');

@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { access, copyFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { loadConfig } from '@relay/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { enginesEnv } from '../../src/engines/engines.ts';
-import { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
-import { pdfText, scratchDirectory, silentLogger } from './fixtures.ts';
+import type { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
+import { pdfText, scratchDirectory, testPool } from './fixtures.ts';
 
 const ROOT = join(import.meta.dirname, '..', '..', '..', '..');
 /**
@@ -37,15 +35,7 @@ describe('real documents with comments convert through the warm pool', () => {
       throw new Error(`the document corpus is missing: expected it at ${CORPUS} (beside the checkout)`);
     });
     scratch = await scratchDirectory();
-    pool = new LibreOfficePool({
-      size: 1,
-      unoserverBin: loadConfig(enginesEnv, {}).UNOSERVER_BIN,
-      workDir: join(scratch.path, 'work'),
-      timeoutMs: 30_000,
-      recycleAfter: 200,
-      recycleRssBytes: 1024 * 1024 * 1024,
-      logger: silentLogger,
-    });
+    pool = testPool(scratch.path, 1, 30_000);
     await pool.start();
   });
 

@@ -1,11 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { SourceFormat, TargetFormat } from '@relay/contracts';
-import { loadConfig } from '@relay/platform';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConversionEngine } from '../../src/engines/engine.ts';
-import { enginesEnv } from '../../src/engines/engines.ts';
-import { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
+import type { LibreOfficePool } from '../../src/engines/libreoffice/pool.ts';
 import { createLibreOfficeEngine } from '../../src/engines/libreoffice.engine.ts';
 import {
   flatPresentation,
@@ -16,7 +14,7 @@ import {
   pdfPages,
   pdfText,
   scratchDirectory,
-  silentLogger,
+  testPool,
 } from './fixtures.ts';
 
 const marker = newMarker();
@@ -71,15 +69,7 @@ async function makeSources(): Promise<void> {
 
 beforeAll(async () => {
   scratch = await scratchDirectory();
-  pool = new LibreOfficePool({
-    size: 2,
-    unoserverBin: loadConfig(enginesEnv, {}).UNOSERVER_BIN,
-    workDir: join(scratch.path, 'work'),
-    timeoutMs: 60_000,
-    recycleAfter: 200,
-    recycleRssBytes: 1024 * 1024 * 1024,
-    logger: silentLogger,
-  });
+  pool = testPool(scratch.path, 2);
   engine = createLibreOfficeEngine(pool);
   await engine.start();
   await makeSources();
