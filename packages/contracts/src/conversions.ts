@@ -90,6 +90,10 @@ export const TARGET_MEDIA_TYPES: Readonly<Record<TargetFormat, string>> = {
   avif: 'image/avif',
 };
 
+/** PDF/A conformance levels a PDF result can be made to (archival PDF; b: visual appearance kept). */
+export const PdfaLevel = z.enum(['1b', '2b', '3b']);
+export type PdfaLevel = z.infer<typeof PdfaLevel>;
+
 /** `expired`: past retention, both files removed; the row stays so the list can say so. */
 export const ConversionStatus = z.enum(['queued', 'converting', 'done', 'failed', 'expired']);
 export type ConversionStatus = z.infer<typeof ConversionStatus>;

@@ -80,7 +80,7 @@ export class ConvertJobHandler {
         outputPath,
         sourceFormat: row.sourceFormat as SourceFormat,
         target,
-        pdfa: row.pdfa,
+        options: row.pdfa ? { pdfa: '2b' } : {},
       });
       const key = resultKey(row.id, target);
       const { size } = await stat(outputPath);

@@ -1,4 +1,16 @@
-import type { SourceFormat, TargetFormat } from '@relay/contracts';
+import type { PdfaLevel, SourceFormat, TargetFormat } from '@relay/contracts';
+
+/** What the owner asked for beyond the target; already validated against the source and target. */
+export interface ConversionOptions {
+  /** Only these pages of the result, as written by the owner and validated: `2-3,5`. */
+  pages?: string;
+  /** A PDF/A conformance level; only with target `pdf`. */
+  pdfa?: PdfaLevel;
+  /** Tagged, accessible PDF (PDF/UA); only with target `pdf`. */
+  pdfua?: boolean;
+  /** Opens a protected document; held in memory for the job only, never stored or logged. */
+  password?: string;
+}
 
 /** One conversion, file to file: engines never see S3, the database or the queue. */
 export interface ConversionRequest {
@@ -6,8 +18,7 @@ export interface ConversionRequest {
   inputPath: string;
   sourceFormat: SourceFormat;
   target: TargetFormat;
-  /** PDF/A-2b; only with target `pdf`. */
-  pdfa: boolean;
+  options: ConversionOptions;
   /** Where the result is written; the directory exists. */
   outputPath: string;
   /** Aborted when the job is given up (worker shutting down). */

@@ -43,7 +43,7 @@ export function createHttpEngine(options: HttpEngineOptions): ConversionEngine {
     // The service picks LibreOffice's import filter by extension; Markdown is read as text, as locally.
     const extension = request.sourceFormat === 'md' ? 'txt' : request.sourceFormat;
     form.append('files', await openAsBlob(request.inputPath), `document.${extension}`);
-    if (request.pdfa) form.append('pdfa', 'PDF/A-2b');
+    if (request.options.pdfa !== undefined) form.append('pdfa', `PDF/A-${request.options.pdfa}`);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]);
     let response: Response;

@@ -62,8 +62,8 @@ export function createImagesEngine({ maxPixels }: ImagesEngineOptions): Conversi
     close: async () => {},
     async convert(request: ConversionRequest): Promise<void> {
       const { sourceFormat, target } = request;
-      if (!isImageSource(sourceFormat) || request.pdfa) {
-        throw request.pdfa
+      if (!isImageSource(sourceFormat) || request.options.pdfa !== undefined) {
+        throw request.options.pdfa !== undefined
           ? new ConversionFailed(
               'PDF/A is available for documents, not for images; convert to plain PDF instead.',
               {

@@ -14,8 +14,8 @@ export function createLibreOfficeEngine(pool: LibreOfficePool): ConversionEngine
     ping: () => pool.ping(),
     close: () => pool.close(),
     async convert(request: ConversionRequest): Promise<void> {
-      const settings = exportSettings(request.target, request.pdfa);
-      const pdfaMisplaced = request.pdfa && request.target !== 'pdf';
+      const settings = exportSettings(request.target, request.options);
+      const pdfaMisplaced = request.options.pdfa !== undefined && request.target !== 'pdf';
       if (!isOfficeSource(request.sourceFormat) || settings === undefined || pdfaMisplaced) {
         throw refuseUnsupported(request);
       }

@@ -25,7 +25,7 @@ export const describeFormat = (format: SourceFormat | TargetFormat): string =>
 
 export const refuseUnsupported = (request: ConversionRequest) =>
   new ConversionFailed(
-    `${capitalize(describeFormat(request.sourceFormat))} cannot be converted to ${describeFormat(request.target)}${request.pdfa && request.target !== 'pdf' ? ' (PDF/A applies to PDF only)' : ''}.`,
+    `${capitalize(describeFormat(request.sourceFormat))} cannot be converted to ${describeFormat(request.target)}${request.options.pdfa !== undefined && request.target !== 'pdf' ? ' (PDF/A applies to PDF only)' : ''}.`,
     { retryable: false },
   );
 

@@ -110,7 +110,7 @@ beforeAll(async () => {
   const inputPath = join(scratch.path, 'fonts.docx');
   await writeFile(inputPath, fidelityDocx());
   pdf = join(scratch.path, 'fonts.pdf');
-  await engine.convert({ inputPath, sourceFormat: 'docx', target: 'pdf', pdfa: false, outputPath: pdf });
+  await engine.convert({ inputPath, sourceFormat: 'docx', target: 'pdf', options: {}, outputPath: pdf });
 }, 120_000);
 
 afterAll(async () => {

@@ -82,14 +82,14 @@ const request = (overrides: Partial<ConversionRequest> = {}): ConversionRequest 
   inputPath: join(scratch.path, 'input'),
   sourceFormat: 'docx',
   target: 'pdf',
-  pdfa: false,
+  options: {},
   outputPath: join(scratch.path, 'output.pdf'),
   ...overrides,
 });
 
 describe('http engine (Gotenberg route)', () => {
   it('posts the file under its extension to /forms/libreoffice/convert and writes the PDF it gets', async () => {
-    await engine().convert(request({ pdfa: true }));
+    await engine().convert(request({ options: { pdfa: '2b' } }));
     expect(await readFile(join(scratch.path, 'output.pdf'), 'utf8')).toBe(PDF_BYTES);
     expect(received).toEqual([
       {

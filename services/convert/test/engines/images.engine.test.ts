@@ -56,7 +56,7 @@ const request = (
   inputPath: inputPath(sourceFormat),
   sourceFormat,
   target,
-  pdfa: false,
+  options: {},
   outputPath: join(scratch.path, name),
 });
 
@@ -143,7 +143,7 @@ describe('images engine (sharp, pdf-lib)', () => {
   });
 
   it('refuses PDF/A for images instead of producing a plain PDF', async () => {
-    const error = await failure(engine.convert({ ...request('png', 'pdf'), pdfa: true }));
+    const error = await failure(engine.convert({ ...request('png', 'pdf'), options: { pdfa: '2b' } }));
     expect(error.reason).toMatch(/PDF\/A is available for documents/);
   });
 });

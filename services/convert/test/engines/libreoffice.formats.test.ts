@@ -90,7 +90,7 @@ async function convert(
     scratch.path,
     `${sourceFormat}-${target}-${pdfa ? 'a-' : ''}${newMarker()}.${target}`,
   );
-  await engine.convert({ inputPath, sourceFormat, target, pdfa, outputPath });
+  await engine.convert({ inputPath, sourceFormat, target, options: pdfa ? { pdfa: '2b' } : {}, outputPath });
   return outputPath;
 }
 

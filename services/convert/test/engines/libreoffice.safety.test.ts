@@ -102,7 +102,7 @@ async function toPdf(sourceFormat: SourceFormat, inputPath: string): Promise<str
   const outputPath = `${inputPath}.pdf`;
   await engines
     .engineFor(sourceFormat, 'pdf')
-    .convert({ inputPath, sourceFormat, target: 'pdf', pdfa: false, outputPath });
+    .convert({ inputPath, sourceFormat, target: 'pdf', options: {}, outputPath });
   return outputPath;
 }
 

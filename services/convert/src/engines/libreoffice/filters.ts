@@ -1,4 +1,5 @@
 import type { SourceFormat, TargetFormat } from '@relay/contracts';
+import type { ConversionOptions } from '../engine.ts';
 
 export type OfficeSource = Extract<
   SourceFormat,
@@ -63,8 +64,13 @@ export interface ExportSettings {
   filterOptions: string[];
 }
 
-export function exportSettings(target: TargetFormat, pdfa: boolean): ExportSettings | undefined {
-  if (target === 'pdf') return { convertTo: 'pdf', filterOptions: pdfa ? ['SelectPdfVersion=2'] : [] };
+export function exportSettings(target: TargetFormat, options: ConversionOptions): ExportSettings | undefined {
+  if (target === 'pdf') {
+    return {
+      convertTo: 'pdf',
+      filterOptions: options.pdfa === undefined ? [] : [`SelectPdfVersion=${options.pdfa.slice(0, 1)}`],
+    };
+  }
   if (!(target in EXPORT_FILTERS)) return undefined;
   const exportFilter = EXPORT_FILTERS[target as keyof typeof EXPORT_FILTERS];
   return { convertTo: target, exportFilter, filterOptions: target === 'csv' ? [CSV_OPTIONS] : [] };
