@@ -21,6 +21,8 @@ export const conversions = pgTable(
     resultName: text('result_name').notNull(),
     resultKey: text('result_key'),
     resultBytes: bigint('result_bytes', { mode: 'number' }),
+    /** The first page as a small image; null while converting, or for results that have no pages. */
+    thumbnailKey: text('thumbnail_key'),
     reason: text('reason'),
     createdAt: timestamp('created_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true, mode: 'date' }).notNull().defaultNow(),
