@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** One conversion job. Its objects live in S3 under keys only this row knows. */
 export const conversions = pgTable(
@@ -21,6 +21,11 @@ export const conversions = pgTable(
     resultName: text('result_name').notNull(),
     resultKey: text('result_key'),
     resultBytes: bigint('result_bytes', { mode: 'number' }),
+    /**
+     * Its turn in the queue (BullMQ priority): one past both its owner's last job and the lowest turn
+     * still waiting, so the queue serves owners in alternation (fair-share.ts).
+     */
+    queueTurn: integer('queue_turn').notNull().default(1),
     /** The first page as a small image; null while converting, or for results that have no pages. */
     thumbnailKey: text('thumbnail_key'),
     reason: text('reason'),

@@ -1,0 +1,1 @@
+ALTER TABLE "conversions" ADD COLUMN "queue_turn" integer DEFAULT 1 NOT NULL;
