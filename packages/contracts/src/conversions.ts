@@ -117,6 +117,8 @@ export const Conversion = z.object({
   reason: z.string().nullable(),
   /** Set when `done`: the gateway path that redirects to a short-lived link. */
   downloadPath: z.string().nullable(),
+  /** Set when `done` and the result has a first page to show: the gateway path of its small WebP image. */
+  thumbnailPath: z.string().nullable(),
   createdAt: z.iso.datetime(),
   updatedAt: z.iso.datetime(),
 });
@@ -156,6 +158,8 @@ export const ConversionStatusChanged = z.object({
   status: ConversionStatus,
   /** Set when status is `done`: gateway path that redirects to a presigned URL. */
   downloadPath: z.string().optional(),
+  /** Set when status is `done` and the result has a thumbnail: gateway path of the WebP image. */
+  thumbnailPath: z.string().optional(),
   /** Set when status is `failed`: a reason a person can read. */
   reason: z.string().optional(),
   at: z.iso.datetime(),
@@ -174,5 +178,9 @@ export const ConversionProblemCode = {
   UnsupportedConversion: 'unsupported_conversion',
   ArchiveTooLarge: 'archive_too_large',
   ArchiveInvalid: 'archive_invalid',
+  /** The result has no page to show (a spreadsheet, a text document), or its thumbnail could not be made. */
+  ThumbnailUnavailable: 'thumbnail_unavailable',
+  /** The owner already has as many jobs queued and converting as one person may. */
+  TooManyConversions: 'too_many_conversions',
 } as const;
 export type ConversionProblemCode = (typeof ConversionProblemCode)[keyof typeof ConversionProblemCode];

@@ -86,6 +86,7 @@ export async function buildConvertService(config: ConvertConfig, logger: Logger)
     queue,
     channelLayer,
     downloadLinkSeconds: config.CONVERT_DOWNLOAD_LINK_SECONDS,
+    maxPendingPerOwner: config.CONVERT_MAX_ACTIVE_PER_USER,
     logger,
   });
   registerConversionRoutes(http, {

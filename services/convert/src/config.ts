@@ -36,6 +36,11 @@ export const convertEnv = {
     .default(7 * 24),
   /** How often the retention sweep runs. */
   CONVERT_RETENTION_SWEEP_MS: z.coerce.number().int().min(1000).default(HOUR_MS),
+  /**
+   * Jobs one owner may have queued and converting at once; more answer 429. Within it, the queue
+   * alternates between owners (see fair-share.ts), so one person's flood cannot starve another.
+   */
+  CONVERT_MAX_ACTIVE_PER_USER: z.coerce.number().int().min(1).max(10_000).default(25),
   /** Attempts per job (an instance crash, a remote 5xx) before it is failed with a reason. */
   CONVERT_JOB_ATTEMPTS: z.coerce.number().int().min(1).max(20).default(3),
   /**

@@ -237,18 +237,21 @@ describe('convert-worker', () => {
     );
     try {
       await objects.put(`conversions/${id}/source`, Buffer.from('left behind\n'), 'text/plain');
-      await repository.insert({
-        id,
-        ownerId: owner,
-        sourceName: 'orphan.txt',
-        sourceFormat: 'txt',
-        sourceBytes: 12,
-        sourceKey: `conversions/${id}/source`,
-        target: 'pdf',
-        resultName: 'orphan.pdf',
-        createdAt: new Date(Date.now() - 120_000),
-        updatedAt: new Date(Date.now() - 120_000),
-      });
+      await repository.insertWithinCap(
+        {
+          id,
+          ownerId: owner,
+          sourceName: 'orphan.txt',
+          sourceFormat: 'txt',
+          sourceBytes: 12,
+          sourceKey: `conversions/${id}/source`,
+          target: 'pdf',
+          resultName: 'orphan.pdf',
+          createdAt: new Date(Date.now() - 120_000),
+          updatedAt: new Date(Date.now() - 120_000),
+        },
+        1,
+      );
       expect(await requeueStale({ repository, queue, logger })).toBeGreaterThanOrEqual(1);
       await expect.poll(async () => (await repository.find(id))?.status, { timeout: 30_000 }).toBe('done');
     } finally {

@@ -23,6 +23,15 @@ export const conversionError = errorTable<ConversionErrorCode>({
   unsupported_conversion: { status: 422, detail: 'The file cannot be converted to that format.' },
   archive_too_large: { status: 422, detail: 'The document unpacks to more than is allowed.' },
   archive_invalid: { status: 422, detail: 'The document is damaged: its archive cannot be read.' },
+  // 404, not 409: waiting will not bring one (PDF and image results have one; csv, docx, odt… do not).
+  thumbnail_unavailable: {
+    status: 404,
+    detail: 'This result has no thumbnail: only PDF and image results have a first page to show.',
+  },
+  too_many_conversions: {
+    status: 429,
+    detail: 'You have as many conversions waiting as one person may; upload more when some are done.',
+  },
 });
 
 /** Reasons a job fails with that are not an engine's: shown to the owner as they are. */

@@ -1,6 +1,7 @@
-import { and, desc, eq, inArray, lt, or, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, lt, max, min, or, sql } from 'drizzle-orm';
 import type { NodePgDatabase } from 'drizzle-orm/node-postgres';
 import { type ConversionRow, conversions } from './conversions.schema.ts';
+import { nextTurn } from './fair-share.ts';
 
 type Schema = { conversions: typeof conversions };
 type Db = NodePgDatabase<Schema>;
@@ -25,10 +26,45 @@ export class ConversionsRepository {
     this.#db = db;
   }
 
-  async insert(values: NewConversion): Promise<ConversionRow> {
-    const [row] = await this.#db.insert(conversions).values(values).returning();
-    if (row === undefined) throw new Error('insert into conversions returned no row');
-    return row;
+  /**
+   * Inserts the job with its turn (fair-share.ts) unless its owner already has `cap` pending; an
+   * advisory lock per owner keeps concurrent uploads of one person from passing the cap together.
+   */
+  async insertWithinCap(
+    values: Omit<NewConversion, 'queueTurn'>,
+    cap: number,
+  ): Promise<ConversionRow | undefined> {
+    return this.#db.transaction(async (tx) => {
+      await tx.execute(sql`select pg_advisory_xact_lock(hashtextextended(${values.ownerId}, 0))`);
+      const [owner] = await tx
+        .select({ pending: count(), lastTurn: max(conversions.queueTurn) })
+        .from(conversions)
+        .where(and(eq(conversions.ownerId, values.ownerId), inArray(conversions.status, [...PENDING])));
+      if ((owner?.pending ?? 0) >= cap) return undefined;
+      const [waiting] = await tx
+        .select({ lowestTurn: min(conversions.queueTurn) })
+        .from(conversions)
+        .where(eq(conversions.status, 'queued'));
+      const queueTurn = nextTurn({
+        ownerLastTurn: owner?.lastTurn ?? 0,
+        lowestWaitingTurn: waiting?.lowestTurn ?? undefined,
+      });
+      const [row] = await tx
+        .insert(conversions)
+        .values({ ...values, queueTurn })
+        .returning();
+      if (row === undefined) throw new Error('insert into conversions returned no row');
+      return row;
+    });
+  }
+
+  /** Jobs the owner has queued or converting. */
+  async pendingCount(ownerId: string): Promise<number> {
+    const [row] = await this.#db
+      .select({ pending: count() })
+      .from(conversions)
+      .where(and(eq(conversions.ownerId, ownerId), inArray(conversions.status, [...PENDING])));
+    return row?.pending ?? 0;
   }
 
   async find(id: string): Promise<ConversionRow | undefined> {
@@ -66,11 +102,15 @@ export class ConversionsRepository {
     return this.#transition(id, PENDING, { status: 'converting' });
   }
 
-  async markDone(id: string, result: { key: string; bytes: number }): Promise<ConversionRow | undefined> {
+  async markDone(
+    id: string,
+    result: { key: string; bytes: number; thumbnailKey: string | null },
+  ): Promise<ConversionRow | undefined> {
     return this.#transition(id, ['converting'], {
       status: 'done',
       resultKey: result.key,
       resultBytes: result.bytes,
+      thumbnailKey: result.thumbnailKey,
     });
   }
 

@@ -36,6 +36,15 @@ const tags = ['conversions'];
 const security = [{ bearerAuth: [] }];
 const notFound = problemResponses({ 404: [ConversionErrorCode.NotFound] });
 
+/** A job's thumbnail never changes while it exists. */
+const THUMBNAIL_CACHE_SECONDS = 86_400;
+const thumbnailDescription =
+  'Only PDF and image results have one (`thumbnailPath` of the job is set); any other result answers 404 thumbnail_unavailable.';
+const thumbnailResponse = {
+  description: 'The image.',
+  content: { 'image/webp': { schema: z.file() } },
+};
+
 const UploadForm = z.object({
   target: TargetFormat,
   pdfa: z.enum(['true', 'false']).optional().describe('PDF/A-2b; only with target pdf'),
@@ -80,6 +89,7 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
               ConversionErrorCode.ArchiveTooLarge,
               ConversionErrorCode.ArchiveInvalid,
             ],
+            429: [ConversionErrorCode.TooManyConversions],
           }),
         },
       },
@@ -134,6 +144,34 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
     async (request, reply) => {
       const url = await conversions.downloadUrl((await authenticate(request)).sub, request.params.id);
       return reply.header('cache-control', 'no-store').redirect(url, 302);
+    },
+  );
+
+  app.get(
+    '/conversions/:id/thumbnail',
+    {
+      schema: {
+        tags,
+        security,
+        summary: "The result's first page as a small WebP image (320 px wide at most)",
+        description: thumbnailDescription,
+        params: ConversionParams,
+        response: {
+          200: thumbnailResponse,
+          ...problemResponses({
+            404: [ConversionErrorCode.NotFound, ConversionErrorCode.ThumbnailUnavailable],
+            409: [ConversionErrorCode.NotReady],
+          }),
+        },
+      },
+    },
+    async (request, reply) => {
+      const image = await conversions.thumbnail((await authenticate(request)).sub, request.params.id);
+      // Streamed, not a redirect: the SPA fetches it with its bearer token; it never changes.
+      return reply
+        .type('image/webp')
+        .header('cache-control', `private, max-age=${THUMBNAIL_CACHE_SECONDS}`)
+        .send(image as never); // a stream is sent as it is; the schema only documents it
     },
   );
 

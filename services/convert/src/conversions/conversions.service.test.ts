@@ -16,12 +16,14 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 /** The service over doubles that write down, in order, what reaches the queue and the channel layer. */
 function serviceRecording(steps: string[], queueAdd: () => Promise<void> = async () => undefined) {
   const repository = {
-    insert: async (values: Omit<ConversionRow, 'status' | 'updatedAt'>) =>
+    pendingCount: async () => 0,
+    insertWithinCap: async (values: Omit<ConversionRow, 'status' | 'updatedAt' | 'queueTurn'>) =>
       ({
         ...values,
         status: 'queued',
         reason: null,
         resultBytes: null,
+        queueTurn: 1,
         updatedAt: values.createdAt,
       }) as ConversionRow,
     delete: async () => steps.push('row deleted'),
@@ -51,6 +53,7 @@ function serviceRecording(steps: string[], queueAdd: () => Promise<void> = async
     queue: queue as unknown as ConversionsServiceOptions['queue'],
     channelLayer: channelLayer as unknown as ChannelLayer,
     downloadLinkSeconds: 60,
+    maxPendingPerOwner: 25,
     logger: createLogger({ name: 'conversions-service-test', level: 'silent' }),
   });
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
+import type { Readable } from 'node:stream';
 import type { ChannelLayer } from '@relay/channel-layer';
 import {
   CONVERSION_TARGETS,
@@ -33,9 +34,19 @@ export interface ConversionsServiceOptions {
   queue: JobQueue<ReturnType<typeof convertJob>['schema']>;
   channelLayer: ChannelLayer;
   downloadLinkSeconds: number;
+  /** Jobs one owner may have queued and converting; more are refused with 429. */
+  maxPendingPerOwner: number;
   archiveLimits?: ArchiveLimits;
   logger: Logger;
 }
+
+/** Past the cap a person waits for their own jobs; a small one finishes in seconds. */
+const RETRY_PENDING_AFTER_SECONDS = 10;
+const tooManyPending = (cap: number) =>
+  conversionError(ConversionErrorCode.TooManyConversions, {
+    detail: `You have ${cap} conversions queued or converting, as many as one person may; upload more when some are done.`,
+    headers: { 'retry-after': String(RETRY_PENDING_AFTER_SECONDS) },
+  });
 
 /** The original's and the result's objects: under the job's random id, known only to its row. */
 const sourceKey = (id: string) => `conversions/${id}/source`;
@@ -77,6 +88,11 @@ export class ConversionsService {
       });
     }
 
+    const { maxPendingPerOwner } = this.#options;
+    // Checked before storing, and again atomically with the insert.
+    if ((await repository.pendingCount(ownerId)) >= maxPendingPerOwner)
+      throw tooManyPending(maxPendingPerOwner);
+
     const id = randomUUID();
     const key = sourceKey(id);
     await storage.put(key, createReadStream(upload.path), 'application/octet-stream');
@@ -88,25 +104,31 @@ export class ConversionsService {
     };
     let row: ConversionRow;
     try {
-      row = await repository.insert({
-        id,
-        ownerId,
-        sourceName: upload.name,
-        sourceFormat: format,
-        sourceBytes: upload.bytes,
-        sourceKey: key,
-        passwordProtected: inspection.passwordProtected,
-        target,
-        pdfa,
-        resultName: resultName(upload.name, target),
-        // Milliseconds, as the list's cursor carries them (PostgreSQL's now() has microseconds).
-        createdAt: new Date(),
-      });
+      const inserted = await repository.insertWithinCap(
+        {
+          id,
+          ownerId,
+          sourceName: upload.name,
+          sourceFormat: format,
+          sourceBytes: upload.bytes,
+          sourceKey: key,
+          passwordProtected: inspection.passwordProtected,
+          target,
+          pdfa,
+          resultName: resultName(upload.name, target),
+          // Milliseconds, as the list's cursor carries them (PostgreSQL's now() has microseconds).
+          createdAt: new Date(),
+        },
+        maxPendingPerOwner,
+      );
+      // Another upload of the same owner took the last place meanwhile.
+      if (inserted === undefined) throw tooManyPending(maxPendingPerOwner);
+      row = inserted;
       // Before the job exists: a worker's `converting` is then published after `queued` and heard
       // after it (seen otherwise under load: converting, queued, done). If queuing fails, the page
       // heard of a job it will not find in the history, which is the truth.
       await this.#publish(row);
-      await queue.add('convert', { conversionId: id }, { jobId: id });
+      await queue.add('convert', { conversionId: id }, { jobId: id, priority: row.queueTurn });
     } catch (error) {
       await discard();
       throw error;
@@ -141,11 +163,28 @@ export class ConversionsService {
     );
   }
 
-  /** Removes the row and both objects; a worker still converting it finds no row and discards its result. */
+  /** The result's first page as a small WebP image; none for a result without pages. */
+  async thumbnail(ownerId: string, id: string): Promise<Readable> {
+    const row = await this.#owned(ownerId, id);
+    if (row.status !== 'done') {
+      throw conversionError(ConversionErrorCode.NotReady, {
+        detail: 'The conversion is not done yet: its thumbnail comes with its result.',
+      });
+    }
+    if (row.thumbnailKey === null) throw conversionError(ConversionErrorCode.ThumbnailUnavailable);
+    return this.#options.storage.getStream(row.thumbnailKey);
+  }
+
+  /** Removes the row and its objects; a worker still converting it finds no row and discards its result. */
   async delete(ownerId: string, id: string): Promise<void> {
     const row = await this.#options.repository.delete(ownerId, id);
     if (row === undefined) throw conversionError(ConversionErrorCode.NotFound);
-    await this.#options.storage.delete([row.sourceKey, resultKey(row.id, row.target as TargetFormat)]);
+    const thumbnail = row.thumbnailKey === null ? [] : [row.thumbnailKey];
+    await this.#options.storage.delete([
+      row.sourceKey,
+      resultKey(row.id, row.target as TargetFormat),
+      ...thumbnail,
+    ]);
   }
 
   async #owned(ownerId: string, id: string) {

@@ -18,7 +18,7 @@ export interface MaintenanceDeps {
 const BATCH = 100;
 
 /**
- * The scheduled sweep: jobs older than the retention period lose both files and say `expired`.
+ * The scheduled sweep: jobs older than the retention period lose their files and say `expired`.
  * Files go first: a sweep that stops half-way leaves rows to sweep again, never files no row knows.
  */
 export async function expireConversions(deps: Omit<MaintenanceDeps, 'queue'>): Promise<number> {
@@ -28,7 +28,9 @@ export async function expireConversions(deps: Omit<MaintenanceDeps, 'queue'>): P
     const due = await deps.repository.dueForExpiry(cutoff, BATCH);
     if (due.length === 0) break;
     await deps.storage.delete(
-      due.flatMap((row) => [row.sourceKey, ...(row.resultKey === null ? [] : [row.resultKey])]),
+      due.flatMap((row) =>
+        [row.sourceKey, row.resultKey, row.thumbnailKey].filter((key): key is string => key !== null),
+      ),
     );
     const rows = await deps.repository.markExpired(due.map((row) => row.id));
     for (const row of rows) {
@@ -55,7 +57,8 @@ export async function requeueStale(
   deps: Pick<MaintenanceDeps, 'repository' | 'queue' | 'logger'>,
 ): Promise<number> {
   const stale = await deps.repository.queuedSince(new Date(Date.now() - REQUEUE_AFTER_MS), 500);
-  for (const row of stale) await deps.queue.add('convert', { conversionId: row.id }, { jobId: row.id });
+  for (const row of stale)
+    await deps.queue.add('convert', { conversionId: row.id }, { jobId: row.id, priority: row.queueTurn });
   if (stale.length > 0) deps.logger.warn({ requeued: stale.length }, 'queued conversions queued again');
   return stale.length;
 }

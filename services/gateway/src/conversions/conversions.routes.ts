@@ -96,6 +96,7 @@ export function registerConversionRoutes(
               ConvertApiCode.ArchiveTooLarge,
               ConvertApiCode.ArchiveInvalid,
             ],
+            429: [ConvertApiCode.TooManyConversions],
             503: unavailable,
           }),
         },
@@ -194,6 +195,30 @@ export function registerConversionRoutes(
       }
       return relayResponse(reply, answer);
     },
+  );
+
+  app.get(
+    `/api/conversions/:id(${UUID})/thumbnail`,
+    {
+      schema: {
+        tags,
+        security,
+        description:
+          "The result's first page as a WebP image at most 320 px wide, for the job's `thumbnailPath` (set when done, for PDF and image results). Streamed with the bearer token rather than a link, so a page fetches it as a blob; cacheable privately.",
+        params: ConversionParams,
+        response: {
+          200: { description: 'The image.', content: { 'image/webp': { schema: z.file() } } },
+          ...problemResponses({
+            401: revoked,
+            404: [...noSuchJob, ConvertApiCode.ThumbnailUnavailable],
+            409: [ConvertApiCode.NotReady],
+            503: unavailable,
+          }),
+        },
+      },
+    },
+    async (request, reply) =>
+      relayResponse(reply, await convertApi.thumbnail(await tokenOf(request), request.params.id)),
   );
 
   app.delete(
