@@ -3,6 +3,12 @@ import { buffer } from 'node:stream/consumers';
 import CFB from 'cfb';
 import yauzl from 'yauzl';
 
+/** Final reasons of a protected file: no password was given, or the one given does not open it. */
+export const PASSWORD_NEEDED =
+  'The file is password-protected. Upload it again with its password, or remove the password first.';
+export const WRONG_PASSWORD =
+  'The password is wrong: the file could not be opened with it. Upload it again with the right password.';
+
 const CFB_MAGIC = Buffer.from('d0cf11e0a1b11ae1', 'hex');
 const ZIP_MAGIC = Buffer.from('504b0304', 'hex');
 const MAX_MANIFEST_BYTES = 1024 * 1024;

@@ -64,12 +64,21 @@ export interface ExportSettings {
   filterOptions: string[];
 }
 
-export function exportSettings(target: TargetFormat, options: ConversionOptions): ExportSettings | undefined {
+/**
+ * How LibreOffice writes the target. For PDF: `SelectPdfVersion` 1, 2 or 3 for PDF/A-1b, -2b, -3b;
+ * `PDFUACompliance` for a tagged PDF/UA file; `PageRange` (canonical, see page-ranges.ts) for some pages
+ * only, which LibreOffice applies while exporting, so PDF/A and PDF/UA stay conformant.
+ */
+export function exportSettings(
+  target: TargetFormat,
+  options: Omit<ConversionOptions, 'password'>,
+): ExportSettings | undefined {
   if (target === 'pdf') {
-    return {
-      convertTo: 'pdf',
-      filterOptions: options.pdfa === undefined ? [] : [`SelectPdfVersion=${options.pdfa.slice(0, 1)}`],
-    };
+    const filterOptions: string[] = [];
+    if (options.pdfa !== undefined) filterOptions.push(`SelectPdfVersion=${options.pdfa.slice(0, 1)}`);
+    if (options.pdfua === true) filterOptions.push('PDFUACompliance=true');
+    if (options.pages !== undefined) filterOptions.push(`PageRange=${options.pages}`);
+    return { convertTo: 'pdf', filterOptions };
   }
   if (!(target in EXPORT_FILTERS)) return undefined;
   const exportFilter = EXPORT_FILTERS[target as keyof typeof EXPORT_FILTERS];

@@ -24,6 +24,8 @@ export interface UnoConvertCall {
   exportFilter?: string;
   /** "Name=value" export filter data (SelectPdfVersion=2), or a bare string for FilterOptions (CSV). */
   filterOptions?: readonly string[];
+  /** Opens a protected document (LibreOffice's `Password` load property); never logged. */
+  password?: string;
 }
 
 export interface UnoserverOptions {
@@ -200,7 +202,7 @@ export class UnoserverInstance {
         request.filterOptions ?? [],
         true,
         request.importFilter ?? null,
-        null,
+        request.password ?? null,
       ],
       signal,
     );
