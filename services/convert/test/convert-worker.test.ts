@@ -186,10 +186,11 @@ describe('convert-worker', () => {
     expect(answer.detail).toMatch(/damaged|cannot be read|not a valid/i);
   });
 
-  it('expires jobs past retention: both objects removed, the row says expired, the owner is told', async () => {
+  it('expires jobs past retention: its objects removed, the row says expired, the owner is told', async () => {
     const owner = randomUUID();
     const { id } = await convert(owner, new Blob(['to be expired\n']), 'old.txt');
-    expect(await storage.listKeys(`conversions/${id}/`)).toHaveLength(2);
+    // The original, the result and its thumbnail.
+    expect(await storage.listKeys(`conversions/${id}/`)).toHaveLength(3);
     const heard: ChannelEvent[] = [];
     const listener = (event: ChannelEvent) => heard.push(event);
     await channelLayer.groupAdd(Groups.user(owner), listener);

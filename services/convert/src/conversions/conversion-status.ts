@@ -4,6 +4,9 @@ import type { ConversionRow } from './conversions.schema.ts';
 
 /** The gateway route that redirects the owner to a short-lived link. */
 const downloadPath = (id: string) => `/api/conversions/${id}/download`;
+/** The gateway route that streams the result's first page as a small WebP image. */
+const thumbnailPath = (row: ConversionRow) =>
+  row.status === 'done' && row.thumbnailKey !== null ? `/api/conversions/${row.id}/thumbnail` : null;
 
 /** A job as its owner sees it: no object keys, no other owner's anything. */
 export function toConversion(row: ConversionRow): Conversion {
@@ -19,6 +22,7 @@ export function toConversion(row: ConversionRow): Conversion {
     resultBytes: row.resultBytes,
     reason: row.reason,
     downloadPath: row.status === 'done' ? downloadPath(row.id) : null,
+    thumbnailPath: thumbnailPath(row),
     createdAt: row.createdAt.toISOString(),
     updatedAt: row.updatedAt.toISOString(),
   };
@@ -33,6 +37,8 @@ export async function publishStatus(channelLayer: ChannelLayer, row: ConversionR
     at: row.updatedAt.toISOString(),
   };
   if (row.status === 'done') status.downloadPath = downloadPath(row.id);
+  const thumbnail = thumbnailPath(row);
+  if (thumbnail !== null) status.thumbnailPath = thumbnail;
   if (row.status === 'failed' && row.reason !== null) status.reason = row.reason;
   await channelLayer.groupSend(Groups.user(row.ownerId), { type: 'conversion.status', status });
 }

@@ -14,6 +14,7 @@ import { FailureReason } from './conversions.errors.ts';
 import type { ConversionsRepository } from './conversions.repository.ts';
 import type { ConversionRow } from './conversions.schema.ts';
 import { resultKey } from './conversions.service.ts';
+import { storeThumbnail } from './thumbnail.ts';
 
 export interface ConvertJobDeps {
   repository: ConversionsRepository;
@@ -85,10 +86,11 @@ export class ConvertJobHandler {
       const key = resultKey(row.id, target);
       const { size } = await stat(outputPath);
       await storage.put(key, createReadStream(outputPath), TARGET_MEDIA_TYPES[target]);
-      const done = await repository.markDone(row.id, { key, bytes: size });
+      const thumbnailKey = await storeThumbnail({ storage, logger }, row.id, outputPath, target);
+      const done = await repository.markDone(row.id, { key, bytes: size, thumbnailKey });
       if (done === undefined) {
         // Deleted (or expired) while it converted: its result must not outlive it.
-        await storage.delete([key]);
+        await storage.delete(thumbnailKey === null ? [key] : [key, thumbnailKey]);
         return;
       }
       logger.info(

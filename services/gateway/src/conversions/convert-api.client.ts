@@ -54,6 +54,11 @@ export class ConvertApiClient {
     return this.#service.request(`${conversionPath(id)}/download`, { accessToken, redirect: 'manual' });
   }
 
+  /** The WebP image itself, streamed on. */
+  thumbnail(accessToken: string, id: string): Promise<Response> {
+    return this.#service.request(`${conversionPath(id)}/thumbnail`, { accessToken });
+  }
+
   delete(accessToken: string, id: string): Promise<Response> {
     return this.#service.request(conversionPath(id), { method: 'DELETE', accessToken });
   }
