@@ -30,6 +30,8 @@ relay_env_default S3_SECRET_ACCESS_KEY "$(relay_random)"
 # Ed25519 signing key of the gateway's access tokens (PKCS#8 DER, base64); others verify through JWKS.
 relay_env_default JWT_PRIVATE_KEY "$(openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)"
 relay_env_default JWT_KEY_ID "local-$(relay_random | head -c 8)"
+# AES-256 key (base64) convert-api and convert-worker keep an upload's password encrypted with, in Redis.
+relay_env_default CONVERT_PASSWORD_KEY "$(head -c 32 /dev/urandom | base64 -w0)"
 
 set -a
 # shellcheck disable=SC1090

@@ -17,5 +17,6 @@ S3_ACCESS_KEY_ID=relay-$(random | head -c 8)
 S3_SECRET_ACCESS_KEY=$(random)
 JWT_PRIVATE_KEY=$(openssl genpkey -algorithm ed25519 -outform DER | base64 -w0)
 JWT_KEY_ID=k8s-local-$(random | head -c 8)
+CONVERT_PASSWORD_KEY=$(head -c 32 /dev/urandom | base64 -w0)
 SECRETS
 echo "wrote $file" >&2
