@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { ChannelLayer } from '@relay/channel-layer';
 import { type ChannelEvent, type Conversion, Groups } from '@relay/contracts';
-import { createDatabase } from '@relay/database';
 import { ObjectStorage, objectStorageOptions } from '@relay/object-storage';
 import { createLogger } from '@relay/platform';
 import { TestTokenIssuer } from '@relay/testing';
@@ -15,7 +14,6 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConvertService, type ConvertProcess, migrateConvert } from '../src/app.ts';
 import { type ConvertConfig, loadConvertConfig } from '../src/config.ts';
-import { conversions } from '../src/conversions/conversions.schema.ts';
 import { storeThumbnail, thumbnailKey } from '../src/conversions/thumbnail.ts';
 import { buildConvertWorker } from '../src/worker-app.ts';
 import { buildZip } from './fixtures/zip-writer.ts';
@@ -34,7 +32,9 @@ let worker: ConvertProcess;
 let baseUrl: string;
 let channelLayer: ChannelLayer;
 let storage: ObjectStorage;
-let database: ReturnType<typeof createDatabase<{ conversions: typeof conversions }>>;
+/** A convert-api whose jobs go to a queue no worker takes: they stay queued. */
+let idle: ConvertProcess;
+let idleUrl: string;
 let scratch: string;
 
 beforeAll(async () => {
@@ -52,7 +52,8 @@ beforeAll(async () => {
   worker = await buildConvertWorker(config, logger);
   channelLayer = new ChannelLayer({ redisUrl: config.REDIS_URL, prefix, logger });
   storage = new ObjectStorage(objectStorageOptions(config));
-  database = createDatabase({ url: config.CONVERT_DATABASE_URL, maxConnections: 2 }, { conversions });
+  idle = await buildConvertService({ ...config, JOBS_PREFIX: `${prefix}-idle` }, logger);
+  idleUrl = await idle.http.listen({ host: '127.0.0.1', port: 0 });
   scratch = await mkdtemp(join(tmpdir(), 'thumbnails-test-'));
 }, 120_000);
 
@@ -63,7 +64,10 @@ afterAll(async () => {
   await queue.obliterate({ force: true });
   await queue.close();
   await channelLayer?.close();
-  await database?.close();
+  for (const step of idle?.shutdownSteps ?? []) await step.close();
+  const idleQueue = new Queue('convert', { connection: { url: config.REDIS_URL }, prefix: `${prefix}-idle` });
+  await idleQueue.obliterate({ force: true });
+  await idleQueue.close();
   storage?.close();
   await issuer?.close();
   await rm(scratch, { recursive: true, force: true });
@@ -219,24 +223,28 @@ describe('thumbnails', () => {
 
   it('answers 409 conversion_not_ready before the job is done', async () => {
     const owner = randomUUID();
-    const id = randomUUID();
-    // A row only, never queued: it stays queued for the test.
-    await database.db.insert(conversions).values({
-      id,
-      ownerId: owner,
-      sourceName: 'waiting.txt',
-      sourceFormat: 'txt',
-      sourceBytes: 1,
-      sourceKey: `conversions/${id}/source`,
-      target: 'pdf',
-      resultName: 'waiting.pdf',
+    const form = new FormData();
+    form.set('target', 'png');
+    form.set(
+      'file',
+      new Blob([new Uint8Array(await readFile(join(FIXTURES, 'sample.jpeg')))]),
+      'waiting.jpeg',
+    );
+    const uploaded = await fetch(`${idleUrl}/conversions`, {
+      method: 'POST',
+      headers: await auth(owner),
+      body: form,
     });
+    expect(uploaded.status).toBe(202);
+    const { id, thumbnailPath } = (await uploaded.json()) as Conversion;
+    expect(thumbnailPath).toBeNull();
     const answer = await thumbnailOf(owner, id);
     expect(answer.status).toBe(409);
     expect(await answer.json()).toMatchObject({
       code: 'conversion_not_ready',
       detail: expect.stringMatching(/not done/),
     });
+    await fetch(`${baseUrl}/conversions/${id}`, { method: 'DELETE', headers: await auth(owner) });
   });
 
   it('is deleted with its job', async () => {

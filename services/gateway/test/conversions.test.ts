@@ -281,6 +281,7 @@ describe('conversions while convert-api is down', () => {
       '/api/conversions/formats',
       '/api/conversions/{id}',
       '/api/conversions/{id}/download',
+      '/api/conversions/{id}/thumbnail',
     ]);
     const post = paths['/api/conversions'].post;
     expect(Object.keys(post.requestBody.content)).toEqual(['multipart/form-data']);

@@ -38,6 +38,13 @@ export class ApiClient {
     return options.schema.parse(await response.json());
   }
 
+  /** A binary answer (an image) as a Blob, with the same token handling. */
+  async blob(path: string): Promise<Blob> {
+    const response = await this.#requestWithRetry(path, {});
+    if (!response.ok) throw await ApiError.fromResponse(response);
+    return response.blob();
+  }
+
   async #requestWithRetry<T>(path: string, options: RequestOptions<T>): Promise<Response> {
     if (options.authenticated === false) return this.#send(path, options, null);
     const session = this.#options.session();

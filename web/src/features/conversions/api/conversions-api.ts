@@ -33,5 +33,7 @@ export const conversionsApi = {
   },
   /** The short-lived link to the result, as JSON: a page cannot read the cross-origin redirect. */
   downloadLink: (downloadPath: string) => api.request(downloadPath, { schema: ConversionDownloadLink }),
+  /** The result's first page (WebP), as a blob: an <img> could not send the token itself. */
+  thumbnail: (thumbnailPath: string) => api.blob(thumbnailPath),
   remove: (id: string) => api.request(`/api/conversions/${encodeURIComponent(id)}`, { method: 'DELETE' }),
 };

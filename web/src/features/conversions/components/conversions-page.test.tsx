@@ -95,6 +95,7 @@ const queued: Conversion = {
   resultBytes: null,
   reason: null,
   downloadPath: null,
+  thumbnailPath: null,
   createdAt: '2026-11-25T10:00:00.000Z',
   updatedAt: '2026-11-25T10:00:00.000Z',
 };

@@ -6,6 +6,7 @@ import { errorMessage } from '../../../lib/api/api-error.ts';
 import { useDeleteConversion } from '../hooks/use-delete-conversion.ts';
 import { useDownloadConversion } from '../hooks/use-download-conversion.ts';
 import { formatLabel } from './format-label.ts';
+import { JobThumbnail } from './job-thumbnail.tsx';
 
 const STATUS_TEXT: Record<ConversionStatus, string> = {
   queued: 'Queued',
@@ -25,6 +26,7 @@ export function JobRow({ job }: { job: Conversion }) {
   return (
     <li className="job" aria-label={job.sourceName}>
       <div className="job__line">
+        <JobThumbnail job={job} />
         <span className="job__name">{job.sourceName}</span>
         <span className="muted">to {formatLabel(job.target)}</span>
         <span className={`job__status job__status--${job.status}`}>{STATUS_TEXT[job.status]}</span>

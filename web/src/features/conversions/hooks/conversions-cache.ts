@@ -63,6 +63,7 @@ export const conversionsCache = {
               status: change.status,
               reason: change.reason ?? job.reason,
               downloadPath: change.downloadPath ?? job.downloadPath,
+              thumbnailPath: change.thumbnailPath ?? job.thumbnailPath,
               updatedAt: change.at,
             }
           : job,
