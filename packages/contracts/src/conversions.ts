@@ -100,6 +100,59 @@ export type ConversionStatus = z.infer<typeof ConversionStatus>;
 
 export const ConversionId = z.uuid();
 
+/** `pages`: pages and ranges, comma-separated (`2-3,5`); spaces around them are allowed. */
+export const PAGES_PATTERN = '^\\s*\\d+(\\s*-\\s*\\d+)?(\\s*,\\s*\\d+(\\s*-\\s*\\d+)?)*\\s*$';
+
+/** One original of a job: one for a conversion, several (in the order sent) for a merge. */
+export const ConversionSource = z.object({
+  name: z.string(),
+  format: SourceFormat,
+  bytes: z.number().int().min(0),
+});
+export type ConversionSource = z.infer<typeof ConversionSource>;
+
+/**
+ * The text fields of `POST /api/conversions` (multipart/form-data), as convert-api and the gateway
+ * document them; each route adds its `file` parts. Validated by convert-api, which answers a bad
+ * value with 400 option_invalid and one that does not fit the file or target with 422 option_unsupported.
+ */
+export const ConversionUploadFields = z.object({
+  target: TargetFormat,
+  pdfa: z
+    .enum(['1b', '2b', '3b', 'true', 'false'])
+    .optional()
+    .describe(
+      'PDF/A level (pdf target, office documents): 1b, 2b or 3b; true is 2b, false none. LibreOffice writes 1b as PDF/A-1a, which meets 1b.',
+    ),
+  pdfua: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'A tagged, accessible PDF/UA file (pdf target, office documents; not images, HTML or Markdown).',
+    ),
+  pages: z
+    .string()
+    .max(100)
+    .regex(new RegExp(PAGES_PATTERN))
+    .optional()
+    .describe(
+      'Only these pages of the result, in document order (pdf target), e.g. 2-3,5. A page past the last one fails the job with a reason. An image is one page: only 1.',
+    ),
+  password: z
+    .string()
+    .max(256)
+    .optional()
+    .describe(
+      "Opens a password-protected document (every protected file of a merge). Never stored in the database or logged; kept encrypted in Redis until the job ends. A wrong one fails the job: 'The password is wrong…'.",
+    ),
+  merge: z
+    .enum(['true', 'false'])
+    .optional()
+    .describe(
+      'true: several "file" parts become one PDF, in the order sent (pdf target only; not with pdfa or pdfua). Without it, exactly one "file".',
+    ),
+});
+
 /** One job as its owner sees it (REST and the list). */
 export const Conversion = z.object({
   id: ConversionId,
@@ -109,7 +162,13 @@ export const Conversion = z.object({
   sourceFormat: SourceFormat,
   sourceBytes: z.number().int().min(0),
   target: TargetFormat,
-  pdfa: z.boolean(),
+  /** The PDF/A level asked for, or null for a plain PDF (or another target). */
+  pdfa: PdfaLevel.nullable(),
+  pdfua: z.boolean(),
+  /** The pages kept, canonical (`2-3,5-5`), or null for all. */
+  pages: z.string().nullable(),
+  /** The originals in the order sent; several for a merge (sourceName, sourceFormat are the first's, sourceBytes their sum). */
+  sources: z.array(ConversionSource).min(1),
   /** The name the download is saved under: the source's, with the target's extension. */
   resultName: z.string(),
   resultBytes: z.number().int().min(0).nullable(),
@@ -180,6 +239,12 @@ export const ConversionProblemCode = {
   ArchiveInvalid: 'archive_invalid',
   /** The result has no page to show (a spreadsheet, a text document), or its thumbnail could not be made. */
   ThumbnailUnavailable: 'thumbnail_unavailable',
+  /** A field's value is malformed (pages, pdfa, pdfua, merge, password): the detail names the field. */
+  OptionInvalid: 'option_invalid',
+  /** An option that does not apply to this file or target (pages for a docx to odt, pdfa for an image). */
+  OptionUnsupported: 'option_unsupported',
+  /** Several files without merge=true, or more than can be merged. */
+  TooManyFiles: 'too_many_files',
   /** The owner already has as many jobs queued and converting as one person may. */
   TooManyConversions: 'too_many_conversions',
 } as const;

@@ -12,13 +12,14 @@ import {
   type Logger,
   type ShutdownStep,
 } from '@relay/platform';
-import { bullmqConnection } from '@relay/redis';
+import { bullmqConnection, createRedisClient } from '@relay/redis';
 import type { ConvertConfig } from './config.ts';
 import { convertJob } from './conversions/conversion.jobs.ts';
 import { ConversionsRepository } from './conversions/conversions.repository.ts';
 import { registerConversionRoutes } from './conversions/conversions.routes.ts';
 import { conversions } from './conversions/conversions.schema.ts';
 import { ConversionsService } from './conversions/conversions.service.ts';
+import { PasswordVault } from './conversions/password-vault.ts';
 
 const MIGRATIONS_FOLDER = fileURLToPath(new URL('../drizzle', import.meta.url));
 const schema = { conversions };
@@ -49,12 +50,26 @@ export function connect(config: ConvertConfig, logger: Logger) {
     logger,
   });
   const storage = new ObjectStorage(objectStorageOptions(config));
-  return { database, channelLayer, storage, repository: new ConversionsRepository(database.db) };
+  const redis = createRedisClient(config.REDIS_URL, { name: 'convert-passwords' });
+  const passwords = new PasswordVault({
+    redis,
+    key: config.CONVERT_PASSWORD_KEY,
+    prefix: config.JOBS_PREFIX,
+    ttlSeconds: Math.round(config.CONVERT_PASSWORD_TTL_HOURS * 3600),
+  });
+  return {
+    database,
+    channelLayer,
+    storage,
+    passwords,
+    closePasswords: async () => void (await redis.quit()),
+    repository: new ConversionsRepository(database.db),
+  };
 }
 
 /** Wires convert-api: uploads in, the owner's jobs out. */
 export async function buildConvertService(config: ConvertConfig, logger: Logger): Promise<ConvertProcess> {
-  const { database, channelLayer, storage, repository } = connect(config, logger);
+  const { database, channelLayer, storage, passwords, closePasswords, repository } = connect(config, logger);
   const queue = new JobQueue(
     convertJob(config.CONVERT_JOB_ATTEMPTS),
     bullmqConnection(config.REDIS_URL),
@@ -87,12 +102,14 @@ export async function buildConvertService(config: ConvertConfig, logger: Logger)
     channelLayer,
     downloadLinkSeconds: config.CONVERT_DOWNLOAD_LINK_SECONDS,
     maxPendingPerOwner: config.CONVERT_MAX_ACTIVE_PER_USER,
+    passwords,
     logger,
   });
   registerConversionRoutes(http, {
     conversions: service,
     authenticate,
     maxUploadBytes: config.CONVERT_MAX_UPLOAD_BYTES,
+    maxMergeFiles: config.CONVERT_MERGE_MAX_FILES,
   });
 
   return {
@@ -101,6 +118,7 @@ export async function buildConvertService(config: ConvertConfig, logger: Logger)
       { name: 'http', close: () => http.close() },
       { name: 'queue', close: () => queue.close() },
       { name: 'redis', close: () => channelLayer.close() },
+      { name: 'passwords', close: closePasswords },
       { name: 'postgres', close: database.close },
       { name: 's3', close: async () => storage.close() },
     ],

@@ -27,6 +27,23 @@ export const convertEnv = {
     .int()
     .min(1024)
     .default(25 * 1024 * 1024),
+  /** Most files one merge (`merge=true`) may join; CONVERT_MAX_UPLOAD_BYTES applies to their sum. */
+  CONVERT_MERGE_MAX_FILES: z.coerce.number().int().min(2).max(100).default(20),
+  /**
+   * AES-256 key (32 bytes, base64) that encrypts the password of a protected upload while it waits in
+   * Redis for its job; generated locally by infra/local/env.sh. Shared by convert-api and convert-worker.
+   */
+  CONVERT_PASSWORD_KEY: secret(
+    z
+      .string()
+      .refine((value) => Buffer.from(value, 'base64').length === 32, 'must be 32 bytes, base64-encoded'),
+  ),
+  /** A password waits this long for its job at most (deleted as soon as the job ends). */
+  CONVERT_PASSWORD_TTL_HOURS: z.coerce
+    .number()
+    .min(0.01)
+    .max(24 * 30)
+    .default(24),
   /** How long a download link stays valid. */
   CONVERT_DOWNLOAD_LINK_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** Originals and results are removed this long after the job was made; the row says `expired`. */

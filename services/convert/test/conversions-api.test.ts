@@ -116,7 +116,10 @@ describe('an upload', () => {
         sourceFormat: 'docx',
         sourceBytes: docx.length,
         target: 'pdf',
-        pdfa: true,
+        pdfa: '2b',
+        pdfua: false,
+        pages: null,
+        sources: [{ name: 'Quarterly report.docx', format: 'docx', bytes: docx.length }],
         resultName: 'Quarterly report.pdf',
         downloadPath: null,
       });
@@ -197,8 +200,8 @@ describe('a refused upload leaves nothing in S3 or PostgreSQL', () => {
       file: async () => text('hello'),
       name: 'hello.txt',
       fields: { target: 'docx', pdfa: 'true' },
-      status: 400,
-      code: 'validation_failed',
+      status: 422,
+      code: 'option_unsupported',
     },
   ])('$what: $status $code', async ({ file, name, fields, status, code }) => {
     const answer = await upload(alice, await file(), name, fields);

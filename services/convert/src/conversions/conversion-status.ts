@@ -1,6 +1,6 @@
 import type { ChannelLayer } from '@relay/channel-layer';
 import { type Conversion, type ConversionStatusChanged, Groups } from '@relay/contracts';
-import type { ConversionRow } from './conversions.schema.ts';
+import { type ConversionRow, rowSources } from './conversions.schema.ts';
 
 /** The gateway route that redirects the owner to a short-lived link. */
 const downloadPath = (id: string) => `/api/conversions/${id}/download`;
@@ -18,6 +18,13 @@ export function toConversion(row: ConversionRow): Conversion {
     sourceBytes: row.sourceBytes,
     target: row.target as Conversion['target'],
     pdfa: row.pdfa,
+    pdfua: row.pdfua,
+    pages: row.pages,
+    sources: rowSources(row).map(({ name, format, bytes }) => ({
+      name,
+      format: format as Conversion['sourceFormat'],
+      bytes,
+    })),
     resultName: row.resultName,
     resultBytes: row.resultBytes,
     reason: row.reason,

@@ -1,5 +1,6 @@
 import { ConversionProblemCode } from '@relay/contracts';
 import { errorTable } from '@relay/platform';
+import { PASSWORD_NEEDED } from '../engines/libreoffice/encryption.ts';
 
 export const ConversionErrorCode = ConversionProblemCode;
 export type ConversionErrorCode = ConversionProblemCode;
@@ -23,6 +24,12 @@ export const conversionError = errorTable<ConversionErrorCode>({
   unsupported_conversion: { status: 422, detail: 'The file cannot be converted to that format.' },
   archive_too_large: { status: 422, detail: 'The document unpacks to more than is allowed.' },
   archive_invalid: { status: 422, detail: 'The document is damaged: its archive cannot be read.' },
+  option_invalid: { status: 400, detail: 'An option field has a value that is not allowed.' },
+  option_unsupported: { status: 422, detail: 'An option does not apply to this file or target.' },
+  too_many_files: {
+    status: 400,
+    detail: 'Send one file field "file", or several with merge=true to join them into one PDF.',
+  },
   // 404, not 409: waiting will not bring one (PDF and image results have one; csv, docx, odt… do not).
   thumbnail_unavailable: {
     status: 404,
@@ -36,7 +43,7 @@ export const conversionError = errorTable<ConversionErrorCode>({
 
 /** Reasons a job fails with that are not an engine's: shown to the owner as they are. */
 export const FailureReason = {
-  passwordProtected: 'The file is password-protected. Remove the password and upload it again.',
+  passwordProtected: PASSWORD_NEEDED,
   interrupted: 'The conversion was interrupted too many times and was given up. Upload the file again.',
   unavailable:
     'The conversion could not be finished because a service it needs did not answer. Upload the file again.',

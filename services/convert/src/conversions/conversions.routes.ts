@@ -10,6 +10,7 @@ import {
   ConversionPage,
   ConversionPageQuery,
   ConversionParams,
+  ConversionUploadFields,
   SourceFormat,
   TargetFormat,
 } from '@relay/contracts';
@@ -23,13 +24,16 @@ import {
 } from '@relay/platform';
 import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
+import { parseOptionFields } from './conversion-options.ts';
 import { ConversionErrorCode, conversionError } from './conversions.errors.ts';
-import type { ConversionsService, UploadedFile } from './conversions.service.ts';
+import type { ConversionsService, Submission, UploadedFile } from './conversions.service.ts';
 
 export interface ConversionRouteDeps {
   conversions: ConversionsService;
   authenticate: Authenticate;
   maxUploadBytes: number;
+  /** Most files one merge may join (CONVERT_MERGE_MAX_FILES). */
+  maxMergeFiles: number;
 }
 
 const tags = ['conversions'];
@@ -45,14 +49,18 @@ const thumbnailResponse = {
   content: { 'image/webp': { schema: z.file() } },
 };
 
-const UploadForm = z.object({
-  target: TargetFormat,
-  pdfa: z.enum(['true', 'false']).optional().describe('PDF/A-2b; only with target pdf'),
-  file: z.file(),
-});
+/** The documented body; validated by readUploadForm, whose answers name the field at fault. */
+const uploadForm = (maxMergeFiles: number) =>
+  ConversionUploadFields.extend({
+    file: z
+      .array(z.file())
+      .min(1)
+      .max(maxMergeFiles)
+      .describe(`One "file" part; with merge=true up to ${maxMergeFiles}, joined in the order sent.`),
+  });
 
 export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps): void {
-  const { conversions, authenticate, maxUploadBytes } = deps;
+  const { conversions, authenticate, maxUploadBytes, maxMergeFiles } = deps;
 
   app.get(
     '/formats',
@@ -77,17 +85,24 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
         security,
         summary: 'Upload a document to convert; its real format is read from its content',
         consumes: ['multipart/form-data'],
-        body: multipartBody(UploadForm),
+        description: `Fields: "target"; optional "pdfa", "pdfua", "pages", "password", "merge"; one "file" (several with merge=true, at most ${maxMergeFiles}). At most ${maxUploadBytes} bytes of files in all.`,
+        body: multipartBody(uploadForm(maxMergeFiles)),
         response: {
           202: Conversion,
           ...problemResponses({
-            400: [ConversionErrorCode.UploadMissing, ConversionErrorCode.UploadMalformed],
+            400: [
+              ConversionErrorCode.UploadMissing,
+              ConversionErrorCode.UploadMalformed,
+              ConversionErrorCode.OptionInvalid,
+              ConversionErrorCode.TooManyFiles,
+            ],
             413: [ConversionErrorCode.UploadTooLarge],
             415: [ConversionErrorCode.UnsupportedFormat, ConversionErrorCode.FormatMismatch],
             422: [
               ConversionErrorCode.UnsupportedConversion,
               ConversionErrorCode.ArchiveTooLarge,
               ConversionErrorCode.ArchiveInvalid,
+              ConversionErrorCode.OptionUnsupported,
             ],
             429: [ConversionErrorCode.TooManyConversions],
           }),
@@ -98,8 +113,8 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
       const { sub } = await authenticate(request);
       const dir = await mkdtemp(join(tmpdir(), 'relay-upload-'));
       try {
-        const form = await readUploadForm(request, join(dir, 'upload'), maxUploadBytes);
-        const conversion = await conversions.submit(sub, form.file, form.target, form.pdfa);
+        const form = await readUploadForm(request, dir, { maxBytes: maxUploadBytes, maxMergeFiles });
+        const conversion = await conversions.submit(sub, form);
         return reply.code(202).send(conversion);
       } finally {
         await rm(dir, { recursive: true, force: true });
@@ -193,61 +208,91 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
   );
 }
 
-interface UploadForm {
-  file: UploadedFile;
-  target: TargetFormat;
-  pdfa: boolean;
+interface UploadLimits {
+  /** For one file, and for the sum of a merge's files. */
+  maxBytes: number;
+  maxMergeFiles: number;
 }
 
+const OPTION_FIELDS = ['target', 'pdfa', 'pdfua', 'pages', 'password', 'merge'];
+
 /**
- * Streams the one file part to `path` (never held in memory), stopping at `maxBytes`; the fields may
- * come before or after it. Whatever is wrong with the body is a 4xx naming it.
+ * Streams each "file" part to its own file in `dir` (never held in memory), stopping once the files
+ * together pass `maxBytes`; the fields may come before or after them. Whatever is wrong with the body
+ * is a 4xx naming it: several files without merge=true, too many to merge, a bad field value.
  */
-async function readUploadForm(request: FastifyRequest, path: string, maxBytes: number): Promise<UploadForm> {
+async function readUploadForm(
+  request: FastifyRequest,
+  dir: string,
+  limits: UploadLimits,
+): Promise<Submission> {
   if (!request.isMultipart()) throw conversionError(ConversionErrorCode.UploadMissing);
   const fields: Record<string, string> = {};
-  let file: UploadedFile | undefined;
+  const files: UploadedFile[] = [];
+  let total = 0;
   try {
     for await (const part of request.parts({
-      limits: { fileSize: maxBytes, files: 1, fields: 4, fieldSize: 100 },
+      // One more file than a merge takes, so that "too many" is told apart from the limit itself.
+      limits: {
+        fileSize: limits.maxBytes,
+        files: limits.maxMergeFiles + 1,
+        fields: OPTION_FIELDS.length + 4,
+        fieldSize: 1024,
+      },
     })) {
       if (part.type === 'field') {
         fields[part.fieldname] = String(part.value);
         continue;
       }
-      if (part.fieldname !== 'file' || file !== undefined) {
+      if (part.fieldname !== 'file') {
         part.file.resume();
         continue;
       }
+      if (files.length === limits.maxMergeFiles) throw tooManyFiles(fields, limits.maxMergeFiles);
+      const path = join(dir, `upload-${files.length + 1}`);
       let bytes = 0;
-      part.file.on('data', (chunk: Buffer) => {
-        bytes += chunk.length;
-      });
-      await pipeline(part.file, createWriteStream(path));
-      if (part.file.truncated) throw tooLarge(maxBytes);
-      file = { path, name: uploadName(part.filename), bytes };
+      await pipeline(
+        part.file,
+        async function* countTotal(source: AsyncIterable<Buffer>) {
+          for await (const chunk of source) {
+            bytes += chunk.length;
+            if (total + bytes > limits.maxBytes) throw tooLarge(limits.maxBytes, files.length > 0);
+            yield chunk;
+          }
+        },
+        createWriteStream(path),
+      );
+      if (part.file.truncated) throw tooLarge(limits.maxBytes, files.length > 0);
+      total += bytes;
+      files.push({ path, name: uploadName(part.filename), bytes });
     }
   } catch (error) {
-    throw asClientError(error, maxBytes);
+    throw asClientError(error, limits.maxBytes, files.length > 0);
   }
-  if (file === undefined) throw conversionError(ConversionErrorCode.UploadMissing);
+  if (files.length === 0) throw conversionError(ConversionErrorCode.UploadMissing);
   const target = TargetFormat.safeParse(fields.target);
   if (!target.success) {
     throw conversionError(ConversionErrorCode.UploadMissing, {
       detail: `The field "target" must be one of ${TargetFormat.options.join(', ')}.`,
     });
   }
-  if (fields.pdfa !== undefined && fields.pdfa !== 'true' && fields.pdfa !== 'false') {
-    throw conversionError(ConversionErrorCode.UploadMissing, {
-      detail: 'The field "pdfa" must be true or false.',
-    });
-  }
-  return { file, target: target.data, pdfa: fields.pdfa === 'true' };
+  const options = parseOptionFields(fields);
+  if (files.length > 1 && !options.merge) throw tooManyFiles(fields, limits.maxMergeFiles);
+  return { files, target: target.data, options };
 }
 
-const tooLarge = (maxBytes: number) =>
+function tooManyFiles(fields: Record<string, string>, maxMergeFiles: number) {
+  return conversionError(ConversionErrorCode.TooManyFiles, {
+    detail:
+      fields.merge === 'true'
+        ? `At most ${maxMergeFiles} files can be merged into one PDF.`
+        : `Send one file field "file", or several (at most ${maxMergeFiles}) with merge=true to join them into one PDF.`,
+  });
+}
+
+const tooLarge = (maxBytes: number, several: boolean) =>
   conversionError(ConversionErrorCode.UploadTooLarge, {
-    detail: `The file is larger than ${Math.floor(maxBytes / (1024 * 1024))} MiB.`,
+    detail: `${several ? 'The files together are' : 'The file is'} larger than ${Math.floor(maxBytes / (1024 * 1024))} MiB.`,
   });
 
 /** The name as shown back to its owner: no path, no control characters, a sane length. */
@@ -262,10 +307,10 @@ function uploadName(filename: string | undefined): string {
 }
 
 /** The parser's own limits answer 413; anything else it throws is the body's fault, not a 500. */
-function asClientError(error: unknown, maxBytes: number): unknown {
+function asClientError(error: unknown, maxBytes: number, several: boolean): unknown {
   if (error instanceof AppError) return error;
   const status = (error as { statusCode?: unknown } | undefined)?.statusCode;
-  if (status === 413) return tooLarge(maxBytes);
+  if (status === 413) return tooLarge(maxBytes, several);
   if (typeof status === 'number' && status >= 400 && status < 500) return error;
   const reason = error instanceof Error ? error.message.replace(/\.$/, '') : 'unreadable';
   return conversionError(ConversionErrorCode.UploadMalformed, {

@@ -1,5 +1,14 @@
 import { sql } from 'drizzle-orm';
-import { bigint, boolean, index, integer, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { bigint, boolean, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** One original as the row keeps it: its object key is known only to the row. */
+export interface StoredSource {
+  key: string;
+  name: string;
+  format: string;
+  bytes: number;
+  passwordProtected: boolean;
+}
 
 /** One conversion job. Its objects live in S3 under keys only this row knows. */
 export const conversions = pgTable(
@@ -13,11 +22,17 @@ export const conversions = pgTable(
     sourceName: text('source_name').notNull(),
     sourceFormat: text('source_format').notNull(),
     sourceBytes: bigint('source_bytes', { mode: 'number' }).notNull(),
+    /** The first original's key (sources[0].key). */
     sourceKey: text('source_key').notNull(),
-    /** Detected on upload: the job fails at once with a reason instead of reaching LibreOffice. */
+    /** Every original in the order sent: one, or several to merge into one PDF. */
+    sources: jsonb('sources').$type<StoredSource[]>().notNull().default([]),
+    /** Detected on upload (any original): without a password the job fails at once with a reason. */
     passwordProtected: boolean('password_protected').notNull().default(false),
     target: text('target').notNull(),
-    pdfa: boolean('pdfa').notNull().default(false),
+    pdfa: text('pdfa', { enum: ['1b', '2b', '3b'] }),
+    pdfua: boolean('pdfua').notNull().default(false),
+    /** Canonical (page-ranges.ts), or null for every page. */
+    pages: text('pages'),
     resultName: text('result_name').notNull(),
     resultKey: text('result_key'),
     resultBytes: bigint('result_bytes', { mode: 'number' }),
@@ -43,3 +58,25 @@ export const conversions = pgTable(
 );
 
 export type ConversionRow = typeof conversions.$inferSelect;
+
+type SourceColumns = Pick<
+  ConversionRow,
+  'sources' | 'sourceKey' | 'sourceName' | 'sourceFormat' | 'sourceBytes' | 'passwordProtected'
+>;
+
+/** A job's originals in the order sent; a row written with the single-source columns only has one. */
+export const rowSources = (row: SourceColumns): StoredSource[] =>
+  row.sources.length > 0
+    ? row.sources
+    : [
+        {
+          key: row.sourceKey,
+          name: row.sourceName,
+          format: row.sourceFormat,
+          bytes: row.sourceBytes,
+          passwordProtected: row.passwordProtected,
+        },
+      ];
+
+/** Every original object of a job: one, or each file of a merge. */
+export const sourceKeys = (row: SourceColumns): string[] => rowSources(row).map((source) => source.key);

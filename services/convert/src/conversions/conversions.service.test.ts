@@ -8,7 +8,12 @@ import { createLogger } from '@relay/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ConversionsRepository } from './conversions.repository.ts';
 import type { ConversionRow } from './conversions.schema.ts';
-import { ConversionsService, type ConversionsServiceOptions } from './conversions.service.ts';
+import {
+  ConversionsService,
+  type ConversionsServiceOptions,
+  type Submission,
+} from './conversions.service.ts';
+import type { PasswordVault } from './password-vault.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'conversions-service-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -54,20 +59,21 @@ function serviceRecording(steps: string[], queueAdd: () => Promise<void> = async
     channelLayer: channelLayer as unknown as ChannelLayer,
     downloadLinkSeconds: 60,
     maxPendingPerOwner: 25,
+    passwords: { put: async () => undefined, delete: async () => undefined } as unknown as PasswordVault,
     logger: createLogger({ name: 'conversions-service-test', level: 'silent' }),
   });
 }
 
-function upload(name: string) {
+function submission(name: string): Submission {
   const path = join(dir, name);
   writeFileSync(path, 'plain text to convert\n');
-  return { path, name, bytes: 22 };
+  return { files: [{ path, name, bytes: 22 }], target: 'pdf', options: { pdfua: false, merge: false } };
 }
 
 describe('ConversionsService.submit', () => {
   it('announces `queued` before the job exists, so no worker’s `converting` can be heard first', async () => {
     const steps: string[] = [];
-    const accepted = await serviceRecording(steps).submit('owner-1', upload('a.txt'), 'pdf', false);
+    const accepted = await serviceRecording(steps).submit('owner-1', submission('a.txt'));
     expect(accepted.status).toBe('queued');
     expect(steps).toEqual(['status queued', 'job queued']);
   });
@@ -77,7 +83,7 @@ describe('ConversionsService.submit', () => {
     const service = serviceRecording(steps, async () => {
       throw new Error('redis down');
     });
-    await expect(service.submit('owner-1', upload('b.txt'), 'pdf', false)).rejects.toThrow('redis down');
+    await expect(service.submit('owner-1', submission('b.txt'))).rejects.toThrow('redis down');
     expect(steps).toEqual(['status queued', 'job queued', 'row deleted']);
   });
 });

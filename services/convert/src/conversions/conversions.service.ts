@@ -12,20 +12,29 @@ import {
 } from '@relay/contracts';
 import type { JobQueue } from '@relay/jobs';
 import type { ObjectStorage } from '@relay/object-storage';
-import { CommonErrorCode, commonError, type Logger } from '@relay/platform';
+import type { Logger } from '@relay/platform';
 import { inspectUpload } from '../formats/detect.ts';
 import type { ArchiveLimits } from '../formats/zip-guard.ts';
 import type { convertJob } from './conversion.jobs.ts';
+import { checkOptions, type UploadOptions } from './conversion-options.ts';
 import { publishStatus, toConversion } from './conversion-status.ts';
 import { ConversionErrorCode, conversionError } from './conversions.errors.ts';
 import type { ConversionsRepository } from './conversions.repository.ts';
-import type { ConversionRow } from './conversions.schema.ts';
+import { type ConversionRow, type StoredSource, sourceKeys } from './conversions.schema.ts';
+import type { PasswordVault } from './password-vault.ts';
 
 /** An upload as the route hands it over: on local disk, within the size limit. */
 export interface UploadedFile {
   path: string;
   name: string;
   bytes: number;
+}
+
+/** One upload: its files in the order sent (several only with merge), the target and the options. */
+export interface Submission {
+  files: readonly UploadedFile[];
+  target: TargetFormat;
+  options: UploadOptions;
 }
 
 export interface ConversionsServiceOptions {
@@ -36,6 +45,7 @@ export interface ConversionsServiceOptions {
   downloadLinkSeconds: number;
   /** Jobs one owner may have queued and converting; more are refused with 429. */
   maxPendingPerOwner: number;
+  passwords: PasswordVault;
   archiveLimits?: ArchiveLimits;
   logger: Logger;
 }
@@ -48,8 +58,9 @@ const tooManyPending = (cap: number) =>
     headers: { 'retry-after': String(RETRY_PENDING_AFTER_SECONDS) },
   });
 
-/** The original's and the result's objects: under the job's random id, known only to its row. */
-const sourceKey = (id: string) => `conversions/${id}/source`;
+/** The originals' and the result's objects: under the job's random id, known only to its row. */
+const sourceKey = (id: string, index: number) =>
+  index === 0 ? `conversions/${id}/source` : `conversions/${id}/source.${index + 1}`;
 export const resultKey = (id: string, target: TargetFormat) => `conversions/${id}/result.${target}`;
 
 /** convert-api's use cases: take an upload in, list, show, hand out and delete the owner's jobs. */
@@ -61,32 +72,32 @@ export class ConversionsService {
   }
 
   /**
-   * Every refusal happens before anything is stored. Then the original goes to S3, the row is
-   * committed and announced, and only then is the job queued (a worker must find the row). A job that could not be
-   * queued undoes the row and the object; a process dying in between leaves a `queued` row that the
-   * maintenance sweep queues again (`requeueStale`).
+   * Every refusal happens before anything is stored: each file is inspected (a bad one is named), the
+   * options are checked against the files and the target. Then the originals go to S3, the row is
+   * committed and announced, a password is sealed in the vault, and only then is the job queued (a
+   * worker must find the row). A job that could not be queued undoes the row, the objects and the
+   * password; a process dying in between leaves a `queued` row that the maintenance sweep queues
+   * again (`requeueStale`).
    */
-  async submit(
-    ownerId: string,
-    upload: UploadedFile,
-    target: TargetFormat,
-    pdfa: boolean,
-  ): Promise<Conversion> {
-    const { repository, storage, queue, logger } = this.#options;
-    const inspection = await inspectUpload(upload.path, upload.name, this.#options.archiveLimits);
-    if (!inspection.ok) throw conversionError(inspection.code, { detail: inspection.detail });
-    const format = inspection.format;
-    const targets = CONVERSION_TARGETS[format];
-    if (!targets.includes(target)) {
-      throw conversionError(ConversionErrorCode.UnsupportedConversion, {
-        detail: `A ${format} file converts to ${targets.join(', ')}; not to ${target}.`,
-      });
+  async submit(ownerId: string, upload: Submission): Promise<Conversion> {
+    const { repository, storage, queue, logger, passwords } = this.#options;
+    const { files, target, options } = upload;
+    const inspected = [];
+    for (const [index, file] of files.entries()) {
+      const inspection = await inspectUpload(file.path, file.name, this.#options.archiveLimits);
+      const which = files.length > 1 ? `File ${index + 1} (${file.name}): ` : '';
+      if (!inspection.ok) throw conversionError(inspection.code, { detail: `${which}${inspection.detail}` });
+      const targets = CONVERSION_TARGETS[inspection.format];
+      if (!targets.includes(target)) {
+        throw conversionError(ConversionErrorCode.UnsupportedConversion, {
+          detail: `${which}A ${inspection.format} file converts to ${targets.join(', ')}; not to ${target}.`,
+        });
+      }
+      inspected.push({ ...file, format: inspection.format, passwordProtected: inspection.passwordProtected });
     }
-    if (pdfa && target !== 'pdf') {
-      throw commonError(CommonErrorCode.ValidationFailed, {
-        detail: 'PDF/A applies only to the target pdf.',
-      });
-    }
+    checkOptions(inspected, target, options);
+    const [first] = inspected;
+    if (first === undefined) throw conversionError(ConversionErrorCode.UploadMissing);
 
     const { maxPendingPerOwner } = this.#options;
     // Checked before storing, and again atomically with the insert.
@@ -94,28 +105,49 @@ export class ConversionsService {
       throw tooManyPending(maxPendingPerOwner);
 
     const id = randomUUID();
-    const key = sourceKey(id);
-    await storage.put(key, createReadStream(upload.path), 'application/octet-stream');
+    const sources: StoredSource[] = inspected.map((file, index) => ({
+      key: sourceKey(id, index),
+      name: file.name,
+      format: file.format,
+      bytes: file.bytes,
+      passwordProtected: file.passwordProtected,
+    }));
+    const keys = sources.map((source) => source.key);
     const discard = async () => {
       await repository.delete(ownerId, id);
+      await passwords
+        .delete(id)
+        .catch((err: unknown) => logger.warn({ err }, 'removing a kept password failed'));
       await storage
-        .delete([key])
-        .catch((err: unknown) => logger.warn({ err, key }, 'removing an orphaned upload failed'));
+        .delete(keys)
+        .catch((err: unknown) => logger.warn({ err, keys }, 'removing an orphaned upload failed'));
     };
+    const passwordProtected = sources.some((source) => source.passwordProtected);
+    try {
+      for (const [index, file] of inspected.entries()) {
+        await storage.put(keys[index] ?? '', createReadStream(file.path), 'application/octet-stream');
+      }
+    } catch (error) {
+      await discard();
+      throw error;
+    }
     let row: ConversionRow;
     try {
       const inserted = await repository.insertWithinCap(
         {
           id,
           ownerId,
-          sourceName: upload.name,
-          sourceFormat: format,
-          sourceBytes: upload.bytes,
-          sourceKey: key,
-          passwordProtected: inspection.passwordProtected,
+          sourceName: first.name,
+          sourceFormat: first.format,
+          sourceBytes: sources.reduce((sum, source) => sum + source.bytes, 0),
+          sourceKey: sources[0]?.key ?? '',
+          sources,
+          passwordProtected,
           target,
-          pdfa,
-          resultName: resultName(upload.name, target),
+          pdfa: options.pdfa ?? null,
+          pdfua: options.pdfua,
+          pages: options.pages ?? null,
+          resultName: resultName(first.name, target),
           // Milliseconds, as the list's cursor carries them (PostgreSQL's now() has microseconds).
           createdAt: new Date(),
         },
@@ -128,6 +160,8 @@ export class ConversionsService {
       // after it (seen otherwise under load: converting, queued, done). If queuing fails, the page
       // heard of a job it will not find in the history, which is the truth.
       await this.#publish(row);
+      // Only a protected file needs it; the worker deletes it when the job ends.
+      if (passwordProtected && options.password !== undefined) await passwords.put(id, options.password);
       await queue.add('convert', { conversionId: id }, { jobId: id, priority: row.queueTurn });
     } catch (error) {
       await discard();
@@ -180,8 +214,9 @@ export class ConversionsService {
     const row = await this.#options.repository.delete(ownerId, id);
     if (row === undefined) throw conversionError(ConversionErrorCode.NotFound);
     const thumbnail = row.thumbnailKey === null ? [] : [row.thumbnailKey];
+    await this.#options.passwords.delete(row.id);
     await this.#options.storage.delete([
-      row.sourceKey,
+      ...sourceKeys(row),
       resultKey(row.id, row.target as TargetFormat),
       ...thumbnail,
     ]);

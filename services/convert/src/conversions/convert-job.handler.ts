@@ -8,12 +8,14 @@ import { type SourceFormat, TARGET_MEDIA_TYPES, type TargetFormat } from '@relay
 import type { JobAttempt } from '@relay/jobs';
 import type { ObjectStorage } from '@relay/object-storage';
 import type { Logger } from '@relay/platform';
-import { type ConversionEngine, ConversionFailed } from '../engines/engine.ts';
+import { type ConversionEngine, ConversionFailed, type ConversionOptions } from '../engines/engine.ts';
 import { publishStatus } from './conversion-status.ts';
 import { FailureReason } from './conversions.errors.ts';
 import type { ConversionsRepository } from './conversions.repository.ts';
-import type { ConversionRow } from './conversions.schema.ts';
+import { type ConversionRow, rowSources } from './conversions.schema.ts';
 import { resultKey } from './conversions.service.ts';
+import { convertAndMerge } from './merge.ts';
+import type { PasswordVault } from './password-vault.ts';
 import { storeThumbnail } from './thumbnail.ts';
 
 export interface ConvertJobDeps {
@@ -21,6 +23,8 @@ export interface ConvertJobDeps {
   storage: ObjectStorage;
   channelLayer: ChannelLayer;
   engineFor: (source: SourceFormat, target: TargetFormat) => ConversionEngine;
+  /** Protected uploads' passwords, deleted here once their job ends. */
+  passwords: PasswordVault;
   logger: Logger;
 }
 
@@ -46,10 +50,13 @@ export class ConvertJobHandler {
     // Deleted, expired or finished meanwhile: nothing left to do.
     if (claimed === undefined) return;
     await this.#publish(claimed);
-    if (claimed.passwordProtected) return this.#fail(conversionId, FailureReason.passwordProtected);
+    const password = claimed.passwordProtected ? await this.#deps.passwords.get(conversionId) : undefined;
+    if (claimed.passwordProtected && password === undefined) {
+      return this.#fail(conversionId, FailureReason.passwordProtected);
+    }
 
     try {
-      await this.#convert(claimed);
+      await this.#convert(claimed, password);
     } catch (error) {
       if (error instanceof ConversionFailed && !error.retryable)
         return this.#fail(conversionId, error.reason);
@@ -59,6 +66,7 @@ export class ConvertJobHandler {
       }
       throw error;
     }
+    await this.#forgetPassword(claimed);
   };
 
   /** For jobs no handler finished: their workers kept dying until the queue gave them up. */
@@ -66,23 +74,57 @@ export class ConvertJobHandler {
     await this.#fail(conversionId, FailureReason.interrupted);
   };
 
-  async #convert(row: ConversionRow): Promise<void> {
+  /** What the owner asked for, as the engine takes it; the password only for a protected file. */
+  static engineOptions(row: ConversionRow, password: string | undefined): ConversionOptions {
+    const options: ConversionOptions = {};
+    if (row.pdfa !== null) options.pdfa = row.pdfa;
+    if (row.pdfua) options.pdfua = true;
+    if (row.pages !== null) options.pages = row.pages;
+    if (password !== undefined && row.passwordProtected) options.password = password;
+    return options;
+  }
+
+  async #convert(row: ConversionRow, password: string | undefined): Promise<void> {
     const { repository, storage, engineFor, logger } = this.#deps;
     const target = row.target as TargetFormat;
     const dir = await mkdtemp(join(tmpdir(), 'relay-convert-'));
     try {
-      const inputPath = join(dir, `source.${row.sourceFormat}`);
       const outputPath = join(dir, `result.${target}`);
-      await pipeline(await storage.getStream(row.sourceKey), createWriteStream(inputPath));
-      const engine = engineFor(row.sourceFormat as SourceFormat, target);
+      const inputs = await Promise.all(
+        rowSources(row).map(async (source, index) => {
+          const inputPath = join(dir, `source-${index + 1}.${source.format}`);
+          await pipeline(await storage.getStream(source.key), createWriteStream(inputPath));
+          return { ...source, inputPath, sourceFormat: source.format as SourceFormat };
+        }),
+      );
       const started = performance.now();
-      await engine.convert({
-        inputPath,
-        outputPath,
-        sourceFormat: row.sourceFormat as SourceFormat,
-        target,
-        options: row.pdfa ? { pdfa: '2b' } : {},
-      });
+      const [only] = inputs;
+      let engineName: string;
+      if (inputs.length === 1 && only !== undefined) {
+        const engine = engineFor(only.sourceFormat, target);
+        engineName = engine.name;
+        await engine.convert({
+          inputPath: only.inputPath,
+          outputPath,
+          sourceFormat: only.sourceFormat,
+          target,
+          options: ConvertJobHandler.engineOptions(row, only.passwordProtected ? password : undefined),
+        });
+      } else {
+        engineName = 'merge';
+        await convertAndMerge({
+          parts: inputs.map((input) => ({
+            inputPath: input.inputPath,
+            sourceFormat: input.sourceFormat,
+            name: input.name,
+            ...(input.passwordProtected && password !== undefined ? { password } : {}),
+          })),
+          ...(row.pages === null ? {} : { pages: row.pages }),
+          outputPath,
+          workDir: dir,
+          engineFor,
+        });
+      }
       const key = resultKey(row.id, target);
       const { size } = await stat(outputPath);
       await storage.put(key, createReadStream(outputPath), TARGET_MEDIA_TYPES[target]);
@@ -96,7 +138,8 @@ export class ConvertJobHandler {
       logger.info(
         {
           conversionId: row.id,
-          engine: engine.name,
+          engine: engineName,
+          files: inputs.length,
           ms: Math.round(performance.now() - started),
           bytes: size,
         },
@@ -111,6 +154,17 @@ export class ConvertJobHandler {
   async #fail(conversionId: string, reason: string): Promise<void> {
     const failed = await this.#deps.repository.markFailed(conversionId, reason);
     if (failed !== undefined) await this.#publish(failed);
+    await this.#forgetPassword({ id: conversionId, passwordProtected: true });
+  }
+
+  /** The job has ended: its password (if one was kept) goes too. A failure here is the TTL's to mend. */
+  async #forgetPassword(row: Pick<ConversionRow, 'id' | 'passwordProtected'>): Promise<void> {
+    if (!row.passwordProtected) return;
+    await this.#deps.passwords
+      .delete(row.id)
+      .catch((err: unknown) =>
+        this.#deps.logger.warn({ err, conversionId: row.id }, 'removing a password failed'),
+      );
   }
 
   async #publish(row: ConversionRow): Promise<void> {

@@ -5,6 +5,7 @@ import type { Logger } from '@relay/platform';
 import type { convertJob } from './conversion.jobs.ts';
 import { publishStatus } from './conversion-status.ts';
 import type { ConversionsRepository } from './conversions.repository.ts';
+import { sourceKeys } from './conversions.schema.ts';
 
 export interface MaintenanceDeps {
   repository: ConversionsRepository;
@@ -29,7 +30,7 @@ export async function expireConversions(deps: Omit<MaintenanceDeps, 'queue'>): P
     if (due.length === 0) break;
     await deps.storage.delete(
       due.flatMap((row) =>
-        [row.sourceKey, row.resultKey, row.thumbnailKey].filter((key): key is string => key !== null),
+        [...sourceKeys(row), row.resultKey, row.thumbnailKey].filter((key): key is string => key !== null),
       ),
     );
     const rows = await deps.repository.markExpired(due.map((row) => row.id));

@@ -5,7 +5,9 @@ import type { ReadableStream } from 'node:stream/web';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Logger } from '@relay/platform';
 import { type ConversionEngine, ConversionFailed, type ConversionRequest } from './engine.ts';
+import { PASSWORD_NEEDED, WRONG_PASSWORD } from './libreoffice/encryption.ts';
 import { isOfficeSource } from './libreoffice/filters.ts';
+import { exportWithPages } from './libreoffice/pages.ts';
 import { RetryableReason, refuseUnsupported } from './reasons.ts';
 
 export interface HttpEngineOptions {
@@ -32,31 +34,40 @@ const REFUSALS: Readonly<Record<number, string>> = {
   415: 'The conversion service does not accept this type of file.',
 };
 
+/** Gotenberg 8 names the password in its 400s: "is password-protected", "password … is incorrect". */
+function passwordRefusal(status: number, detail: string): string | undefined {
+  if (status !== 400) return undefined;
+  if (/password[^.]*incorrect|with the given password/i.test(detail)) return WRONG_PASSWORD;
+  if (/is password-protected/i.test(detail)) return PASSWORD_NEEDED;
+  return undefined;
+}
+
 /** Office documents to PDF through a Gotenberg-compatible API (`POST /forms/libreoffice/convert`). */
 export function createHttpEngine(options: HttpEngineOptions): ConversionEngine {
   const { baseUrl, timeoutMs, attempts = 3, backoffMs = 500, logger } = options;
   const endpoint = new URL('forms/libreoffice/convert', baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
   const seconds = Math.round(timeoutMs / 100) / 10;
 
-  async function attempt(request: ConversionRequest): Promise<void> {
+  async function attempt(request: ConversionRequest, outputPath: string, pages?: string): Promise<void> {
     const form = new FormData();
     // The service picks LibreOffice's import filter by extension; Markdown is read as text, as locally.
     const extension = request.sourceFormat === 'md' ? 'txt' : request.sourceFormat;
     form.append('files', await openAsBlob(request.inputPath), `document.${extension}`);
-    if (request.options.pdfa !== undefined) form.append('pdfa', `PDF/A-${request.options.pdfa}`);
+    const { pdfa, pdfua, password } = request.options;
+    if (pdfa !== undefined) form.append('pdfa', `PDF/A-${pdfa}`);
+    if (pdfua === true) form.append('pdfua', 'true');
+    // Only for a file known to be protected: Gotenberg refuses a password for one that is not.
+    if (password !== undefined) form.append('password', password);
+    if (pages !== undefined) form.append('nativePageRanges', pages);
     const timeout = AbortSignal.timeout(timeoutMs);
     const signal = request.signal === undefined ? timeout : AbortSignal.any([timeout, request.signal]);
     let response: Response;
     try {
       response = await fetch(endpoint, { method: 'POST', body: form, signal });
       if (response.ok && response.body !== null) {
-        await pipeline(
-          Readable.fromWeb(response.body as ReadableStream),
-          createWriteStream(request.outputPath),
-          {
-            signal,
-          },
-        );
+        await pipeline(Readable.fromWeb(response.body as ReadableStream), createWriteStream(outputPath), {
+          signal,
+        });
         return;
       }
     } catch (error) {
@@ -82,7 +93,9 @@ export function createHttpEngine(options: HttpEngineOptions): ConversionEngine {
     }
     logger.warn({ status: response.status, detail }, 'conversion service refused a file');
     throw new ConversionFailed(
-      REFUSALS[response.status] ?? `The conversion service refused the file (HTTP ${response.status}).`,
+      passwordRefusal(response.status, detail) ??
+        REFUSALS[response.status] ??
+        `The conversion service refused the file (HTTP ${response.status}).`,
       { retryable: false },
     );
   }
@@ -100,7 +113,7 @@ export function createHttpEngine(options: HttpEngineOptions): ConversionEngine {
       if (!isOfficeSource(request.sourceFormat) || request.target !== 'pdf') throw refuseUnsupported(request);
       for (let number = 1; ; number++) {
         try {
-          await attempt(request);
+          await exportWithPages(request, (outputPath, pages) => attempt(request, outputPath, pages));
           return;
         } catch (error) {
           if (!(error instanceof TransientFailure)) throw error;

@@ -31,6 +31,7 @@ export function createLibreOfficeEngine(pool: LibreOfficePool): ConversionEngine
           request.target,
           pages === undefined ? formatting : { ...formatting, pages },
         );
+        if (settings === undefined) throw refuseUnsupported(request);
         try {
           await pool.convert(
             {

@@ -1,11 +1,9 @@
 import { readFile, writeFile } from 'node:fs/promises';
+import { PAGES_PATTERN } from '@relay/contracts';
 import { PDFDocument } from 'pdf-lib';
 
 /** The largest page number accepted: far beyond any document, small enough to stay an exact integer. */
 const MAX_PAGE = 100_000;
-
-/** `2-3,5`: pages and ranges, comma-separated; spaces around them are allowed. */
-export const PAGES_PATTERN = '^\\s*\\d+(\\s*-\\s*\\d+)?(\\s*,\\s*\\d+(\\s*-\\s*\\d+)?)*\\s*$';
 
 export interface PageRange {
   first: number;

@@ -8,6 +8,7 @@ import { loadConfig } from '@relay/platform';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createEngines, type Engines, enginesEnv } from '../../src/engines/engines.ts';
+import { PASSWORD_NEEDED } from '../../src/engines/libreoffice/encryption.ts';
 import { isAlive } from '../../src/engines/libreoffice/processes.ts';
 import { RetryableReason } from '../../src/engines/reasons.ts';
 import {
@@ -220,7 +221,7 @@ describe('password-protected and damaged files fail fast with a reason', () => {
       const target = join(scratch.path, `locked.${format}`);
       await savePasswordProtected({ unoserverBin, unoserverPid: instance?.pid ?? 0, source, target, filter });
       const error = await failure(toPdf(format, target));
-      expect(error.reason).toBe('The file is password-protected. Remove the password and upload it again.');
+      expect(error.reason).toBe(PASSWORD_NEEDED);
       expect(error.retryable).toBe(false);
     }
   });
