@@ -17,7 +17,7 @@ import { fontsReadiness } from './engines/fonts.ts';
 export async function buildConvertWorker(config: ConvertConfig, logger: Logger): Promise<ConvertProcess> {
   const fonts = await fontsReadiness();
   if (fonts.report.problem !== '') logger.error({ missing: fonts.report.missing }, fonts.report.problem);
-  const { database, channelLayer, storage, repository } = connect(config, logger);
+  const { database, channelLayer, storage, passwords, closePasswords, repository } = connect(config, logger);
   const engines = createEngines(config, logger);
   await engines.start();
   const connection = bullmqConnection(config.REDIS_URL);
@@ -28,6 +28,7 @@ export async function buildConvertWorker(config: ConvertConfig, logger: Logger):
     storage,
     channelLayer,
     engineFor: engines.engineFor,
+    passwords,
     logger,
   });
   const worker = startJobWorker(definition, handler.handle, {
@@ -88,6 +89,7 @@ export async function buildConvertWorker(config: ConvertConfig, logger: Logger):
       },
       { name: 'engines', close: () => engines.close() },
       { name: 'redis', close: () => channelLayer.close() },
+      { name: 'passwords', close: closePasswords },
       { name: 'postgres', close: database.close },
       { name: 's3', close: async () => storage.close() },
     ],
