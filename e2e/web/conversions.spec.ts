@@ -123,6 +123,20 @@ test('convert a docx and an xlsx with live status; a password-protected file sho
     expect(webSockets.mostOpen, `sockets opened: ${webSockets.paths}; errors: ${webSockets.errors}`).toBe(1);
     expect([...new Set(webSockets.paths)]).toEqual(['/ws']);
   });
+
+  await test.step('each converted document shows its first page', async () => {
+    for (const name of ['sample.docx', 'sample.xlsx']) {
+      const thumbnail = jobsOf(page)
+        .getByRole('listitem', { name })
+        .getByRole('img', { name: 'First page of sample.pdf' });
+      await expect(thumbnail).toBeVisible();
+      await expect
+        .poll(() =>
+          thumbnail.evaluate((image: HTMLImageElement) => (image.complete ? image.naturalWidth : 0)),
+        )
+        .toBeGreaterThan(0);
+    }
+  });
   await checkScreen(page, testInfo, 'conversions');
 
   await test.step('a password-protected docx fails with a reason a person can read', async () => {
