@@ -116,6 +116,10 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
         const form = await readUploadForm(request, dir, { maxBytes: maxUploadBytes, maxMergeFiles });
         const conversion = await conversions.submit(sub, form);
         return reply.code(202).send(conversion);
+      } catch (error) {
+        // Refused before the body was read to its end: the rest is not read, so the connection closes.
+        if (!request.raw.complete) reply.header('connection', 'close');
+        throw error;
       } finally {
         await rm(dir, { recursive: true, force: true });
       }
