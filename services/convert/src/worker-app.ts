@@ -67,7 +67,8 @@ export async function buildConvertWorker(config: ConvertConfig, logger: Logger):
     version: '0.1.0',
     logger,
     readiness: [
-      { name: 'engines', check: () => engines.ping() },
+      // One line per engine (libreoffice or http, chromium, images): /readyz says which one is down.
+      ...engines.checks,
       { name: 'fonts', check: fonts.check },
       { name: 'postgres', check: database.ping },
       { name: 'redis', check: () => channelLayer.ping() },

@@ -123,7 +123,7 @@ describe('convert-worker', () => {
   it('is ready with the fonts documents name: each Office family resolves to its metric-compatible stand-in', async () => {
     await expect.poll(async () => (await fetch(`${workerUrl}/readyz`)).status, { timeout: 10_000 }).toBe(200);
     const report = (await (await fetch(`${workerUrl}/readyz`)).json()) as { checks: Record<string, string> };
-    expect(report.checks).toMatchObject({ engines: 'ok', fonts: 'ok' });
+    expect(report.checks).toMatchObject({ libreoffice: 'ok', chromium: 'ok', images: 'ok', fonts: 'ok' });
   });
 
   it('converts an upload: queued → converting → done, and the link downloads a PDF with its text', async () => {

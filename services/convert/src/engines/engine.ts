@@ -27,7 +27,7 @@ export interface ConversionRequest {
 
 /** Turns one file into another. Each engine handles the source families it is chosen for. */
 export interface ConversionEngine {
-  readonly name: 'libreoffice' | 'images' | 'http';
+  readonly name: 'libreoffice' | 'chromium' | 'images' | 'http';
   /** Starts whatever must be warm (the LibreOffice pool); resolves when it can convert. */
   start(): Promise<void>;
   /** Readiness: resolves when a conversion could start now (or soon), throws otherwise. */

@@ -1,8 +1,11 @@
+import { rm } from 'node:fs/promises';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { SourceFormat, TargetFormat } from '@relay/contracts';
 import { ConfigError, type Logger } from '@relay/platform';
 import { z } from 'zod';
+import { ChromiumPool, type ChromiumPoolStats } from './chromium/pool.ts';
+import { createChromiumEngine, renderedMarkdown } from './chromium.engine.ts';
 import type { ConversionEngine } from './engine.ts';
 import { createHttpEngine } from './http.engine.ts';
 import { createImagesEngine, isImageSource } from './images.engine.ts';
@@ -30,6 +33,11 @@ export const enginesEnv = {
   CONVERT_HTTP_ENGINE_URL: emptyIsUnset(z.url().optional()),
   CONVERT_HTTP_TIMEOUT_MS: milliseconds(60_000),
   CONVERT_HTTP_ATTEMPTS: count(3, 10),
+  /** Chromium browsers kept warm for HTML and Markdown to PDF; at most one per core. */
+  CONVERT_CHROMIUM_POOL_SIZE: count(1, availableParallelism()),
+  /** A browser is replaced after this many jobs. */
+  CONVERT_CHROMIUM_RECYCLE_AFTER: count(100, 1_000_000),
+  CONVERT_CHROMIUM_BIN: emptyIsUnset(z.string().min(1).default('/usr/bin/chromium')),
   UNOSERVER_BIN: emptyIsUnset(
     z.string().min(1).default(join(REPO_ROOT, '.local/venv/unoserver/bin/unoserver')),
   ),
@@ -49,11 +57,21 @@ interface EnginesStats {
   /** Resident memory of every instance's processes together. */
   rssBytes: number;
   instances: PoolStats['instances'];
+  /** The Chromium pool (absent with the http engine, which prints HTML itself). */
+  chromium: ChromiumPoolStats | undefined;
+}
+
+/** One engine's readiness, named as /readyz shows it. */
+interface EngineCheck {
+  name: ConversionEngine['name'];
+  check: () => Promise<void>;
 }
 
 export interface Engines {
   engineFor(source: SourceFormat, target: TargetFormat): ConversionEngine;
   start(): Promise<void>;
+  /** Every engine's check, for a readiness list that names each. */
+  readonly checks: readonly EngineCheck[];
   ping(): Promise<void>;
   close(): Promise<void>;
   stats(): Promise<EnginesStats>;
@@ -74,13 +92,32 @@ export function createEngines(config: EnginesConfig, logger: Logger): Engines {
         })
       : undefined;
   const office = pool === undefined ? httpEngine(config, logger) : createLibreOfficeEngine(pool);
-  const all = [images, office];
+  // With the http engine the remote service converts HTML and Markdown too, as it did before.
+  const chromiumPool =
+    pool === undefined
+      ? undefined
+      : new ChromiumPool({
+          size: config.CONVERT_CHROMIUM_POOL_SIZE,
+          executablePath: config.CONVERT_CHROMIUM_BIN,
+          timeoutMs: config.CONVERT_TIMEOUT_MS,
+          recycleAfter: config.CONVERT_CHROMIUM_RECYCLE_AFTER,
+          logger: logger.child({ engine: 'chromium' }),
+        });
+  const chromium = chromiumPool === undefined ? undefined : createChromiumEngine(chromiumPool);
+  const markdownToOffice = chromium === undefined ? office : markdownThroughHtml(office);
+  const all = [office, ...(chromium === undefined ? [] : [chromium]), images];
 
   return {
-    engineFor: (source) => (isImageSource(source) ? images : office),
+    engineFor(source, target) {
+      if (isImageSource(source)) return images;
+      if (chromium !== undefined && (source === 'html' || source === 'md') && target === 'pdf')
+        return chromium;
+      return source === 'md' ? markdownToOffice : office;
+    },
     start: async () => {
       await Promise.all(all.map((engine) => engine.start()));
     },
+    checks: all.map((engine) => ({ name: engine.name, check: () => engine.ping() })),
     ping: async () => {
       await Promise.all(all.map((engine) => engine.ping()));
     },
@@ -96,7 +133,26 @@ export function createEngines(config: EnginesConfig, logger: Logger): Engines {
         waiting: poolStats?.waiting ?? 0,
         rssBytes: poolStats?.instances.reduce((sum, instance) => sum + instance.rssBytes, 0) ?? 0,
         instances: poolStats?.instances ?? [],
+        chromium: chromiumPool?.stats(),
       };
+    },
+  };
+}
+
+/**
+ * Markdown to docx/odt: LibreOffice 7.4 has no Markdown import and would keep the source text, so it
+ * is given the HTML the Markdown renders to (headings, lists, tables, code as such).
+ */
+function markdownThroughHtml(office: ConversionEngine): ConversionEngine {
+  return {
+    ...office,
+    async convert(request) {
+      const htmlPath = await renderedMarkdown(request.inputPath);
+      try {
+        await office.convert({ ...request, inputPath: htmlPath, sourceFormat: 'html' });
+      } finally {
+        await rm(htmlPath, { force: true });
+      }
     },
   };
 }

@@ -1,5 +1,5 @@
 import { once } from 'node:events';
-import { access, readdir, readFile, writeFile } from 'node:fs/promises';
+import { access, mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
@@ -94,7 +94,10 @@ afterAll(async () => {
 let fileNumber = 0;
 async function write(content: string | Buffer): Promise<string> {
   fileNumber += 1;
-  const path = join(scratch.path, `input-${fileNumber}`);
+  // A directory per input, as each job has: an HTML page may load files beside it, never the secrets here.
+  const directory = join(scratch.path, `job-${fileNumber}`);
+  await mkdir(directory);
+  const path = join(directory, 'input');
   await writeFile(path, content);
   return path;
 }

@@ -1,0 +1,103 @@
+import { isUtf8 } from 'node:buffer';
+import { readFile, realpath, writeFile } from 'node:fs/promises';
+import { relative, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { PDFDocument } from 'pdf-lib';
+import type { Browser, BrowserContext, Route } from 'playwright-core';
+import { ConversionFailed, type ConversionOptions } from '../engine.ts';
+
+const NOTHING = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>';
+
+/**
+ * A context for one job: no JavaScript, no service workers, and every request refused except files
+ * inside the job's own directory (the page and the images and styles beside it). Nothing remote is
+ * fetched, nothing else on disk is read.
+ */
+export async function jobContext(browser: Browser, jobDirectory: string): Promise<BrowserContext> {
+  const root = await realpath(jobDirectory);
+  const context = await browser.newContext({
+    javaScriptEnabled: false,
+    serviceWorkers: 'block',
+    acceptDownloads: false,
+    bypassCSP: false,
+  });
+  await context.route('**/*', async (route) => {
+    if (await insideJob(route, root)) return route.continue();
+    // A refused image would print as Chromium's broken-image icon: it prints as nothing instead.
+    if (route.request().resourceType() === 'image') {
+      return route.fulfill({ status: 200, contentType: 'image/svg+xml', body: NOTHING });
+    }
+    return route.abort('blockedbyclient');
+  });
+  return context;
+}
+
+async function insideJob(route: Route, root: string): Promise<boolean> {
+  let url: URL;
+  try {
+    url = new URL(route.request().url());
+  } catch {
+    return false;
+  }
+  if (url.protocol !== 'file:' || (url.host !== '' && url.host !== 'localhost')) return false;
+  // The real path: a symbolic link must not lead out of the directory.
+  const path = await realpath(fileURLToPath(url)).catch(() => undefined);
+  if (path === undefined) return false;
+  const inside = relative(root, path);
+  return inside !== '' && !inside.startsWith(`..${sep}`) && inside !== '..';
+}
+
+/**
+ * Loads `htmlPath` in the context and prints it: A4 unless the document's `@page` says otherwise,
+ * backgrounds printed, the chosen pages only, tagged for PDF/UA.
+ */
+export async function printToPdf(
+  context: BrowserContext,
+  htmlPath: string,
+  outputPath: string,
+  options: ConversionOptions,
+): Promise<void> {
+  const page = await context.newPage();
+  const url = pathToFileURL(htmlPath).href;
+  await page.route(url, async (route) => {
+    // Valid UTF-8 is read as UTF-8 (the usual case, often undeclared); anything else keeps what the
+    // document declares or what Chromium detects.
+    const body = await readFile(htmlPath);
+    const contentType = isUtf8(body) ? 'text/html; charset=utf-8' : 'text/html';
+    await route.fulfill({ status: 200, contentType, body });
+  });
+  // `load`: after the page's own images and styles (refused ones fail fast).
+  await page.goto(url, { waitUntil: 'load', timeout: 0 });
+  const print = (pageRanges?: string) =>
+    page.pdf({
+      format: 'A4',
+      preferCSSPageSize: true,
+      printBackground: true,
+      // A document without `@page` margins still gets a printer's margin; its own margins win.
+      margin: { top: '15mm', right: '15mm', bottom: '15mm', left: '15mm' },
+      outline: true,
+      tagged: options.pdfua === true,
+      ...(pageRanges === undefined ? {} : { pageRanges }),
+    });
+  let pdf: Buffer;
+  try {
+    pdf = await print(options.pages);
+  } catch (error) {
+    if (options.pages !== undefined && /page range exceeds page count/i.test(String(error))) {
+      throw await pageMissing(await print(), options.pages, error);
+    }
+    throw error;
+  }
+  await writeFile(outputPath, pdf);
+  await page.close();
+}
+
+async function pageMissing(whole: Buffer, pages: string, cause: unknown): Promise<ConversionFailed> {
+  const count = (await PDFDocument.load(whole, { updateMetadata: false })).getPageCount();
+  const missing = Math.max(...(pages.match(/\d+/g) ?? ['0']).map(Number));
+  const has = count === 1 ? 'has 1 page' : `has ${count} pages`;
+  return new ConversionFailed(`The document ${has}; page ${missing} does not exist.`, {
+    retryable: false,
+    cause,
+  });
+}
