@@ -27,7 +27,7 @@ const conversionErrors = errorTable<ConversionErrorCode>({
 /** Both refuse before the body is read in full: the rest is never read, so the connection closes. */
 export const uploadTooLarge = (maxBytes: number) =>
   conversionErrors(ConversionErrorCode.UploadTooLarge, {
-    detail: `Files of at most ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(0)} MiB) are accepted.`,
+    detail: `Files of at most ${maxBytes} bytes (${(maxBytes / 1024 / 1024).toFixed(0)} MiB) are accepted; for a merge, all files together.`,
     headers: { connection: 'close' },
   });
 
@@ -36,6 +36,7 @@ export const conversionsUnavailable = (cause?: unknown) =>
 
 export const multipartRequired = () =>
   commonError(CommonErrorCode.UnsupportedMediaType, {
-    detail: 'Send multipart/form-data with the fields "target", optional "pdfa" and "file".',
+    detail:
+      'Send multipart/form-data with the field "target", the optional options and one or more "file" parts.',
     headers: { connection: 'close' },
   });

@@ -6,7 +6,7 @@ import {
   ConversionPage,
   ConversionPageQuery,
   ConversionParams,
-  TargetFormat,
+  ConversionUploadFields,
 } from '@relay/contracts';
 import {
   type Authenticate,
@@ -39,7 +39,7 @@ export interface ConversionRouteDeps {
   maxUploadBytes: number;
 }
 
-/** Room for the multipart envelope around the file: boundaries, part headers, `target`, `pdfa`. */
+/** Room for the multipart envelope around the files: boundaries, part headers and the option fields. */
 const MULTIPART_ENVELOPE_BYTES = 64 * 1024;
 
 const tags = ['conversions'];
@@ -50,11 +50,15 @@ const notFound = [ConvertApiCode.NotFound];
 /** A path segment that is no job id names nothing: the platform's own 404. */
 const noSuchJob = [ConvertApiCode.NotFound, CommonErrorCode.NotFound];
 
+/** convert-api's fields (one schema for both documents); it validates them and counts the files. */
 const UploadBody = multipartBody(
-  z.object({
-    target: TargetFormat,
-    pdfa: z.enum(['true', 'false']).optional().meta({ description: 'PDF/A-2b (pdf target only).' }),
-    file: z.file(),
+  ConversionUploadFields.extend({
+    file: z
+      .array(z.file())
+      .min(1)
+      .describe(
+        'One "file" part; with merge=true several (at most CONVERT_MERGE_MAX_FILES, 20 by default), joined in the order sent. More answer 400 too_many_files.',
+      ),
   }),
 );
 
@@ -81,13 +85,18 @@ export function registerConversionRoutes(
       schema: {
         tags,
         security,
-        description: `multipart/form-data: "target", optional "pdfa", then "file" (at most ${maxUploadBytes} bytes). The file's type is detected from its content; GET /api/conversions/formats lists the valid targets. Answers 202 with the queued job; its status then arrives on /ws as "conversion.status" frames.`,
+        description: `multipart/form-data: "target"; optional "pdfa" (1b, 2b, 3b), "pdfua", "pages", "password", "merge"; then "file" (several with merge=true), at most ${maxUploadBytes} bytes of files in all. Each file's type is detected from its content; GET /api/conversions/formats lists the valid targets. A malformed option is 400 option_invalid naming the field; one that cannot apply to the file or target is 422 option_unsupported. Answers 202 with the queued job; its status then arrives on /ws as "conversion.status" frames.`,
         consumes: ['multipart/form-data'],
         body: UploadBody,
         response: {
           202: Conversion,
           ...problemResponses({
-            400: [ConvertApiCode.UploadMissing, ConvertApiCode.UploadMalformed],
+            400: [
+              ConvertApiCode.UploadMissing,
+              ConvertApiCode.UploadMalformed,
+              ConvertApiCode.OptionInvalid,
+              ConvertApiCode.TooManyFiles,
+            ],
             401: revoked,
             413: [ConversionErrorCode.UploadTooLarge],
             415: [ConvertApiCode.UnsupportedFormat, ConvertApiCode.FormatMismatch],
@@ -95,6 +104,7 @@ export function registerConversionRoutes(
               ConvertApiCode.UnsupportedConversion,
               ConvertApiCode.ArchiveTooLarge,
               ConvertApiCode.ArchiveInvalid,
+              ConvertApiCode.OptionUnsupported,
             ],
             429: [ConvertApiCode.TooManyConversions],
             503: unavailable,
