@@ -86,9 +86,13 @@ afterAll(async () => {
 const fixture = async (name: string) => new Blob([new Uint8Array(await readFile(join(FIXTURES, name)))]);
 const text = (body: string) => new Blob([body], { type: 'text/plain' });
 
-async function upload(owner: string, files: Array<[Blob, string]>, fields: Record<string, string>) {
+async function upload(
+  owner: string,
+  files: Array<[Blob, string]>,
+  fields: Record<string, string | undefined>,
+) {
   const form = new FormData();
-  for (const [key, value] of Object.entries(fields)) form.set(key, value);
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined) form.set(key, value);
   for (const [blob, name] of files) form.append('file', blob, name);
   const response = await fetch(`${baseUrl}/conversions`, {
     method: 'POST',

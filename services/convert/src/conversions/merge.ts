@@ -6,7 +6,7 @@ import { type ConversionEngine, ConversionFailed } from '../engines/engine.ts';
 import { missingPageReason, selectPdfPages } from '../formats/page-ranges.ts';
 
 /** One file of a merge, on local disk. */
-export interface MergePart {
+interface MergePart {
   inputPath: string;
   sourceFormat: SourceFormat;
   name: string;
