@@ -5,7 +5,7 @@ import type { ChromiumPool } from './chromium/pool.ts';
 import { jobContext, printToPdf } from './chromium/print.ts';
 import { type ConversionEngine, ConversionFailed, type ConversionRequest } from './engine.ts';
 import { decodeMarkdown, markdownToHtml } from './markdown/render.ts';
-import { refuseUnsupported } from './reasons.ts';
+import { capitalize, describeFormat, refuseUnsupported } from './reasons.ts';
 
 export const PDFA_REFUSED =
   'PDF/A is available for office documents; HTML and Markdown convert to plain PDF.';
@@ -30,6 +30,16 @@ export function createChromiumEngine(pool: ChromiumPool): ConversionEngine {
           (browser) => jobContext(browser, directory),
           (context) => printToPdf(context, htmlPath, request.outputPath, request.options),
           request.signal,
+        );
+      } catch (error) {
+        if (error instanceof ConversionFailed) throw error;
+        // The browser is fine (the pool checked): the page itself could not be printed.
+        throw new ConversionFailed(
+          `${capitalize(describeFormat(sourceFormat))} could not be printed to PDF.`,
+          {
+            retryable: false,
+            cause: error,
+          },
         );
       } finally {
         if (htmlPath !== request.inputPath) await rm(htmlPath, { force: true });

@@ -118,6 +118,7 @@ export class ChromiumPool {
     job: (context: BrowserContext) => Promise<T>,
     signal?: AbortSignal,
   ): Promise<T> {
+    if (signal?.aborted) throw new ConversionFailed(RetryableReason.interrupted, { retryable: true });
     const slot = await this.acquire(signal);
     const running = slot.running as Running;
     const { browser } = running;

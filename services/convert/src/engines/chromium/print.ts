@@ -79,25 +79,18 @@ export async function printToPdf(
       tagged: options.pdfua === true,
       ...(pageRanges === undefined ? {} : { pageRanges }),
     });
-  let pdf: Buffer;
-  try {
-    pdf = await print(options.pages);
-  } catch (error) {
-    if (options.pages !== undefined && /page range exceeds page count/i.test(String(error))) {
-      throw await pageMissing(await print(), options.pages, error);
-    }
-    throw error;
-  }
+  // Chromium prints what exists of a range that runs past the end (and fails on one wholly past it):
+  // the page count comes first, so a missing page is named rather than silently left out.
+  if (options.pages !== undefined) await checkPages(await print(), options.pages);
+  const pdf = await print(options.pages);
   await writeFile(outputPath, pdf);
   await page.close();
 }
 
-async function pageMissing(whole: Buffer, pages: string, cause: unknown): Promise<ConversionFailed> {
+async function checkPages(whole: Buffer, pages: string): Promise<void> {
   const count = (await PDFDocument.load(whole, { updateMetadata: false })).getPageCount();
   const missing = Math.max(...(pages.match(/\d+/g) ?? ['0']).map(Number));
+  if (missing <= count) return;
   const has = count === 1 ? 'has 1 page' : `has ${count} pages`;
-  return new ConversionFailed(`The document ${has}; page ${missing} does not exist.`, {
-    retryable: false,
-    cause,
-  });
+  throw new ConversionFailed(`The document ${has}; page ${missing} does not exist.`, { retryable: false });
 }
