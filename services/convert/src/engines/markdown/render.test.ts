@@ -74,7 +74,8 @@ describe('markdownToHtml', () => {
     ]) {
       expect(html, banned).not.toContain(banned);
     }
-    expect(html).toContain('<img alt="remote">');
+    expect(html).toContain('remote\n<img src="picture.png" alt="local">');
+    expect(html).toContain('md image protocol-relative');
     expect(html).toContain('<img src="picture.png" alt="local">');
   });
 

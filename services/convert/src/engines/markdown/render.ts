@@ -20,17 +20,25 @@ const SCHEMA = { ...defaultSchema, strip: [...(defaultSchema.strip ?? []), 'styl
 interface TreeNode {
   type: string;
   tagName?: string;
+  value?: string;
   properties?: Record<string, unknown>;
   children?: TreeNode[];
 }
 
-/** Images keep relative addresses only (files beside the document): nothing remote is fetched to print. */
+const REMOTE = /^([a-z][a-z0-9+.-]*:|\/\/)/i;
+
+/**
+ * Images keep relative addresses only (files beside the document): nothing remote is fetched to
+ * print. A remote image prints as its alt text rather than as a broken-image icon.
+ */
 function localImagesOnly() {
   const visit = (node: TreeNode) => {
-    const src = node.properties?.src;
-    if (node.tagName === 'img' && typeof src === 'string' && /^([a-z][a-z0-9+.-]*:|\/\/)/i.test(src.trim())) {
-      delete node.properties?.src;
-    }
+    node.children = node.children?.map((child) => {
+      const src = child.properties?.src;
+      if (child.tagName !== 'img' || typeof src !== 'string' || !REMOTE.test(src.trim())) return child;
+      const alt = child.properties?.alt;
+      return { type: 'text', value: typeof alt === 'string' ? alt : '' };
+    });
     for (const child of node.children ?? []) visit(child);
   };
   return (tree: TreeNode) => visit(tree);
