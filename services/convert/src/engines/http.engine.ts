@@ -37,7 +37,8 @@ const REFUSALS: Readonly<Record<number, string>> = {
 /** Gotenberg 8 names the password in its 400s: "is password-protected", "password … is incorrect". */
 function passwordRefusal(status: number, detail: string): string | undefined {
   if (status !== 400) return undefined;
-  if (/password for the document .* is incorrect|with the given password/i.test(detail)) return WRONG_PASSWORD;
+  if (/password for the document .* is incorrect|with the given password/i.test(detail))
+    return WRONG_PASSWORD;
   if (/is password-protected/i.test(detail)) return PASSWORD_NEEDED;
   return undefined;
 }
