@@ -209,6 +209,7 @@ const SECRETS: Record<string, string> = {
   S3_SECRET_ACCESS_KEY: 'compose0secret0for0tests',
   JWT_PRIVATE_KEY: 'MC4CAQAwBQYDK2VwBCIEIGJ4nPdWk9rzOUfNFuq9G7bzC1Q6R8p9M6Zx0p1uxw1Y',
   JWT_KEY_ID: 'compose-1',
+  CONVERT_PASSWORD_KEY: Buffer.alloc(32, 7).toString('base64'),
 };
 
 /** Compose's interpolation, as `docker compose config` does it with an .env of SECRETS only. */

@@ -33,9 +33,12 @@ export async function buildConvertWorker(config: ConvertConfig, logger: Logger):
   });
   const worker = startJobWorker(definition, handler.handle, {
     ...jobOptions,
-    // Images convert beside the pool's instances; the pool queues what exceeds it.
+    // One job per LibreOffice instance and per browser, and one image beside them; each pool queues
+    // what exceeds it. More would take jobs from the queue before their turn (fair-share.ts).
     concurrency:
-      Math.max(1, config.CONVERT_OFFICE_ENGINE === 'libreoffice' ? config.CONVERT_POOL_SIZE : 4) + 1,
+      config.CONVERT_OFFICE_ENGINE === 'libreoffice'
+        ? config.CONVERT_POOL_SIZE + config.CONVERT_CHROMIUM_POOL_SIZE + 1
+        : 4 + 1,
     lockDurationMs: config.CONVERT_JOB_LOCK_MS,
     maxStalledCount: 2,
   });

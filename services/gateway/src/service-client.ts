@@ -1,4 +1,5 @@
 import { Readable } from 'node:stream';
+import type { ReadableStream } from 'node:stream/web';
 import { CORRELATION_HEADER } from '@relay/contracts';
 import { type AppError, currentCorrelationId } from '@relay/platform';
 import type { FastifyReply } from 'fastify';
@@ -85,7 +86,7 @@ export function relayResponse(reply: FastifyReply, upstream: Response): FastifyR
     void upstream.body?.cancel();
     return reply.send();
   }
-  return reply.type(contentType).send(Readable.fromWeb(upstream.body) as never);
+  return reply.type(contentType).send(Readable.fromWeb(upstream.body as ReadableStream) as never);
 }
 
 /** A validated query, passed on to the service as it was understood here. */
