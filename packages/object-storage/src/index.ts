@@ -1,2 +1,2 @@
 export { objectStorageOptions, s3Env } from './env.ts';
-export { ObjectStorage, type ObjectStorageOptions } from './object-storage.ts';
+export { ObjectNotFound, ObjectStorage, type ObjectStorageOptions } from './object-storage.ts';

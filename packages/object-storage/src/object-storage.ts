@@ -11,6 +11,14 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 
+/** The key names no object: callers answer 404 (or the like) rather than fail. */
+export class ObjectNotFound extends Error {
+  constructor(key: string, options?: ErrorOptions) {
+    super(`no object at ${key}`, options);
+    this.name = 'ObjectNotFound';
+  }
+}
+
 export interface ObjectStorageOptions {
   endpoint: string;
   region: string;
@@ -53,10 +61,18 @@ export class ObjectStorage {
     return Buffer.from(await result.Body.transformToByteArray());
   }
 
+  /** Throws ObjectNotFound when there is no such object (removed meanwhile, say). */
   async getStream(key: string): Promise<Readable> {
-    const result = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
-    if (result.Body === undefined) throw new Error(`object ${key} has no body`);
-    return result.Body as Readable;
+    try {
+      const result = await this.#client.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+      if (result.Body === undefined) throw new Error(`object ${key} has no body`);
+      return result.Body as Readable;
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) {
+        throw new ObjectNotFound(key, { cause: error });
+      }
+      throw error;
+    }
   }
 
   /** A short-lived GET link; `downloadName` makes browsers save it under that name. */

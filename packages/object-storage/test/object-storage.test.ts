@@ -3,7 +3,7 @@ import { Readable } from 'node:stream';
 import { loadConfig } from '@relay/platform';
 import { afterAll, describe, expect, it } from 'vitest';
 import { objectStorageOptions, s3Env } from '../src/env.ts';
-import { ObjectStorage } from '../src/object-storage.ts';
+import { ObjectNotFound, ObjectStorage } from '../src/object-storage.ts';
 
 const storage = new ObjectStorage(objectStorageOptions(loadConfig(s3Env)));
 const keys: string[] = [];
@@ -20,6 +20,7 @@ describe('ObjectStorage on the real S3-API server', () => {
     expect((await storage.getBuffer(key)).toString()).toBe('hello s3');
     await storage.delete([key]);
     await expect(storage.getBuffer(key)).rejects.toThrow();
+    await expect(storage.getStream(key)).rejects.toBeInstanceOf(ObjectNotFound);
   });
 
   it('streams a multi-part upload without holding it whole', async () => {

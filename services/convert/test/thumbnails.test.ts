@@ -247,6 +247,18 @@ describe('thumbnails', () => {
     await fetch(`${baseUrl}/conversions/${id}`, { method: 'DELETE', headers: await auth(owner) });
   });
 
+  it('whose file is gone (the retention sweep removes files just before it marks the job) answers 404, not 500', async () => {
+    const owner = randomUUID();
+    const { id } = await convert(owner, 'sample.jpeg', 'sample.jpeg', 'png');
+    await storage.delete([thumbnailKey(id)]);
+    const answer = await thumbnailOf(owner, id);
+    expect(answer.status).toBe(404);
+    expect(await answer.json()).toMatchObject({
+      code: 'thumbnail_unavailable',
+      detail: expect.stringMatching(/expired/),
+    });
+  });
+
   it('is deleted with its job', async () => {
     const owner = randomUUID();
     const { id } = await convert(owner, 'sample.jpeg', 'sample.jpeg', 'png');

@@ -11,7 +11,7 @@ import {
   type TargetFormat,
 } from '@relay/contracts';
 import type { JobQueue } from '@relay/jobs';
-import type { ObjectStorage } from '@relay/object-storage';
+import { ObjectNotFound, type ObjectStorage } from '@relay/object-storage';
 import type { Logger } from '@relay/platform';
 import { inspectUpload } from '../formats/detect.ts';
 import type { ArchiveLimits } from '../formats/zip-guard.ts';
@@ -206,7 +206,15 @@ export class ConversionsService {
       });
     }
     if (row.thumbnailKey === null) throw conversionError(ConversionErrorCode.ThumbnailUnavailable);
-    return this.#options.storage.getStream(row.thumbnailKey);
+    return this.#options.storage.getStream(row.thumbnailKey).catch((error: unknown) => {
+      // The retention sweep removes files a moment before it marks the job expired.
+      if (error instanceof ObjectNotFound) {
+        throw conversionError(ConversionErrorCode.ThumbnailUnavailable, {
+          detail: 'The conversion has expired: its files were removed.',
+        });
+      }
+      throw error;
+    });
   }
 
   /** Removes the row and its objects; a worker still converting it finds no row and discards its result. */
