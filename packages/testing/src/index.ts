@@ -15,6 +15,19 @@ export {
 } from './kafka-records.ts';
 export { type CaughtMail, mailsTo, tokenFromMail, waitForMail } from './maildev.ts';
 export {
+  FIDELITY_KINDS,
+  type FidelityKind,
+  type FidelityScore,
+  OFFICE_STAND_INS,
+  type PdfFont,
+  pdfFonts,
+  pdfPages,
+  pdfText,
+  scoreFidelity,
+  sourceFacts,
+  wordsOf,
+} from './pdf-fidelity.ts';
+export {
   freePort,
   rssMiB,
   type ServiceProcess,
