@@ -7,6 +7,7 @@ import { useDeleteConversion } from '../hooks/use-delete-conversion.ts';
 import { useDownloadConversion } from '../hooks/use-download-conversion.ts';
 import { formatLabel } from './format-label.ts';
 import { JobThumbnail } from './job-thumbnail.tsx';
+import { pagesLabel } from './page-ranges.ts';
 
 const STATUS_TEXT: Record<ConversionStatus, string> = {
   queued: 'Queued',
@@ -16,12 +17,25 @@ const STATUS_TEXT: Record<ConversionStatus, string> = {
   expired: 'Expired',
 };
 
+/** What a job was made with, in a few words: "PDF/A-2b · pages 2-3 · 3 files combined". */
+function optionsOf(job: Conversion): string {
+  return [
+    job.pdfa && `PDF/A-${job.pdfa}`,
+    job.pdfua && 'Tagged (PDF/UA)',
+    job.pages && `pages ${pagesLabel(job.pages)}`,
+    job.sources.length > 1 && `${job.sources.length} files combined`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
 /** One job of the history: its live status, its result or why it failed, and delete. */
 export function JobRow({ job }: { job: Conversion }) {
   const [confirming, setConfirming] = useState(false);
   const download = useDownloadConversion();
   const remove = useDeleteConversion();
   const error = download.error ?? remove.error;
+  const options = optionsOf(job);
 
   return (
     <li className="job" aria-label={job.sourceName}>
@@ -48,6 +62,16 @@ export function JobRow({ job }: { job: Conversion }) {
           </Button>
         </div>
       </div>
+      {options && <p className="job__options muted">{options}</p>}
+      {job.sources.length > 1 && (
+        <ol className="job__sources" aria-label="Combined from">
+          {job.sources.map((source, index) => (
+            // The same file may be joined twice: its place tells them apart.
+            // biome-ignore lint/suspicious/noArrayIndexKey: the sources never reorder
+            <li key={index}>{source.name}</li>
+          ))}
+        </ol>
+      )}
       {job.status === 'failed' && job.reason && <p className="job__reason">{job.reason}</p>}
       {error && (
         <p className="field__error" role="alert">
