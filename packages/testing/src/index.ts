@@ -4,6 +4,25 @@ export { chatRows } from './chat-rows.ts';
 export { Cluster, type ClusterOptions, RecordingClient, ROOT } from './cluster.ts';
 export { type EntryPointResult, runEntryPoint } from './entry-point.ts';
 export {
+  ARABIC,
+  CORPUS_DIR,
+  cjkDocx,
+  cjkHtml,
+  DEVANAGARI,
+  docxPackage,
+  EAST_ASIAN,
+  EMOJI,
+  fontsDocx,
+  INVOICE_ITEMS,
+  INVOICE_LEFT,
+  INVOICE_RIGHT,
+  invoiceHtml,
+  OFFICE_FONTS,
+  officeFontsDocx,
+  releaseMarkdown,
+  storedZip,
+} from './fidelity-documents.ts';
+export {
   committedOffsets,
   endOffsets,
   type KeyedRecord,

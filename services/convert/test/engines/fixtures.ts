@@ -4,8 +4,8 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { crc32 } from 'node:zlib';
 import { createLogger, loadConfig } from '@relay/platform';
+import { docxPackage, pdfPages, pdfText, storedZip } from '@relay/testing';
 import { expect } from 'vitest';
 import { ConversionFailed } from '../../src/engines/engine.ts';
 import { enginesEnv } from '../../src/engines/engines.ts';
@@ -46,14 +46,8 @@ export async function scratchDirectory(): Promise<{ path: string; remove: () => 
   return { path, remove: () => rm(path, { recursive: true, force: true }) };
 }
 
-export async function pdfText(path: string): Promise<string> {
-  return (await run('pdftotext', ['-layout', path, '-'])).stdout;
-}
-
-export async function pdfPages(path: string): Promise<number> {
-  const { stdout } = await run('pdfinfo', [path]);
-  return Number(/^Pages:\s+(\d+)$/m.exec(stdout)?.[1]);
-}
+// One reading of a PDF for every test: the fidelity scorer's.
+export { pdfPages, pdfText };
 
 export async function pdfInfo(path: string): Promise<string> {
   return (await run('pdfinfo', ['-meta', path])).stdout;
@@ -63,45 +57,6 @@ export async function pdfInfo(path: string): Promise<string> {
 export async function pdfImageCount(path: string): Promise<number> {
   const { stdout } = await run('pdfimages', ['-list', path]);
   return stdout.trim().split('\n').length - 2;
-}
-
-/** A zip of stored (uncompressed) entries, enough to hand-build a docx or odt in a test. */
-function storedZip(entries: Record<string, string | Buffer>): Buffer {
-  const locals: Buffer[] = [];
-  const centrals: Buffer[] = [];
-  let offset = 0;
-  for (const [name, content] of Object.entries(entries)) {
-    const data = Buffer.isBuffer(content) ? content : Buffer.from(content, 'utf8');
-    const fileName = Buffer.from(name, 'utf8');
-    const checksum = crc32(data);
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt32LE(checksum, 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(data.length, 22);
-    local.writeUInt16LE(fileName.length, 26);
-    const central = Buffer.alloc(46);
-    central.writeUInt32LE(0x02014b50, 0);
-    central.writeUInt16LE(20, 4);
-    central.writeUInt16LE(20, 6);
-    central.writeUInt32LE(checksum, 16);
-    central.writeUInt32LE(data.length, 20);
-    central.writeUInt32LE(data.length, 24);
-    central.writeUInt16LE(fileName.length, 28);
-    central.writeUInt32LE(offset, 42);
-    locals.push(local, fileName, data);
-    centrals.push(central, fileName);
-    offset += local.length + fileName.length + data.length;
-  }
-  const directory = Buffer.concat(centrals);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(Object.keys(entries).length, 8);
-  end.writeUInt16LE(Object.keys(entries).length, 10);
-  end.writeUInt32LE(directory.length, 12);
-  end.writeUInt32LE(offset, 16);
-  return Buffer.concat([...locals, directory, end]);
 }
 
 const OFFICE_NAMESPACES = [
@@ -175,19 +130,7 @@ export function odtPackage(content: string, extra: Record<string, string> = {}):
   });
 }
 
-/** A minimal docx whose body is `bodyXml` and whose relationships include `relationships`. */
-export function docxPackage(bodyXml: string, relationships = ''): Buffer {
-  return storedZip({
-    '[Content_Types].xml': `<?xml version="1.0" encoding="UTF-8"?>
-<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>`,
-    '_rels/.rels': `<?xml version="1.0" encoding="UTF-8"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="word/document.xml"/></Relationships>`,
-    'word/_rels/document.xml.rels': `<?xml version="1.0" encoding="UTF-8"?>
-<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${relationships}</Relationships>`,
-    'word/document.xml': `<?xml version="1.0" encoding="UTF-8"?>
-<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships" xmlns:wp="http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing" xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" xmlns:pic="http://schemas.openxmlformats.org/drawingml/2006/picture"><w:body>${bodyXml}</w:body></w:document>`,
-  });
-}
+export { docxPackage };
 
 /** A docx paragraph holding an image that is linked (not embedded) through relationship `rId`. */
 export const linkedImageParagraph = (relationshipId: string) =>
