@@ -1,9 +1,19 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Locator, Page } from '@playwright/test';
 import { activeUser, checkScreen, expect, signIn, test } from './fixtures.ts';
 
 const FORMATS = join(import.meta.dirname, '..', '..', 'services', 'convert', 'test', 'fixtures', 'formats');
+/** Real documents (never copied into the repo), beside the checkout or this machine's shared folder. */
+const CORPUS = [join(import.meta.dirname, '..', '..', '..', 'shared', 'corpus'), '/work/shared/corpus'].find(
+  (dir) => existsSync(dir),
+);
+/** A real two-page docx (Apache POI's test file), so that pages 1 keeps less than the whole. */
+const TWO_PAGE_DOCX = 'poi-PageSpecificHeadFoot.docx';
+const run = promisify(execFile);
 /** Conversions run in LibreOffice on a small machine: give them time beyond the default expect. */
 const CONVERTED_WITHIN_MS = 45_000;
 
@@ -168,4 +178,121 @@ test('the downloaded result of a docx is a PDF', async ({ page }) => {
   expect(download.suggestedFilename()).toBe('sample.pdf');
   const bytes = await readFile(await download.path());
   expect(bytes.subarray(0, 4).toString('latin1')).toBe('%PDF');
+});
+
+/** Clicks `row`'s Download and returns the saved file's path. */
+async function downloadFrom(page: Page, row: Locator): Promise<string> {
+  const downloading = page.waitForEvent('download', { timeout: 15_000 });
+  await row.getByRole('button', { name: /^Download / }).click();
+  return (await downloading).path();
+}
+
+/** The page count poppler reads from a PDF, and its XMP metadata. */
+async function pdfFacts(path: string): Promise<{ pages: number; xmp: string }> {
+  const info = await run('pdfinfo', [path]);
+  const pages = Number(/^Pages:\s+(\d+)$/m.exec(info.stdout)?.[1]);
+  return { pages, xmp: (await run('pdfinfo', ['-meta', path])).stdout };
+}
+
+const converted = (row: Locator) =>
+  expect(row.getByText('Done', { exact: true })).toBeVisible({ timeout: CONVERTED_WITHIN_MS });
+
+test('a docx converted with pages 1 and PDF/A-2b downloads as a one-page PDF/A', async ({
+  page,
+}, testInfo) => {
+  if (CORPUS === undefined)
+    throw new Error('the corpus (../shared/corpus or /work/shared/corpus) is missing');
+  const docx = join(CORPUS, TWO_PAGE_DOCX);
+  await openConversions(page, 'Frances Allen');
+
+  await test.step('the whole document, for comparison', async () => {
+    await filesInput(page).setInputFiles(docx);
+    await page.getByRole('button', { name: 'Convert', exact: true }).click();
+    const job = jobsOf(page).getByRole('listitem', { name: TWO_PAGE_DOCX });
+    await converted(job);
+    const whole = await pdfFacts(await downloadFrom(page, job));
+    expect(whole.pages, 'the whole document has more than the page kept below').toBeGreaterThan(1);
+    expect(whole.xmp).not.toContain('pdfaid:part');
+  });
+
+  await test.step('options: pages 1, PDF/A-2b', async () => {
+    await filesInput(page).setInputFiles(docx);
+    const row = pickedOf(page).getByRole('listitem', { name: TWO_PAGE_DOCX });
+    await row.locator('summary').click();
+    await row.getByLabel('Pages', { exact: true }).fill('1');
+    await row.getByLabel('PDF/A (for archiving)', { exact: true }).selectOption('2b');
+    await expect(row.getByLabel('Password', { exact: true })).toHaveAttribute('type', 'password');
+    await checkScreen(page, testInfo, 'conversions-options');
+    for (const width of [1280, 375]) {
+      await page.setViewportSize({ width, height: 900 });
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+      expect(overflow, `nothing wider than the ${width} px window`).toBeLessThanOrEqual(0);
+      await page
+        .locator('form.upload-form')
+        .screenshot({ path: testInfo.outputPath(`upload-options-${width}.png`) });
+    }
+    await page.setViewportSize({ width: 1280, height: 720 });
+    await page.getByRole('button', { name: 'Convert', exact: true }).click();
+  });
+
+  await test.step('the result has one page and says it is PDF/A-2b', async () => {
+    const job = jobsOf(page).getByRole('listitem', { name: TWO_PAGE_DOCX }).first();
+    await expect(job.getByText('PDF/A-2b · pages 1', { exact: true })).toBeVisible();
+    await converted(job);
+    const result = await pdfFacts(await downloadFrom(page, job));
+    expect(result.pages).toBe(1);
+    expect(result.xmp).toMatch(/<pdfaid:part>2<\/pdfaid:part>|pdfaid:part="2"/);
+    expect(result.xmp).toMatch(/<pdfaid:conformance>B<\/pdfaid:conformance>|pdfaid:conformance="B"/);
+  });
+});
+
+test('two files combined into one PDF, in the order set, have all their pages', async ({
+  page,
+}, testInfo) => {
+  await openConversions(page, 'Barbara Liskov');
+  const pagesOf: Record<string, number> = {};
+
+  await test.step('each on its own, for their page counts', async () => {
+    await convertToPdf(page, ['sample.docx', 'sample.xlsx']);
+    for (const name of ['sample.docx', 'sample.xlsx'])
+      pagesOf[name] = (
+        await pdfFacts(await downloadFrom(page, jobsOf(page).getByRole('listitem', { name })))
+      ).pages;
+  });
+
+  await test.step('combined, the spreadsheet moved first with the keyboard', async () => {
+    await filesInput(page).setInputFiles([join(FORMATS, 'sample.docx'), join(FORMATS, 'sample.xlsx')]);
+    const combine = page.getByLabel('Combine into one PDF');
+    await expect(combine).toHaveAccessibleDescription('Join the 2 files into one PDF, in the order listed.');
+    await combine.check();
+    // Each file's own options give way to the combined PDF's.
+    await expect(pickedOf(page).locator('summary')).toHaveCount(0);
+    const up = page.getByRole('button', { name: 'Move sample.xlsx up' });
+    await up.focus();
+    await page.keyboard.press('Enter');
+    await expect
+      .poll(() =>
+        pickedOf(page)
+          .locator(':scope > li')
+          .evaluateAll((rows) => rows.map((row) => row.getAttribute('aria-label'))),
+      )
+      .toEqual(['sample.xlsx', 'sample.docx']);
+    await expect(page.getByRole('button', { name: 'Move sample.xlsx down' })).toBeFocused();
+    await checkScreen(page, testInfo, 'conversions-combine');
+    await page.getByRole('button', { name: 'Convert', exact: true }).click();
+  });
+
+  await test.step('one job, its sources in that order, its pages the sum', async () => {
+    await expect(pickedOf(page)).toHaveCount(0);
+    const job = jobsOf(page).getByRole('listitem', { name: 'sample.xlsx' }).first();
+    await expect(job.getByText('2 files combined', { exact: true })).toBeVisible();
+    await expect(job.getByRole('list', { name: 'Combined from' }).getByRole('listitem')).toHaveText([
+      'sample.xlsx',
+      'sample.docx',
+    ]);
+    await converted(job);
+    await checkScreen(page, testInfo, 'conversions-combined-job');
+    const combined = await pdfFacts(await downloadFrom(page, job));
+    expect(combined.pages).toBe((pagesOf['sample.docx'] ?? 0) + (pagesOf['sample.xlsx'] ?? 0));
+  });
 });
