@@ -17,10 +17,10 @@ import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { parseArgs, promisify } from 'node:util';
-import { type Conversion, type ServerFrame, WS_PROTOCOL, WS_TOKEN_PROTOCOL_PREFIX } from '@relay/contracts';
+import type { Conversion } from '@relay/contracts';
 import { Cluster, type TestUser } from '@relay/testing';
-import { WebSocket } from 'ws';
-import { loadLocalEnv } from './lib/processes.ts';
+import { descendantsOf, loadLocalEnv } from './lib/processes.ts';
+import { type StatusSocket, statusSocket } from './lib/relay-convert-client.ts';
 import { writeReport } from './lib/report.ts';
 
 const run = promisify(execFile);
@@ -271,40 +271,6 @@ function fiveSheets(): string {
 <office:body><office:spreadsheet>${sheets}</office:spreadsheet></office:body></office:document>`;
 }
 
-interface StatusSocket {
-  waitFor(id: string): Promise<'done' | 'failed'>;
-  close(): void;
-}
-
-/** One WebSocket for the whole run; each job's end arrives as a `conversion.status` frame. */
-async function statusSocket(gatewayUrl: string, user: TestUser): Promise<StatusSocket> {
-  const socket = new WebSocket(`${gatewayUrl.replace(/^http/, 'ws')}/ws`, [
-    WS_PROTOCOL,
-    `${WS_TOKEN_PROTOCOL_PREFIX}${user.accessToken}`,
-  ]);
-  const ended = new Map<string, 'done' | 'failed'>();
-  const waiting = new Map<string, (status: 'done' | 'failed') => void>();
-  socket.on('message', (data) => {
-    const frame = JSON.parse(String(data)) as ServerFrame;
-    if (frame.type !== 'conversion.status') return;
-    const { conversionId, status } = frame.status;
-    if (status !== 'done' && status !== 'failed') return;
-    const resolve = waiting.get(conversionId);
-    if (resolve === undefined) ended.set(conversionId, status);
-    else resolve(status);
-  });
-  await new Promise((resolve, reject) => socket.once('open', resolve).once('error', reject));
-  return {
-    waitFor: (id) =>
-      new Promise((resolve) => {
-        const early = ended.get(id);
-        if (early !== undefined) resolve(early);
-        else waiting.set(id, resolve);
-      }),
-    close: () => socket.close(),
-  };
-}
-
 /** `count` conversions of the documents in turn, `concurrency` in flight, each uploaded → done → downloaded. */
 async function runBatch(
   gatewayUrl: string,
@@ -362,24 +328,6 @@ function workerRssMiB(cluster: Cluster): number {
   let total = 0;
   for (const pid of descendantsOf(root)) total += rssKiB(pid);
   return total / 1024;
-}
-
-function descendantsOf(root: number): number[] {
-  const parents = new Map<number, number[]>();
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
-      parents.set(ppid, [...(parents.get(ppid) ?? []), Number(entry)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const found = [root];
-  for (let index = 0; index < found.length; index += 1)
-    found.push(...(parents.get(found[index] as number) ?? []));
-  return found;
 }
 
 function rssKiB(pid: number): number {
