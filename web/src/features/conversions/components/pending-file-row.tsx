@@ -72,33 +72,33 @@ export function PendingFileRow(props: PendingFileRowProps) {
                 </option>
               ))}
             </select>
+            {order && !uploading && (
+              <span className="pending-file__moves">
+                <Button
+                  variant="ghost"
+                  className="icon-button pending-file__move pending-file__move--up"
+                  aria-label={`Move ${file.name} up`}
+                  data-move="up"
+                  disabled={order.index === 0}
+                  onClick={() => onMove(-1)}
+                >
+                  <ArrowDownIcon />
+                </Button>
+                <Button
+                  variant="ghost"
+                  className="icon-button pending-file__move"
+                  aria-label={`Move ${file.name} down`}
+                  data-move="down"
+                  disabled={order.index === order.count - 1}
+                  onClick={() => onMove(1)}
+                >
+                  <ArrowDownIcon />
+                </Button>
+              </span>
+            )}
           </div>
         )}
         <div className="pending-file__actions">
-          {order && !uploading && (
-            <>
-              <Button
-                variant="ghost"
-                className="icon-button pending-file__move pending-file__move--up"
-                aria-label={`Move ${file.name} up`}
-                data-move="up"
-                disabled={order.index === 0}
-                onClick={() => onMove(-1)}
-              >
-                <ArrowDownIcon />
-              </Button>
-              <Button
-                variant="ghost"
-                className="icon-button pending-file__move"
-                aria-label={`Move ${file.name} down`}
-                data-move="down"
-                disabled={order.index === order.count - 1}
-                onClick={() => onMove(1)}
-              >
-                <ArrowDownIcon />
-              </Button>
-            </>
-          )}
           {!uploading && (
             <Button variant="ghost" aria-label={`Remove ${file.name}`} onClick={onRemove}>
               Remove
