@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_PAGES_CHARS, PAGES_PATTERN } from './page-ranges.ts';
 
 /** Formats Relay reads, named by their usual extension; detected from content, never from the name. */
 export const SourceFormat = z.enum([
@@ -100,9 +101,6 @@ export type ConversionStatus = z.infer<typeof ConversionStatus>;
 
 export const ConversionId = z.uuid();
 
-/** `pages`: pages and ranges, comma-separated (`2-3,5`); spaces around them are allowed. */
-export const PAGES_PATTERN = '^\\s*\\d+(\\s*-\\s*\\d+)?(\\s*,\\s*\\d+(\\s*-\\s*\\d+)?)*\\s*$';
-
 /** One original of a job: one for a conversion, several (in the order sent) for a merge. */
 export const ConversionSource = z.object({
   name: z.string(),
@@ -132,7 +130,7 @@ export const ConversionUploadFields = z.object({
     ),
   pages: z
     .string()
-    .max(100)
+    .max(MAX_PAGES_CHARS)
     .regex(new RegExp(PAGES_PATTERN))
     .optional()
     .describe(

@@ -2,6 +2,7 @@ export * from './channel-events.ts';
 export * from './chats.ts';
 export * from './conversions.ts';
 export * from './events.ts';
+export * from './page-ranges.ts';
 export { TEXT_PATTERNS } from './patterns.ts';
 export * from './problem.ts';
 export * from './text.ts';

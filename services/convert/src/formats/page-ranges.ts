@@ -1,40 +1,33 @@
 import { readFile, writeFile } from 'node:fs/promises';
-import { PAGES_PATTERN } from '@relay/contracts';
+import {
+  MAX_PAGE,
+  MAX_PAGES_CHARS,
+  type PageRange,
+  type PagesProblem,
+  parsePageRanges,
+} from '@relay/contracts';
 import { PDFDocument } from 'pdf-lib';
-
-/** The largest page number accepted: far beyond any document, small enough to stay an exact integer. */
-const MAX_PAGE = 100_000;
-
-export interface PageRange {
-  first: number;
-  last: number;
-}
 
 export type ParsedPages = { ok: true; ranges: PageRange[] } | { ok: false; detail: string };
 
 /** Reads the owner's `pages` field; a refusal says what is wrong in a sentence naming the field. */
 export function parsePages(text: string): ParsedPages {
-  if (!new RegExp(PAGES_PATTERN).test(text)) {
-    return {
-      ok: false,
-      detail: 'The field "pages" must list pages and ranges separated by commas, such as 2-3,5.',
-    };
+  const parsed = parsePageRanges(text);
+  return parsed.ok ? parsed : { ok: false, detail: describeProblem(parsed.problem) };
+}
+
+function describeProblem(problem: PagesProblem): string {
+  switch (problem.kind) {
+    case 'too-long':
+      return `The field "pages" is longer than ${MAX_PAGES_CHARS} characters.`;
+    case 'syntax':
+      return 'The field "pages" must list pages and ranges separated by commas, such as 2-3,5.';
+    case 'below-one':
+    case 'too-high':
+      return `The field "pages" names page ${problem.page}; pages are numbered from 1 to ${MAX_PAGE}.`;
+    case 'backwards':
+      return `The field "pages" has the range ${problem.range}, which ends before it starts.`;
   }
-  const ranges: PageRange[] = [];
-  for (const item of text.replace(/\s/g, '').split(',')) {
-    const [first = 0, last = first] = item.split('-').map(Number);
-    if (first < 1 || last > MAX_PAGE) {
-      return {
-        ok: false,
-        detail: `The field "pages" names page ${first < 1 ? first : last}; pages are numbered from 1 to ${MAX_PAGE}.`,
-      };
-    }
-    if (last < first) {
-      return { ok: false, detail: `The field "pages" has the range ${item}, which ends before it starts.` };
-    }
-    ranges.push({ first, last });
-  }
-  return { ok: true, ranges };
 }
 
 /**

@@ -1,25 +1,26 @@
-import { PAGES_PATTERN } from '@relay/contracts';
-
-/** The server's bounds (services/convert/src/formats/page-ranges.ts): checked here so a typo never uploads. */
-const MAX_PAGE = 100_000;
-const MAX_CHARS = 100;
-const pattern = new RegExp(PAGES_PATTERN);
+import { MAX_PAGE, MAX_PAGES_CHARS, parsePageRanges } from '@relay/contracts';
 
 /**
  * Why `text` is no pages value convert-api accepts, said to a person; undefined when it is one, or
- * empty (every page).
+ * empty (every page). The rule is the server's own (parsePageRanges).
  */
 export function pagesProblem(text: string): string | undefined {
   if (text.trim() === '') return undefined;
-  if (text.length > MAX_CHARS) return `Use at most ${MAX_CHARS} characters.`;
-  if (!pattern.test(text)) return 'Use page numbers and ranges separated by commas, such as 1-3, 5.';
-  for (const item of text.replace(/\s/g, '').split(',')) {
-    const [first = 0, last = first] = item.split('-').map(Number);
-    if (first < 1) return 'Pages are numbered from 1.';
-    if (last > MAX_PAGE) return `Pages are numbered up to ${MAX_PAGE.toLocaleString('en')}.`;
-    if (last < first) return `The range ${item} ends before it starts: write it as ${last}-${first}.`;
+  const parsed = parsePageRanges(text);
+  if (parsed.ok) return undefined;
+  const { problem } = parsed;
+  switch (problem.kind) {
+    case 'too-long':
+      return `Use at most ${MAX_PAGES_CHARS} characters.`;
+    case 'syntax':
+      return 'Use page numbers and ranges separated by commas, such as 1-3, 5.';
+    case 'below-one':
+      return 'Pages are numbered from 1.';
+    case 'too-high':
+      return `Pages are numbered up to ${MAX_PAGE.toLocaleString('en')}.`;
+    case 'backwards':
+      return `The range ${problem.range} ends before it starts: write it as ${problem.last}-${problem.first}.`;
   }
-  return undefined;
 }
 
 /** A stored, canonical value (`2-3,5-5`) as people write it: "2-3, 5". */
