@@ -203,8 +203,10 @@ export type ConversionDownloadLink = z.infer<typeof ConversionDownloadLink>;
 
 export const ConversionFormats = z.object({
   formats: z.array(z.object({ source: SourceFormat, targets: z.array(TargetFormat) })),
-  /** The largest upload accepted, in bytes. */
+  /** The largest upload accepted, in bytes (for a merge, of its files together). */
   maxUploadBytes: z.number().int(),
+  /** The most files one merge (merge=true) joins. */
+  maxMergeFiles: z.number().int().min(2),
 });
 export type ConversionFormats = z.infer<typeof ConversionFormats>;
 

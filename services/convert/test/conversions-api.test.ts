@@ -298,8 +298,10 @@ describe("the owner's jobs", () => {
     const answer = (await response.json()) as {
       formats: { source: string; targets: string[] }[];
       maxUploadBytes: number;
+      maxMergeFiles: number;
     };
     expect(answer.maxUploadBytes).toBe(1024 * 1024);
+    expect(answer.maxMergeFiles).toBe(config.CONVERT_MERGE_MAX_FILES);
     expect(answer.formats).toContainEqual({ source: 'docx', targets: ['pdf', 'odt'] });
     expect(answer.formats).toContainEqual({ source: 'csv', targets: ['pdf', 'xlsx', 'ods'] });
     expect(answer.formats).toHaveLength(21);

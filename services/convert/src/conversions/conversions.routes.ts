@@ -74,6 +74,7 @@ export function registerConversionRoutes(app: HttpApp, deps: ConversionRouteDeps
     async () => ({
       formats: SourceFormat.options.map((source) => ({ source, targets: [...CONVERSION_TARGETS[source]] })),
       maxUploadBytes,
+      maxMergeFiles,
     }),
   );
 

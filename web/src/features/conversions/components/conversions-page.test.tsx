@@ -81,6 +81,7 @@ const formats: ConversionFormats = {
     targets: [...targets],
   })),
   maxUploadBytes: 50 * MEGABYTE,
+  maxMergeFiles: 3,
 };
 const KINDS = formats.formats.map((format) => format.source.toUpperCase()).join(', ');
 
@@ -663,6 +664,13 @@ describe('ConversionsPage options', () => {
     await user.selectOptions(screen.getByLabelText('Convert a.docx to'), 'odt');
     expect(combine).toHaveProperty('disabled', true);
     expect(descriptionOf(combine)).toBe('To combine them, convert every file to PDF.');
+    await user.selectOptions(screen.getByLabelText('Convert a.docx to'), 'pdf');
+    expect(combine).toHaveProperty('disabled', false);
+
+    // More files than one merge joins (3 in this page's formats).
+    await user.upload(screen.getByLabelText('Files'), [new File(['x'], 'c.docx'), new File(['x'], 'd.docx')]);
+    expect(combine).toHaveProperty('disabled', true);
+    expect(descriptionOf(combine)).toBe('Relay combines up to 3 files into one PDF; remove 1 to combine.');
   });
 
   it('says the combined size over the limit before sending, and the server’s detail of a refused merge', async () => {

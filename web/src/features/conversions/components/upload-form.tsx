@@ -22,8 +22,13 @@ function leftOutNote(blocked: number, picked: number): string | undefined {
 }
 
 /** Why these files cannot be joined into one PDF, or undefined when they can. */
-function combineProblem(files: readonly PendingFile[], maxBytes: number): string | undefined {
+function combineProblem(
+  files: readonly PendingFile[],
+  { maxUploadBytes: maxBytes, maxMergeFiles }: ConversionFormats,
+): string | undefined {
   if (files.some(({ target }) => target !== 'pdf')) return 'To combine them, convert every file to PDF.';
+  if (files.length > maxMergeFiles)
+    return `Relay combines up to ${maxMergeFiles} files into one PDF; remove ${files.length - maxMergeFiles} to combine.`;
   const archival = files.some(
     ({ file, options }) =>
       optionRules(file.name).archivalReason === undefined && (options.pdfa !== undefined || options.pdfua),
@@ -60,7 +65,7 @@ export function UploadForm({ formats }: { formats: ConversionFormats }) {
   const convertible = (file: File) => fileProblem(file, formats) === undefined;
   const candidates = pending.files.filter(({ file }) => convertible(file));
   const canOfferCombine = candidates.length >= 2;
-  const combineReason = canOfferCombine ? combineProblem(candidates, formats.maxUploadBytes) : undefined;
+  const combineReason = canOfferCombine ? combineProblem(candidates, formats) : undefined;
   const combining = canOfferCombine && combine && combineReason === undefined;
   const pagesWrong = ({ file, target, options }: PendingFile) =>
     !combining &&
