@@ -20,7 +20,7 @@ import { parseArgs, promisify } from 'node:util';
 import type { Conversion } from '@relay/contracts';
 import { Cluster, type TestUser } from '@relay/testing';
 import { descendantsOf, loadLocalEnv } from './lib/processes.ts';
-import { type StatusSocket, statusSocket } from './lib/relay-convert-client.ts';
+import { relayConvert, type StatusSocket, statusSocket } from './lib/relay-convert-client.ts';
 import { writeReport } from './lib/report.ts';
 
 const run = promisify(execFile);
@@ -289,31 +289,19 @@ async function runBatch(
     while (next < count) {
       const doc = docs[next % docs.length] as Document;
       next += 1;
-      const begin = performance.now();
-      const form = new FormData();
-      form.set('target', 'pdf');
-      form.set('file', new Blob([new Uint8Array(doc.bytes)]), doc.path.split('/').pop() as string);
-      const response = await fetch(`${gatewayUrl}/api/conversions`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${user.accessToken}` },
-        body: form,
-      });
-      if (response.status !== 202)
-        throw new Error(`upload answered ${response.status}: ${await response.text()}`);
-      const { id } = (await response.json()) as Conversion;
-      const status = await socket.waitFor(id);
-      done.push((performance.now() - begin) / 1000);
-      if (status === 'failed') {
+      const result = await relayConvert(
+        gatewayUrl,
+        user,
+        socket,
+        doc.path.split('/').pop() as string,
+        doc.bytes,
+      );
+      done.push(result.doneSeconds);
+      if (result.pdf === undefined) {
         failed += 1;
         continue;
       }
-      const link = await fetch(`${gatewayUrl}/api/conversions/${id}/download`, {
-        headers: { authorization: `Bearer ${user.accessToken}` },
-        redirect: 'manual',
-      });
-      const pdf = await fetch(link.headers.get('location') as string);
-      await pdf.arrayBuffer();
-      downloaded.push((performance.now() - begin) / 1000);
+      downloaded.push(result.seconds);
     }
   };
   await Promise.all(Array.from({ length: concurrency }, lane));

@@ -39,7 +39,8 @@ export async function statusSocket(gatewayUrl: string, user: TestUser): Promise<
 
 /**
  * One conversion end to end through the gateway: upload, `done` on the owner's WebSocket, download of
- * the PDF. Resolves with the PDF (undefined when the job failed) and the seconds upload → downloaded.
+ * the PDF. Resolves with the PDF (undefined when the job failed), the seconds upload → done and upload →
+ * downloaded.
  */
 export async function relayConvert(
   gatewayUrl: string,
@@ -47,7 +48,7 @@ export async function relayConvert(
   socket: StatusSocket,
   name: string,
   bytes: Buffer,
-): Promise<{ pdf: Buffer | undefined; seconds: number }> {
+): Promise<{ pdf: Buffer | undefined; doneSeconds: number; seconds: number }> {
   const begin = performance.now();
   const form = new FormData();
   form.set('target', 'pdf');
@@ -60,12 +61,13 @@ export async function relayConvert(
   if (response.status !== 202)
     throw new Error(`upload answered ${response.status}: ${await response.text()}`);
   const { id } = (await response.json()) as Conversion;
-  if ((await socket.waitFor(id)) === 'failed')
-    return { pdf: undefined, seconds: (performance.now() - begin) / 1000 };
+  const status = await socket.waitFor(id);
+  const doneSeconds = (performance.now() - begin) / 1000;
+  if (status === 'failed') return { pdf: undefined, doneSeconds, seconds: doneSeconds };
   const link = await fetch(`${gatewayUrl}/api/conversions/${id}/download`, {
     headers: { authorization: `Bearer ${user.accessToken}` },
     redirect: 'manual',
   });
   const pdf = Buffer.from(await (await fetch(link.headers.get('location') as string)).arrayBuffer());
-  return { pdf, seconds: (performance.now() - begin) / 1000 };
+  return { pdf, doneSeconds, seconds: (performance.now() - begin) / 1000 };
 }

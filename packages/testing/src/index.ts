@@ -34,7 +34,6 @@ export {
 } from './kafka-records.ts';
 export { type CaughtMail, mailsTo, tokenFromMail, waitForMail } from './maildev.ts';
 export {
-  FIDELITY_KINDS,
   type FidelityKind,
   type FidelityScore,
   OFFICE_STAND_INS,

@@ -36,22 +36,7 @@ export type FidelityKind =
   | 'md'
   | 'txt';
 
-export const FIDELITY_KINDS: readonly FidelityKind[] = [
-  'docx',
-  'xlsx',
-  'pptx',
-  'odt',
-  'ods',
-  'odp',
-  'doc',
-  'ppt',
-  'rtf',
-  'html',
-  'md',
-  'txt',
-];
-
-export interface SourceFacts {
+interface SourceFacts {
   /** Distinct words of the printed text, lower-cased; CJK text counts one character a word. */
   words: string[];
   /** Font families the document names anywhere (runs, styles, theme, font table). */
