@@ -109,7 +109,7 @@ beforeAll(async () => {
     silentLogger,
   );
   await engines.start();
-  startPids = (await engines.stats()).instances.map((instance) => instance.pid);
+  startPids = (await engines.stats()).instances.map((instance) => instance.pid ?? 0);
   for (const [name, { kind, content }] of Object.entries(WRITTEN))
     converted.set(name, convert(name, kind, content()));
   for (const file of corpus) {
