@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { ChromiumPool } from './chromium/pool.ts';
-import { jobContext, printToPdf } from './chromium/print.ts';
+import { jobPage, printToPdf } from './chromium/print.ts';
 import { type ConversionEngine, ConversionFailed, type ConversionRequest } from './engine.ts';
 import { decodeMarkdown, markdownToHtml } from './markdown/render.ts';
 import { capitalize, describeFormat, refuseUnsupported } from './reasons.ts';
@@ -27,8 +27,8 @@ export function createChromiumEngine(pool: ChromiumPool): ConversionEngine {
       const htmlPath = sourceFormat === 'md' ? await renderedMarkdown(request.inputPath) : request.inputPath;
       try {
         await pool.run(
-          (browser) => jobContext(browser, directory),
-          (context) => printToPdf(context, htmlPath, request.outputPath, request.options),
+          (context) => jobPage(context, directory),
+          (page) => printToPdf(page, htmlPath, request.outputPath, request.options),
           request.signal,
         );
       } catch (error) {

@@ -3,25 +3,21 @@ import { readFile, realpath, writeFile } from 'node:fs/promises';
 import { relative, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { PDFDocument } from 'pdf-lib';
-import type { Browser, BrowserContext, Route } from 'playwright-core';
+import type { BrowserContext, Page, Route } from 'playwright-core';
 import { ConversionFailed, type ConversionOptions } from '../engine.ts';
 
 const NOTHING = '<svg xmlns="http://www.w3.org/2000/svg" width="1" height="1"/>';
 
 /**
- * A context for one job: no JavaScript, no service workers, and every request refused except files
- * inside the job's own directory (the page and the images and styles beside it). Nothing remote is
- * fetched, nothing else on disk is read.
+ * A page for one job (in the pool's context: no JavaScript, no service workers) whose every request
+ * is refused except files inside the job's own directory (the page and the images and styles beside
+ * it). Nothing remote is fetched, nothing else on disk is read; routing also turns the cache off, so
+ * nothing an earlier job loaded is served from it.
  */
-export async function jobContext(browser: Browser, jobDirectory: string): Promise<BrowserContext> {
+export async function jobPage(context: BrowserContext, jobDirectory: string): Promise<Page> {
   const root = await realpath(jobDirectory);
-  const context = await browser.newContext({
-    javaScriptEnabled: false,
-    serviceWorkers: 'block',
-    acceptDownloads: false,
-    bypassCSP: false,
-  });
-  await context.route('**/*', async (route) => {
+  const page = await context.newPage();
+  await page.route('**/*', async (route) => {
     if (await insideJob(route, root)) return route.continue();
     // A refused image would print as Chromium's broken-image icon: it prints as nothing instead.
     if (route.request().resourceType() === 'image') {
@@ -29,7 +25,7 @@ export async function jobContext(browser: Browser, jobDirectory: string): Promis
     }
     return route.abort('blockedbyclient');
   });
-  return context;
+  return page;
 }
 
 async function insideJob(route: Route, root: string): Promise<boolean> {
@@ -52,12 +48,11 @@ async function insideJob(route: Route, root: string): Promise<boolean> {
  * backgrounds printed, the chosen pages only, tagged for PDF/UA.
  */
 export async function printToPdf(
-  context: BrowserContext,
+  page: Page,
   htmlPath: string,
   outputPath: string,
   options: ConversionOptions,
 ): Promise<void> {
-  const page = await context.newPage();
   const url = pathToFileURL(htmlPath).href;
   await page.route(url, async (route) => {
     // Valid UTF-8 is read as UTF-8 (the usual case, often undeclared); anything else keeps what the
@@ -84,7 +79,6 @@ export async function printToPdf(
   if (options.pages !== undefined) await checkPages(await print(), options.pages);
   const pdf = await print(options.pages);
   await writeFile(outputPath, pdf);
-  await page.close();
 }
 
 async function checkPages(whole: Buffer, pages: string): Promise<void> {
