@@ -189,7 +189,11 @@ describe('convert-worker', () => {
   it('expires jobs past retention: its objects removed, the row says expired, the owner is told', async () => {
     const owner = randomUUID();
     const { id } = await convert(owner, new Blob(['to be expired\n']), 'old.txt');
-    // The original, the result and its thumbnail.
+    // Its thumbnail is made when first asked for: then there are the original, the result and it.
+    const thumbnail = await fetch(`${baseUrl}/conversions/${id}/thumbnail`, {
+      headers: { authorization: `Bearer ${await issuer.tokenFor(owner)}` },
+    });
+    expect(thumbnail.status).toBe(200);
     expect(await storage.listKeys(`conversions/${id}/`)).toHaveLength(3);
     const heard: ChannelEvent[] = [];
     const listener = (event: ChannelEvent) => heard.push(event);

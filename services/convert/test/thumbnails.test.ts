@@ -14,7 +14,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildConvertService, type ConvertProcess, migrateConvert } from '../src/app.ts';
 import { type ConvertConfig, loadConvertConfig } from '../src/config.ts';
-import { storeThumbnail, thumbnailKey } from '../src/conversions/thumbnail.ts';
+import { thumbnailKey } from '../src/conversions/thumbnail.ts';
 import { buildConvertWorker } from '../src/worker-app.ts';
 import { buildZip } from './fixtures/zip-writer.ts';
 
@@ -154,6 +154,8 @@ describe('thumbnails', () => {
     expect(job.status).toBe('done');
     expect(job.thumbnailPath).toBe(`/api/conversions/${id}/thumbnail`);
     expect(done?.thumbnailPath).toBe(`/api/conversions/${id}/thumbnail`);
+    // Made when first asked for, not by the conversion.
+    expect(await storage.listKeys(`conversions/${id}/`)).not.toContain(thumbnailKey(id));
 
     const response = await thumbnailOf(owner, id);
     expect(response.status).toBe(200);
@@ -169,6 +171,9 @@ describe('thumbnails', () => {
     const { channels } = await sharp(image).stats();
     expect(Math.min(...channels.slice(0, 3).map((channel) => channel.min))).toBeLessThan(128);
     await sharp(image).png().toFile(LOOK_AT);
+    // Kept: the next answer is the stored image.
+    expect(await storage.getBuffer(thumbnailKey(id))).toEqual(image);
+    expect(Buffer.from(await (await thumbnailOf(owner, id)).arrayBuffer())).toEqual(image);
 
     // The first page, not the second: it looks like page 1 of the result as poppler draws it.
     const pdf = join(scratch, `${id}.pdf`);
@@ -250,6 +255,7 @@ describe('thumbnails', () => {
   it('whose file is gone (the retention sweep removes files just before it marks the job) answers 404, not 500', async () => {
     const owner = randomUUID();
     const { id } = await convert(owner, 'sample.jpeg', 'sample.jpeg', 'png');
+    expect((await thumbnailOf(owner, id)).status).toBe(200);
     await storage.delete([thumbnailKey(id)]);
     const answer = await thumbnailOf(owner, id);
     expect(answer.status).toBe(404);
@@ -262,6 +268,7 @@ describe('thumbnails', () => {
   it('is deleted with its job', async () => {
     const owner = randomUUID();
     const { id } = await convert(owner, 'sample.jpeg', 'sample.jpeg', 'png');
+    expect((await thumbnailOf(owner, id)).status).toBe(200);
     expect(await storage.listKeys(`conversions/${id}/`)).toContain(thumbnailKey(id));
     const deleted = await fetch(`${baseUrl}/conversions/${id}`, {
       method: 'DELETE',
@@ -272,11 +279,16 @@ describe('thumbnails', () => {
     expect(await storage.listKeys(`conversions/${id}/`)).toEqual([]);
   });
 
-  it('one that cannot be rendered is stored as none, without throwing', async () => {
-    const id = randomUUID();
-    const broken = join(scratch, 'broken.pdf');
-    await writeFile(broken, '%PDF-1.7 not really');
-    expect(await storeThumbnail({ storage, logger }, id, broken, 'pdf')).toBeNull();
-    expect(await storage.listKeys(`conversions/${id}/`)).toEqual([]);
+  it('one that cannot be rendered answers 404 thumbnail_unavailable, and nothing is stored', async () => {
+    const owner = randomUUID();
+    const { id } = await convert(owner, 'sample.docx', 'sample.docx', 'pdf');
+    await storage.put(`conversions/${id}/result.pdf`, '%PDF-1.7 not really', 'application/pdf');
+    const answer = await thumbnailOf(owner, id);
+    expect(answer.status).toBe(404);
+    expect(await answer.json()).toMatchObject({
+      code: 'thumbnail_unavailable',
+      detail: expect.stringMatching(/could not be made/),
+    });
+    expect(await storage.listKeys(`conversions/${id}/`)).not.toContain(thumbnailKey(id));
   });
 });

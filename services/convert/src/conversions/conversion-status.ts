@@ -1,12 +1,15 @@
 import type { ChannelLayer } from '@relay/channel-layer';
-import { type Conversion, type ConversionStatusChanged, Groups } from '@relay/contracts';
+import { type Conversion, type ConversionStatusChanged, Groups, type TargetFormat } from '@relay/contracts';
 import { type ConversionRow, rowSources } from './conversions.schema.ts';
+import { hasPages } from './thumbnail.ts';
 
 /** The gateway route that redirects the owner to a short-lived link. */
 const downloadPath = (id: string) => `/api/conversions/${id}/download`;
-/** The gateway route that streams the result's first page as a small WebP image. */
+/** The gateway route that streams the result's first page as a small WebP image (made when first asked for). */
 const thumbnailPath = (row: ConversionRow) =>
-  row.status === 'done' && row.thumbnailKey !== null ? `/api/conversions/${row.id}/thumbnail` : null;
+  row.status === 'done' && hasPages(row.target as TargetFormat)
+    ? `/api/conversions/${row.id}/thumbnail`
+    : null;
 
 /** A job as its owner sees it: no object keys, no other owner's anything. */
 export function toConversion(row: ConversionRow): Conversion {

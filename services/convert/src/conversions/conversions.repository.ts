@@ -102,16 +102,22 @@ export class ConversionsRepository {
     return this.#transition(id, PENDING, { status: 'converting' });
   }
 
-  async markDone(
-    id: string,
-    result: { key: string; bytes: number; thumbnailKey: string | null },
-  ): Promise<ConversionRow | undefined> {
+  async markDone(id: string, result: { key: string; bytes: number }): Promise<ConversionRow | undefined> {
     return this.#transition(id, ['converting'], {
       status: 'done',
       resultKey: result.key,
       resultBytes: result.bytes,
-      thumbnailKey: result.thumbnailKey,
     });
+  }
+
+  /** Records a done job's thumbnail; undefined when the job was deleted or expired meanwhile. */
+  async setThumbnail(id: string, thumbnailKey: string): Promise<ConversionRow | undefined> {
+    const [row] = await this.#db
+      .update(conversions)
+      .set({ thumbnailKey })
+      .where(and(eq(conversions.id, id), eq(conversions.status, 'done')))
+      .returning();
+    return row;
   }
 
   /** Only a pending job can fail: a finished one keeps its answer. */

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { basename, extname } from 'node:path';
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { ChannelLayer } from '@relay/channel-layer';
 import {
   CONVERSION_TARGETS,
@@ -22,6 +22,7 @@ import { ConversionErrorCode, conversionError } from './conversions.errors.ts';
 import type { ConversionsRepository } from './conversions.repository.ts';
 import { type ConversionRow, type StoredSource, sourceKeys } from './conversions.schema.ts';
 import type { PasswordVault } from './password-vault.ts';
+import { hasPages, makeThumbnail, thumbnailKey } from './thumbnail.ts';
 
 /** An upload as the route hands it over: on local disk, within the size limit. */
 export interface UploadedFile {
@@ -205,28 +206,49 @@ export class ConversionsService {
         detail: 'The conversion is not done yet: its thumbnail comes with its result.',
       });
     }
-    if (row.thumbnailKey === null) throw conversionError(ConversionErrorCode.ThumbnailUnavailable);
-    return this.#options.storage.getStream(row.thumbnailKey).catch((error: unknown) => {
-      // The retention sweep removes files a moment before it marks the job expired.
-      if (error instanceof ObjectNotFound) {
+    if (!hasPages(row.target as TargetFormat) || row.resultKey === null) {
+      throw conversionError(ConversionErrorCode.ThumbnailUnavailable);
+    }
+    // The retention sweep removes files a moment before it marks the job expired.
+    const expired = () =>
+      conversionError(ConversionErrorCode.ThumbnailUnavailable, {
+        detail: 'The conversion has expired: its files were removed.',
+      });
+    if (row.thumbnailKey !== null) {
+      return this.#options.storage.getStream(row.thumbnailKey).catch((error: unknown) => {
+        throw error instanceof ObjectNotFound ? expired() : error;
+      });
+    }
+    // Made the first time it is asked for, so a conversion costs only the conversion.
+    const { storage, repository, logger } = this.#options;
+    const image = await makeThumbnail(storage, row.resultKey, row.target as TargetFormat).catch(
+      (error: unknown) => {
+        if (error instanceof ObjectNotFound) throw expired();
+        logger.warn({ err: error, conversionId: id }, 'a thumbnail could not be made');
         throw conversionError(ConversionErrorCode.ThumbnailUnavailable, {
-          detail: 'The conversion has expired: its files were removed.',
+          detail: 'A thumbnail of this result could not be made.',
         });
-      }
-      throw error;
-    });
+      },
+    );
+    const key = thumbnailKey(id);
+    await storage.put(key, image, 'image/webp');
+    if ((await repository.setThumbnail(id, key)) === undefined) {
+      await storage.delete([key]);
+      throw expired();
+    }
+    return Readable.from([image]);
   }
 
   /** Removes the row and its objects; a worker still converting it finds no row and discards its result. */
   async delete(ownerId: string, id: string): Promise<void> {
     const row = await this.#options.repository.delete(ownerId, id);
     if (row === undefined) throw conversionError(ConversionErrorCode.NotFound);
-    const thumbnail = row.thumbnailKey === null ? [] : [row.thumbnailKey];
     await this.#options.passwords.delete(row.id);
     await this.#options.storage.delete([
       ...sourceKeys(row),
       resultKey(row.id, row.target as TargetFormat),
-      ...thumbnail,
+      // Whether or not one was made: one may be in the making.
+      thumbnailKey(row.id),
     ]);
   }
 

@@ -16,7 +16,6 @@ import { type ConversionRow, rowSources } from './conversions.schema.ts';
 import { resultKey } from './conversions.service.ts';
 import { convertAndMerge } from './merge.ts';
 import type { PasswordVault } from './password-vault.ts';
-import { storeThumbnail } from './thumbnail.ts';
 
 export interface ConvertJobDeps {
   repository: ConversionsRepository;
@@ -128,11 +127,10 @@ export class ConvertJobHandler {
       const key = resultKey(row.id, target);
       const { size } = await stat(outputPath);
       await storage.put(key, createReadStream(outputPath), TARGET_MEDIA_TYPES[target]);
-      const thumbnailKey = await storeThumbnail({ storage, logger }, row.id, outputPath, target);
-      const done = await repository.markDone(row.id, { key, bytes: size, thumbnailKey });
+      const done = await repository.markDone(row.id, { key, bytes: size });
       if (done === undefined) {
         // Deleted (or expired) while it converted: its result must not outlive it.
-        await storage.delete(thumbnailKey === null ? [key] : [key, thumbnailKey]);
+        await storage.delete([key]);
         return;
       }
       logger.info(

@@ -6,6 +6,7 @@ import type { convertJob } from './conversion.jobs.ts';
 import { publishStatus } from './conversion-status.ts';
 import type { ConversionsRepository } from './conversions.repository.ts';
 import { sourceKeys } from './conversions.schema.ts';
+import { thumbnailKey } from './thumbnail.ts';
 
 export interface MaintenanceDeps {
   repository: ConversionsRepository;
@@ -30,7 +31,10 @@ export async function expireConversions(deps: Omit<MaintenanceDeps, 'queue'>): P
     if (due.length === 0) break;
     await deps.storage.delete(
       due.flatMap((row) =>
-        [...sourceKeys(row), row.resultKey, row.thumbnailKey].filter((key): key is string => key !== null),
+        // The thumbnail's key whether or not one was made: one may be made while this runs.
+        [...sourceKeys(row), row.resultKey, thumbnailKey(row.id)].filter(
+          (key): key is string => key !== null,
+        ),
       ),
     );
     const rows = await deps.repository.markExpired(due.map((row) => row.id));

@@ -1,11 +1,12 @@
 import { execFile } from 'node:child_process';
+import { createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import type { TargetFormat } from '@relay/contracts';
 import type { ObjectStorage } from '@relay/object-storage';
-import type { Logger } from '@relay/platform';
 import sharp from 'sharp';
 
 const run = promisify(execFile);
@@ -15,13 +16,17 @@ const WIDTH = 320;
 const MAX_HEIGHT = 2 * WIDTH;
 /** Text stays legible at this quality; a page is a few KiB. */
 const QUALITY = 70;
-/** pdftoppm renders the page's longer side at this many pixels: twice the box, so downscaling smooths it. */
-const RENDER_PIXELS = 2 * MAX_HEIGHT;
+/**
+ * pdftoppm renders the page this wide: twice the box, so downscaling smooths it. Width, not the longer
+ * side: an A4 page is then 0.6 megapixels, not the 1.2 that a 1280-pixel longer side took.
+ */
+const RENDER_WIDTH = 2 * WIDTH;
 /** Our own PDF of one page renders in well under a second; a stuck renderer must not hold the job. */
 const RENDER_TIMEOUT_MS = 20_000;
 
 /** Results that have a first page to show. Spreadsheets, office files and csv have none. */
 const PAGED = new Set<TargetFormat>(['pdf', 'png', 'jpeg', 'webp', 'avif']);
+export const hasPages = (target: TargetFormat): boolean => PAGED.has(target);
 
 export const thumbnailKey = (id: string) => `conversions/${id}/thumbnail.webp`;
 
@@ -34,7 +39,11 @@ export async function renderThumbnail(resultPath: string, target: TargetFormat):
     const prefix = join(dir, 'page');
     await run(
       'pdftoppm',
-      ['-f', '1', '-l', '1', '-singlefile', '-png', '-scale-to', String(RENDER_PIXELS), resultPath, prefix],
+      [
+        ...['-f', '1', '-l', '1', '-singlefile', '-png'],
+        ...['-scale-to-x', String(RENDER_WIDTH), '-scale-to-y', '-1'],
+        ...[resultPath, prefix],
+      ],
       { timeout: RENDER_TIMEOUT_MS, killSignal: 'SIGKILL' },
     );
     return await toWebp(`${prefix}.png`);
@@ -50,24 +59,20 @@ function toWebp(imagePath: string): Promise<Buffer> {
     .toBuffer();
 }
 
-/**
- * Renders and stores the result's thumbnail; its key, or null when the result has no pages or the
- * thumbnail could not be made. A thumbnail is a nicety: failing one never fails the conversion.
- */
-export async function storeThumbnail(
-  { storage, logger }: { storage: ObjectStorage; logger: Logger },
-  conversionId: string,
-  resultPath: string,
+/** Renders the first page of the stored result at `resultKey` (fetched to a scratch file). */
+export async function makeThumbnail(
+  storage: ObjectStorage,
+  resultKey: string,
   target: TargetFormat,
-): Promise<string | null> {
+): Promise<Buffer> {
+  const dir = await mkdtemp(join(tmpdir(), 'relay-thumbnail-source-'));
   try {
+    const resultPath = join(dir, `result.${target}`);
+    await pipeline(await storage.getStream(resultKey), createWriteStream(resultPath));
     const image = await renderThumbnail(resultPath, target);
-    if (image === undefined) return null;
-    const key = thumbnailKey(conversionId);
-    await storage.put(key, image, 'image/webp');
-    return key;
-  } catch (err) {
-    logger.warn({ err, conversionId, target }, 'the thumbnail could not be made; the result has none');
-    return null;
+    if (image === undefined) throw new Error(`a ${target} result has no page to show`);
+    return image;
+  } finally {
+    await rm(dir, { recursive: true, force: true });
   }
 }
