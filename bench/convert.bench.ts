@@ -11,7 +11,7 @@
  *   npm run bench:convert -- --files 40 --cold 6 --concurrency 1,8 --pool 2 --soak 0
  */
 import { execFile } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
