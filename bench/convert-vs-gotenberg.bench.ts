@@ -32,6 +32,7 @@ import {
   scoreFidelity,
 } from '@relay/testing';
 import { GOTENBERG_VERSION, GotenbergServer, gotenbergRequest, installGotenberg } from './lib/gotenberg.ts';
+import { settle } from './lib/machine-load.ts';
 import { loadLocalEnv } from './lib/processes.ts';
 import { relayConvert, statusSocket } from './lib/relay-convert-client.ts';
 import { writeReport } from './lib/report.ts';
@@ -170,8 +171,11 @@ try {
   const samples = new Map<string, { relay?: Buffer; gotenberg?: Buffer }>();
   for (const doc of documents) {
     for (const concurrency of concurrencies) {
-      // Alternating which goes first would not change much on a quiet machine; Gotenberg first, then Relay.
+      // Gotenberg first, then Relay; alternating would not change much once each starts on a quiet machine.
+      // Each measured on a quiet machine: neither pays for the other's leftovers.
+      await settle();
       const peer = await batch(gotenberg, doc, fileCount, concurrency);
+      await settle();
       const ours = await batch(relay, doc, fileCount, concurrency);
       const sample = samples.get(doc.type) ?? {};
       sample.relay ??= ours.sample;

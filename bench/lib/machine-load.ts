@@ -150,3 +150,32 @@ export function formatCores(breakdown: CpuBreakdown): string {
     .join(', ');
   return `${breakdown.machine} cores busy (${roles}; not this run's ${breakdown.other})`;
 }
+
+/** Busy and total jiffies of all CPUs since boot (/proc/stat's first line). */
+function cpuJiffies(): { busy: number; total: number } {
+  const fields = (readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
+  const total = fields.reduce((sum, value) => sum + value, 0);
+  // idle and iowait
+  const idle = (fields[3] ?? 0) + (fields[4] ?? 0);
+  return { busy: total - idle, total };
+}
+
+/**
+ * Waits until the machine is quiet (under `threshold` of its CPU busy over a quarter second), at most
+ * `maxMs`: a system measured right after another must not pay for the other's leftovers (Gotenberg
+ * restarts its LibreOffice after every 10 conversions, in the background). Resolves with the ms waited.
+ */
+export async function settle(threshold = 0.15, maxMs = 20_000): Promise<number> {
+  const began = Date.now();
+  for (;;) {
+    const before = cpuJiffies();
+    await new Promise((resolve) => setTimeout(resolve, 250));
+    const after = cpuJiffies();
+    const busy = (after.busy - before.busy) / Math.max(1, after.total - before.total);
+    if (busy < threshold || Date.now() - began >= maxMs) return Date.now() - began;
+  }
+}
